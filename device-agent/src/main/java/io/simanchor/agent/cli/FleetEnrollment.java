@@ -1,0 +1,176 @@
+package io.simanchor.agent.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.simanchor.agent.enroll.CsrBuilder;
+import io.simanchor.agent.enroll.IdentityClient;
+import io.simanchor.agent.enroll.OperatorToken;
+import io.simanchor.agent.enroll.SoftwareKey;
+
+/**
+ * The fleet simulator's enrollment run: an operator registers N simulated devices, then every device
+ * enrolls through the public API (challenge, CSR, certificate) with a software key. Prints progress and
+ * a summary with throughput and latency percentiles; also the load generator behind docs/performance.md.
+ */
+final class FleetEnrollment {
+
+    /**
+     * Settings of a run.
+     *
+     * @param devices how many devices
+     * @param concurrency devices enrolling at the same time
+     * @param identityUrl identity-service base URL
+     * @param tokenUrl Keycloak token endpoint
+     * @param clientId operator client id
+     * @param clientSecret operator client secret
+     * @param hwModel hardware model of the simulated devices
+     */
+    record Settings(int devices, int concurrency, URI identityUrl, URI tokenUrl, String clientId, String clientSecret,
+            String hwModel) {
+    }
+
+    /** One device's outcome. */
+    private record Outcome(String iccid, IdentityClient.Enrollment enrollment, long enrollNanos, String error) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final SecureRandom random = new SecureRandom();
+
+    FleetEnrollment(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the enrollment; returns the number of failed devices. */
+    int run() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        IdentityClient identity = new IdentityClient(http, settings.identityUrl());
+        String token = OperatorToken.fetch(http, settings.tokenUrl(), settings.clientId(), settings.clientSecret());
+        out.printf("  operator token obtained from %s (client %s)%n", settings.tokenUrl(), settings.clientId());
+
+        List<String> iccids = new ArrayList<>();
+        for (int i = 0; i < settings.devices(); i++) {
+            String iccid = randomIccid();
+            identity.register(token, Map.of("iccid", iccid, "imei", randomDigits(15), "hwModel", settings.hwModel(),
+                    "manufacturer", "SIM Anchor Simulated Devices"));
+            iccids.add(iccid);
+        }
+        out.printf("  registered %d expected devices (model %s)%n", iccids.size(), settings.hwModel());
+
+        ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
+        AtomicInteger done = new AtomicInteger();
+        List<Future<Outcome>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String iccid : iccids) {
+            futures.add(pool.submit(() -> {
+                Outcome outcome = enroll(identity, iccid);
+                int finished = done.incrementAndGet();
+                if (finished % Math.max(1, settings.devices() / 10) == 0 || finished == settings.devices()) {
+                    out.printf("  enrolled %d/%d%n", finished, settings.devices());
+                }
+                return outcome;
+            }));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Future<Outcome> future : futures) {
+            try {
+                outcomes.add(future.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcomes.add(new Outcome("?", null, 0, e.getCause().toString()));
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        return summarise(outcomes, elapsed);
+    }
+
+    private Outcome enroll(IdentityClient identity, String iccid) {
+        long start = System.nanoTime();
+        try {
+            SoftwareKey key = SoftwareKey.generate(random);
+            IdentityClient.Challenge challenge = identity.createChallenge(iccid);
+            String csr = CsrBuilder.pem(CsrBuilder.build(key, challenge.nonce()));
+            IdentityClient.Enrollment enrollment = identity.enroll(challenge.challengeId(), csr);
+            return new Outcome(iccid, enrollment, System.nanoTime() - start, null);
+        } catch (RuntimeException e) {
+            return new Outcome(iccid, null, System.nanoTime() - start, e.getMessage());
+        }
+    }
+
+    private int summarise(List<Outcome> outcomes, long elapsedNanos) {
+        List<Outcome> enrolled = outcomes.stream().filter(o -> o.enrollment() != null).toList();
+        List<Outcome> failed = outcomes.stream().filter(o -> o.enrollment() == null).toList();
+        List<Long> latencies = new ArrayList<>(enrolled.stream().map(Outcome::enrollNanos).toList());
+        Collections.sort(latencies);
+        double seconds = elapsedNanos / 1e9;
+        out.println();
+        out.println("  Devices");
+        out.printf("    %-38s %-34s %s%n", "device id", "certificate serial", "expires");
+        enrolled.stream().limit(20).forEach(o -> {
+            X509Certificate certificate = firstCertificate(o.enrollment().certificateChain());
+            out.printf("    %-38s %-34s %s%n", o.enrollment().deviceId(), certificate.getSerialNumber().toString(16),
+                    certificate.getNotAfter().toInstant());
+        });
+        if (enrolled.size() > 20) {
+            out.printf("    ... and %d more%n", enrolled.size() - 20);
+        }
+        if (!enrolled.isEmpty()) {
+            X509Certificate sample = firstCertificate(enrolled.get(0).enrollment().certificateChain());
+            out.printf("%n  Certificate of the first device: subject %s, issuer %s, MUD URL %s%n",
+                    sample.getSubjectX500Principal().getName(), sample.getIssuerX500Principal().getName(),
+                    enrolled.get(0).enrollment().mudUrl());
+        }
+        out.printf("%n  Enrolled %d of %d devices in %.2f s: %.1f enrollments/s", enrolled.size(), outcomes.size(),
+                seconds, enrolled.size() / seconds);
+        if (!latencies.isEmpty()) {
+            out.printf(", latency p50 %.1f ms, p99 %.1f ms", percentile(latencies, 50), percentile(latencies, 99));
+        }
+        out.println();
+        failed.stream().limit(5).forEach(o -> out.printf("  FAILED %s: %s%n", o.iccid(), o.error()));
+        return failed.size();
+    }
+
+    private static double percentile(List<Long> sorted, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+
+    private static X509Certificate firstCertificate(String chainPem) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(chainPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (CertificateException e) {
+            throw new IllegalStateException("the service returned an unreadable certificate", e);
+        }
+    }
+
+    /** A 19-digit test ICCID: 89 (telecom), 882 (international, no country), random rest. */
+    private String randomIccid() {
+        return "89882" + randomDigits(14);
+    }
+
+    private String randomDigits(int count) {
+        StringBuilder digits = new StringBuilder(count);
+        for (int i = 0; i < count; i++) {
+            digits.append(random.nextInt(10));
+        }
+        return digits.toString();
+    }
+}

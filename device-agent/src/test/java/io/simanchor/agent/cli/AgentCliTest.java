@@ -1,0 +1,42 @@
+package io.simanchor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class AgentCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void without_arguments_it_prints_usage_and_fails() throws Exception {
+        assertThat(run(Map.of())).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("fleet-enroll");
+    }
+
+    @Test
+    void the_operator_secret_must_come_from_the_environment() throws Exception {
+        assertThat(run(Map.of(), "fleet-enroll", "--devices", "2")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("SIMANCHOR_OPERATOR_CLIENT_SECRET");
+    }
+
+    @Test
+    void bad_numbers_and_unknown_commands_are_refused_with_usage() throws Exception {
+        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
+        assertThat(run(env, "fleet-enroll", "--devices", "-3")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--devices must be a positive whole number");
+        assertThat(run(env, "fleet-enroll", "--devices")).isEqualTo(2);
+        assertThat(run(env, "launch-rockets")).isEqualTo(2);
+    }
+
+    private int run(Map<String, String> env, String... args) throws Exception {
+        return AgentCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    }
+}

@@ -1,0 +1,102 @@
+package io.simanchor.identity.api.grpc;
+
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcService;
+import io.simanchor.api.identity.v1.CreateChallengeRequest;
+import io.simanchor.api.identity.v1.EnrollRequest;
+import io.simanchor.api.identity.v1.EnrollResponse;
+import io.simanchor.api.identity.v1.Enrollment;
+import io.simanchor.api.identity.v1.EnrollmentChallenge;
+import io.simanchor.identity.domain.EnrollmentService;
+import io.simanchor.identity.domain.Iccid;
+import io.simanchor.identity.domain.IdentityProblems;
+import io.simanchor.identity.domain.IssuedChallenge;
+import io.simanchor.support.problem.CommonProblems;
+import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.problem.ProblemType;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+/** {@code simanchor.identity.v1.Enrollment}: a thin transport over the same {@link EnrollmentService} as REST. */
+@GrpcService
+public class EnrollmentGrpcService implements Enrollment {
+
+    private static final Logger LOG = Logger.getLogger(EnrollmentGrpcService.class);
+
+    /** Trailer carrying the RFC 9457 problem type URI of the failure, as on the REST API. */
+    static final Metadata.Key<String> PROBLEM_TYPE = Metadata.Key.of("simanchor-problem-type",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final EnrollmentService enrollment;
+
+    EnrollmentGrpcService(EnrollmentService enrollment) {
+        this.enrollment = enrollment;
+    }
+
+    @Override
+    @Blocking
+    public Uni<EnrollmentChallenge> createChallenge(CreateChallengeRequest request) {
+        return call(() -> {
+            IssuedChallenge challenge = enrollment.createChallenge(new Iccid(request.getIccid()));
+            return EnrollmentChallenge.newBuilder()
+                    .setChallengeId(challenge.id().toString())
+                    .setNonce(challenge.nonce())
+                    .setExpiresAt(challenge.expiresAt().toString())
+                    .build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<EnrollResponse> enroll(EnrollRequest request) {
+        return call(() -> {
+            UUID challengeId;
+            try {
+                challengeId = UUID.fromString(request.getChallengeId());
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(IdentityProblems.INVALID_FIELD, "'challenge_id' is not a UUID");
+            }
+            EnrollmentService.Enrollment result = enrollment.enroll(challengeId, request.getCsrPem());
+            return EnrollResponse.newBuilder()
+                    .setDeviceId(result.deviceId())
+                    .setCertificateChainPem(result.certificateChainPem())
+                    .setMudUrl(result.mudUrl())
+                    .build();
+        });
+    }
+
+    private static <T> Uni<T> call(Supplier<T> work) {
+        try {
+            return Uni.createFrom().item(work.get());
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(toStatus(e.type(), e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("Enrollment over gRPC failed", e);
+            return Uni.createFrom().failure(toStatus(CommonProblems.INTERNAL_ERROR, null));
+        }
+    }
+
+    /** The gRPC status of a problem, with the problem type URI in a trailer (DESIGN.md §6). */
+    static StatusRuntimeException toStatus(ProblemType type, String detail) {
+        Status status = switch (type.status()) {
+            case 400 -> Status.INVALID_ARGUMENT;
+            case 401 -> Status.UNAUTHENTICATED;
+            case 403 -> Status.PERMISSION_DENIED;
+            case 404 -> Status.NOT_FOUND;
+            case 409 -> Status.ALREADY_EXISTS;
+            case 413 -> Status.RESOURCE_EXHAUSTED;
+            case 503 -> Status.UNAVAILABLE;
+            default -> type.status() < 500 ? Status.FAILED_PRECONDITION : Status.INTERNAL;
+        };
+        Metadata trailers = new Metadata();
+        trailers.put(PROBLEM_TYPE, type.uri().toString());
+        return status.withDescription(detail == null ? type.title() : detail).asRuntimeException(trailers);
+    }
+}

@@ -1,0 +1,61 @@
+package io.simanchor.identity.api.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.simanchor.identity.domain.TenantService;
+import io.simanchor.support.crypto.EcPublicKey;
+import io.smallrye.common.annotation.Blocking;
+
+/** Tenants and the SIM vendor keys they trust (trust anchors: role policy-admin). */
+@Path("/api/v1/admin/tenants/{tenantId}")
+@Blocking
+@RolesAllowed(Roles.POLICY_ADMIN)
+@Produces(MediaType.APPLICATION_JSON)
+public class TenantAdminResource {
+
+    private final TenantService tenants;
+    private final SecurityIdentity identity;
+
+    TenantAdminResource(TenantService tenants, SecurityIdentity identity) {
+        this.tenants = tenants;
+        this.identity = identity;
+    }
+
+    /** Body of a vendor key registration. */
+    public record VendorKeyRequest(String publicKey) {
+    }
+
+    /** A registered vendor key. */
+    public record VendorKeyResponse(String tenantId, String keyId, String keyThumbprint) {
+    }
+
+    /** A tenant. */
+    public record TenantResponse(String tenantId, boolean created) {
+    }
+
+    @PUT
+    public Response create(@PathParam("tenantId") String tenantId) {
+        boolean created = tenants.createTenant(tenantId, identity.getPrincipal().getName());
+        return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
+                .entity(new TenantResponse(tenantId, created))
+                .build();
+    }
+
+    @PUT
+    @Path("/vendor-keys/{keyId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public VendorKeyResponse putVendorKey(@PathParam("tenantId") String tenantId, @PathParam("keyId") String keyId,
+            VendorKeyRequest request) {
+        Requests.require(request != null && request.publicKey() != null, "publicKey");
+        EcPublicKey key = tenants.putVendorKey(tenantId, keyId, request.publicKey(), identity.getPrincipal().getName());
+        return new VendorKeyResponse(tenantId, keyId, key.thumbprint());
+    }
+}

@@ -1,0 +1,85 @@
+package io.simanchor.identity.config;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.simanchor.identity.domain.AuditLog;
+import io.simanchor.identity.domain.CertificateAuthority;
+import io.simanchor.identity.domain.ChallengeStore;
+import io.simanchor.identity.domain.DeviceLifecycleService;
+import io.simanchor.identity.domain.DeviceStore;
+import io.simanchor.identity.domain.EnrollmentService;
+import io.simanchor.identity.domain.KeyRotationService;
+import io.simanchor.identity.domain.MudUrls;
+import io.simanchor.identity.domain.Nonces;
+import io.simanchor.identity.domain.RegistrationService;
+import io.simanchor.identity.domain.RegistrationStore;
+import io.simanchor.identity.domain.SecurityAlerts;
+import io.simanchor.identity.domain.SecurityEvents;
+import io.simanchor.identity.domain.TenantService;
+import io.simanchor.identity.domain.TenantStore;
+import io.simanchor.identity.domain.VendorKeyStore;
+
+/** Builds the framework-free domain services from their ports; the only place they meet CDI. */
+@ApplicationScoped
+public class DomainWiring {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Produces
+    @Singleton
+    SecurityAlerts securityAlerts(SecurityEvents events, Clock clock) {
+        return new SecurityAlerts(events, clock);
+    }
+
+    @Produces
+    @Singleton
+    EnrollmentService enrollmentService(RegistrationStore registrations, ChallengeStore challenges,
+            DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts, SecureRandom random, Clock clock,
+            IdentityConfig config) {
+        return new EnrollmentService(registrations, challenges, devices, ca, alerts, new Nonces(random), clock,
+                config.challengeTtl(), new MudUrls(config.mudBaseUrl()));
+    }
+
+    @Produces
+    @Singleton
+    KeyRotationService keyRotationService(DeviceStore devices, ChallengeStore challenges, CertificateAuthority ca,
+            SecurityAlerts alerts, SecureRandom random, Clock clock, IdentityConfig config,
+            EnrollmentService enrollment) {
+        return new KeyRotationService(devices, challenges, ca, alerts, new Nonces(random), clock,
+                config.challengeTtl(), enrollment);
+    }
+
+    @Produces
+    @Singleton
+    RegistrationService registrationService(RegistrationStore registrations, VendorKeyStore vendorKeys,
+            TenantStore tenants, AuditLog auditLog, SecurityAlerts alerts, Clock clock) {
+        return new RegistrationService(registrations, vendorKeys, tenants, auditLog, alerts, clock);
+    }
+
+    @Produces
+    @Singleton
+    DeviceLifecycleService deviceLifecycleService(DeviceStore devices, Clock clock) {
+        return new DeviceLifecycleService(devices, clock);
+    }
+
+    @Produces
+    @Singleton
+    TenantService tenantService(TenantStore tenants, VendorKeyStore vendorKeys, AuditLog auditLog, Clock clock) {
+        return new TenantService(tenants, vendorKeys, auditLog, clock);
+    }
+}

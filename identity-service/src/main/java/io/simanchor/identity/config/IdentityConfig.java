@@ -1,0 +1,68 @@
+package io.simanchor.identity.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** identity-service settings; the README's configuration table lists the same keys and defaults. */
+@ConfigMapping(prefix = "simanchor.identity")
+public interface IdentityConfig {
+
+    /** How long an enrollment or key-rotation challenge stays valid; well above the SIM's 1.7 s P99. */
+    @WithDefault("60s")
+    Duration challengeTtl();
+
+    /** Base of every model's MUD URL (RFC 8520): https, ending in '/'; the model name is appended. */
+    @WithDefault("https://mud.simanchor.local/v1/models/")
+    String mudBaseUrl();
+
+    /** The device CA. */
+    Ca ca();
+
+    /** Event publication. */
+    Events events();
+
+    /** Device CA settings. */
+    interface Ca {
+
+        /**
+         * PKCS#12 keystore with the root and issuing CA. Loaded if it exists, else generated on first
+         * start and written there. Without a path, a new CA is generated in memory at every start
+         * (tests only: certificates then do not survive a restart).
+         */
+        Optional<String> keystorePath();
+
+        /** Keystore password; from an environment variable or a Kubernetes Secret, never a file in git. */
+        Optional<String> keystorePassword();
+
+        /** Validity of device certificates. */
+        @WithDefault("P365D")
+        Duration deviceCertificateValidity();
+
+        /** Subject organisation of generated CA certificates. */
+        @WithDefault("SIM Anchor")
+        String organization();
+    }
+
+    /** Outbox relay settings. */
+    interface Events {
+
+        /** How often the relay looks for events when nothing woke it. */
+        @WithDefault("200ms")
+        Duration pollInterval();
+
+        /** Most events published in one round. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Partitions of topics the service creates. */
+        @WithDefault("3")
+        int partitions();
+
+        /** Replication factor of topics the service creates (1 on a single broker). */
+        @WithDefault("1")
+        short replicationFactor();
+    }
+}

@@ -1,0 +1,8 @@
+package io.simanchor.identity.domain;
+
+/** The append-only audit log; device changes write theirs atomically through {@link DeviceStore}. */
+public interface AuditLog {
+
+    /** Appends an entry. */
+    void append(AuditEntry entry);
+}

@@ -1,0 +1,18 @@
+package io.simanchor.identity.domain;
+
+import java.util.List;
+
+import io.simanchor.support.crypto.EcPublicKey;
+
+/** The device CA: issues device certificates, and nothing else (GSMA CLP.13 6.5: separate keys). */
+public interface CertificateAuthority {
+
+    /**
+     * Issues an X.509 v3 certificate for the device key: subject CN = device id, SAN URI
+     * {@code urn:simanchor:device:<tenant>:<deviceId>}, the MUD URL in {@code id-pe-mud-url}, clientAuth.
+     */
+    DeviceCertificate issue(String tenantId, String deviceId, EcPublicKey key, String mudUrl);
+
+    /** The CA chain, issuing CA first, root last, PEM. */
+    List<String> chainPem();
+}

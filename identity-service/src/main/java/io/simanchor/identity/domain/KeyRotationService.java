@@ -1,0 +1,142 @@
+package io.simanchor.identity.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import io.simanchor.api.events.DeviceKeyRotatedV1;
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.support.crypto.Csr;
+import io.simanchor.support.crypto.EcdsaVerifier;
+import io.simanchor.support.problem.ProblemException;
+
+/**
+ * Key rotation by the device itself: a CSR for the new key over a fresh challenge (proof of possession
+ * of the new key) plus a signature by the current key over the challenge and the CSR (proof that the
+ * holder of the enrolled key asks for it). The old key is retired and stays bound to the device, so it
+ * can never be enrolled again.
+ */
+public final class KeyRotationService {
+
+    /** Domain separation for the rotation proof, so no other signature of the device can serve as one. */
+    static final String PROOF_CONTEXT = "simanchor-key-rotation-v1";
+
+    private final DeviceStore devices;
+    private final ChallengeStore challenges;
+    private final CertificateAuthority ca;
+    private final SecurityAlerts alerts;
+    private final Nonces nonces;
+    private final Clock clock;
+    private final Duration challengeTtl;
+    private final EnrollmentService enrollment;
+
+    public KeyRotationService(DeviceStore devices, ChallengeStore challenges, CertificateAuthority ca,
+            SecurityAlerts alerts, Nonces nonces, Clock clock, Duration challengeTtl, EnrollmentService enrollment) {
+        this.devices = devices;
+        this.challenges = challenges;
+        this.ca = ca;
+        this.alerts = alerts;
+        this.nonces = nonces;
+        this.clock = clock;
+        this.challengeTtl = challengeTtl;
+        this.enrollment = enrollment;
+    }
+
+    /** A challenge for rotating the key of an active device. */
+    public IssuedChallenge createChallenge(String deviceId) {
+        Device device = activeDevice(deviceId);
+        String nonce = nonces.next();
+        Instant expiresAt = clock.instant().plus(challengeTtl);
+        UUID id = UUID.randomUUID();
+        challenges.save(new Challenge(id, Challenge.Purpose.KEY_ROTATION, device.id(), Nonces.hash(nonce), expiresAt));
+        return new IssuedChallenge(id, nonce, expiresAt);
+    }
+
+    /**
+     * Rotates the key.
+     *
+     * @param proof base64 DER ECDSA signature by the current key over {@link #proofMessage}
+     */
+    public EnrollmentService.Enrollment rotate(String deviceId, UUID challengeId, String csrPem, String proof) {
+        Challenge challenge = enrollment.consume(challengeId, Challenge.Purpose.KEY_ROTATION);
+        Device device = activeDevice(deviceId);
+        if (!challenge.subjectId().equals(device.id())) {
+            throw alerts.refuse(IdentityProblems.CHALLENGE_INVALID, device.tenantId(), device.id(),
+                    challengeId.toString(), "The challenge is not valid");
+        }
+        Csr csr = CsrDecoding.decode(csrPem);
+        String nonce = csr.challengePassword().orElse(null);
+        if (!Nonces.matches(challenge.nonceHash(), nonce)) {
+            throw alerts.refuse(IdentityProblems.CHALLENGE_MISMATCH, device.tenantId(), device.id(),
+                    challengeId.toString(), "The CSR must carry the challenge nonce as its challengePassword");
+        }
+        if (!csr.hasValidSignature()) {
+            throw alerts.refuse(IdentityProblems.CSR_SIGNATURE_INVALID, device.tenantId(), device.id(),
+                    challengeId.toString(), "The CSR signature does not verify");
+        }
+        byte[] proofSignature = decodeBase64(proof);
+        if (!EcdsaVerifier.verifyDer(device.key(), proofMessage(nonce, csr.der()), proofSignature)) {
+            throw alerts.refuse(IdentityProblems.ROTATION_PROOF_INVALID, device.tenantId(), device.id(),
+                    challengeId.toString(), "The proof is not signed by the device's current key");
+        }
+        String newThumbprint = csr.publicKey().thumbprint();
+        devices.findDeviceByKey(newThumbprint).ifPresent(owner -> {
+            throw alerts.refuse(IdentityProblems.KEY_REUSE_DETECTED, device.tenantId(), owner, newThumbprint,
+                    "This key is already bound to a device");
+        });
+        DeviceCertificate certificate = ca.issue(device.tenantId(), device.id(), csr.publicKey(), device.mudUrl());
+        Device rotated = device.withKey(csr.publicKey(), certificate);
+        Instant now = clock.instant();
+        String previous = device.key().thumbprint();
+        try {
+            devices.rotateKey(rotated, previous, certificate, new DeviceKeyRotatedV1(rotated.snapshot(), previous, now),
+                    new AuditEntry(now, "device:" + device.id(), "device.key-rotated", device.tenantId(), device.id(),
+                            Map.of("previousKeyThumbprint", previous, "keyThumbprint", newThumbprint,
+                                    "certificateSerial", certificate.serialHex())));
+        } catch (KeyAlreadyBoundException e) {
+            throw alerts.refuse(IdentityProblems.KEY_REUSE_DETECTED, device.tenantId(), e.boundDeviceId(),
+                    newThumbprint, "This key is already bound to a device");
+        }
+        return new EnrollmentService.Enrollment(device.id(), certificate.chainPem(), device.mudUrl());
+    }
+
+    /**
+     * The bytes the current key signs: the context, the nonce and the base64url SHA-256 of the CSR's DER,
+     * separated by newlines (docs/enrollment.md).
+     */
+    public static byte[] proofMessage(String nonce, byte[] csrDer) {
+        try {
+            String csrDigest = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(csrDer));
+            return (PROOF_CONTEXT + "\n" + nonce + "\n" + csrDigest).getBytes(StandardCharsets.UTF_8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
+        }
+    }
+
+    private Device activeDevice(String deviceId) {
+        Device device = devices.findById(deviceId)
+                .orElseThrow(() -> new ProblemException(IdentityProblems.DEVICE_NOT_FOUND, "No such device"));
+        if (device.state() != DeviceState.ACTIVE) {
+            throw alerts.refuse(IdentityProblems.DEVICE_NOT_ACTIVE, device.tenantId(), device.id(), device.id(),
+                    "The device is " + device.state().name().toLowerCase(Locale.ROOT));
+        }
+        return device;
+    }
+
+    private static byte[] decodeBase64(String value) {
+        try {
+            return Base64.getDecoder().decode(value == null ? "" : value);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(IdentityProblems.ROTATION_PROOF_INVALID, "The proof is not base64");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.simanchor.identity.domain;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.simanchor.support.crypto.CryptoInputException;
+import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.EcdsaVerifier;
+import io.simanchor.support.problem.ProblemException;
+
+/**
+ * Registers expected devices, one by one or from a SIM vendor's manifest. Imports are idempotent: a
+ * record identical to a stored registration changes nothing, a different one with the same ICCID is
+ * refused. Vendor endorsements are checked against the tenant's registered vendor keys.
+ */
+public final class RegistrationService {
+
+    /** Records verified and stored together; bounds memory for manifests of any size. */
+    static final int BATCH_SIZE = 2000;
+
+    private final RegistrationStore registrations;
+    private final VendorKeyStore vendorKeys;
+    private final TenantStore tenants;
+    private final AuditLog auditLog;
+    private final SecurityAlerts alerts;
+    private final Clock clock;
+
+    public RegistrationService(RegistrationStore registrations, VendorKeyStore vendorKeys, TenantStore tenants,
+            AuditLog auditLog, SecurityAlerts alerts, Clock clock) {
+        this.registrations = registrations;
+        this.vendorKeys = vendorKeys;
+        this.tenants = tenants;
+        this.auditLog = auditLog;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers one device. Returns true when it was created, false when an identical registration
+     * existed; a different registration of the same ICCID is a conflict.
+     */
+    public boolean register(String tenantId, ManifestRecord record, String actor) {
+        requireTenant(tenantId);
+        NewRegistration registration = validate(tenantId, record, new HashMap<>());
+        boolean inserted = registrations.insertNew(List.of(registration)).get(0);
+        if (!inserted) {
+            requireSame(registration);
+            return false;
+        }
+        auditLog.append(audit(actor, tenantId, "registration.created", registration.iccid().value(), Map.of()));
+        return true;
+    }
+
+    /** Imports a manifest; bad lines are reported, good ones stored. */
+    public ImportReport importManifest(String tenantId, Iterator<ManifestLine> lines, String actor) {
+        requireTenant(tenantId);
+        Map<String, Optional<EcPublicKey>> keyCache = new HashMap<>();
+        Tally tally = new Tally();
+        List<ManifestLine> batch = new ArrayList<>(BATCH_SIZE);
+        while (lines.hasNext()) {
+            batch.add(lines.next());
+            if (batch.size() == BATCH_SIZE) {
+                importBatch(tenantId, batch, keyCache, tally);
+                batch.clear();
+            }
+        }
+        importBatch(tenantId, batch, keyCache, tally);
+        ImportReport report = tally.report();
+        auditLog.append(audit(actor, tenantId, "registrations.imported", tenantId,
+                Map.of("received", Integer.toString(report.received()), "imported",
+                        Integer.toString(report.imported()), "unchanged", Integer.toString(report.unchanged()),
+                        "rejected", Integer.toString(report.rejected()))));
+        return report;
+    }
+
+    private void importBatch(String tenantId, List<ManifestLine> batch, Map<String, Optional<EcPublicKey>> keyCache,
+            Tally tally) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        // Resolve the vendor keys first so the parallel verification below only reads the cache.
+        batch.stream()
+                .filter(line -> line.record() != null && line.record().vendorKeyId() != null)
+                .map(line -> line.record().vendorKeyId())
+                .distinct()
+                .forEach(keyId -> keyCache.computeIfAbsent(keyId, id -> vendorKeys.find(tenantId, id)));
+        List<Validated> validated = batch.parallelStream()
+                .map(line -> validateLine(tenantId, line, keyCache))
+                .collect(Collectors.toList());
+        List<Validated> good = new ArrayList<>();
+        for (Validated v : validated) {
+            tally.received++;
+            if (v.error() != null) {
+                tally.reject(v.error());
+            } else {
+                good.add(v);
+            }
+        }
+        if (good.isEmpty()) {
+            return;
+        }
+        List<Boolean> inserted = registrations.insertNew(good.stream().map(Validated::registration).toList());
+        List<Validated> existing = new ArrayList<>();
+        for (int i = 0; i < good.size(); i++) {
+            if (inserted.get(i)) {
+                tally.imported++;
+            } else {
+                existing.add(good.get(i));
+            }
+        }
+        compareWithStored(existing, tally);
+    }
+
+    private void compareWithStored(List<Validated> existing, Tally tally) {
+        if (existing.isEmpty()) {
+            return;
+        }
+        Map<Iccid, Registration> stored = registrations
+                .findByIccids(existing.stream().map(v -> v.registration().iccid()).toList())
+                .stream()
+                .collect(Collectors.toMap(Registration::iccid, Function.identity()));
+        for (Validated v : existing) {
+            Registration current = stored.get(v.registration().iccid());
+            if (current != null && v.registration().sameAs(current)) {
+                tally.unchanged++;
+            } else {
+                tally.reject(new ImportReport.LineError(v.line(), IdentityProblems.REGISTRATION_CONFLICT.code(),
+                        "ICCID " + v.registration().iccid() + " is already registered with different data"));
+            }
+        }
+    }
+
+    private Validated validateLine(String tenantId, ManifestLine line, Map<String, Optional<EcPublicKey>> keyCache) {
+        if (line.record() == null) {
+            return Validated.error(line.number(), IdentityProblems.INVALID_FIELD.code(), line.parseError());
+        }
+        try {
+            return new Validated(line.number(), validate(tenantId, line.record(), keyCache), null);
+        } catch (ProblemException e) {
+            if (e.type() == IdentityProblems.ENDORSEMENT_INVALID) {
+                alerts.raise(e.type().code(), tenantId, null, line.record().iccid(),
+                        Map.of("line", Integer.toString(line.number())));
+            }
+            return Validated.error(line.number(), e.type().code(), e.getMessage());
+        }
+    }
+
+    private NewRegistration validate(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
+        Iccid iccid = new Iccid(record.iccid());
+        Optional<EcPublicKey> simKey = Optional.empty();
+        if (record.simPublicKey() != null) {
+            try {
+                simKey = Optional.of(EcPublicKey.fromSpki(Base64.getDecoder().decode(record.simPublicKey())));
+            } catch (IllegalArgumentException | CryptoInputException e) {
+                throw new ProblemException(IdentityProblems.INVALID_FIELD,
+                        "'simPublicKey' must be a base64 DER SubjectPublicKeyInfo on secp256r1 or brainpoolP256r1");
+            }
+        }
+        NewRegistration registration = new NewRegistration(tenantId, iccid, record.imei(), record.hwModel(),
+                record.manufacturer(), simKey);
+        checkEndorsement(tenantId, record, keys);
+        return registration;
+    }
+
+    /** A pinned SIM key needs the vendor's endorsement; an endorsement, when given, must verify. */
+    private void checkEndorsement(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
+        boolean endorsed = record.endorsement() != null || record.vendorKeyId() != null;
+        if (!endorsed && record.simPublicKey() == null) {
+            return;
+        }
+        if (record.endorsement() == null || record.vendorKeyId() == null) {
+            throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
+                    "A record with a SIM key needs 'vendorKeyId' and 'endorsement'");
+        }
+        Optional<EcPublicKey> vendorKey = keys.computeIfAbsent(record.vendorKeyId(),
+                id -> vendorKeys.find(tenantId, id));
+        if (vendorKey.isEmpty()) {
+            throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
+                    "Vendor key '" + record.vendorKeyId() + "' is not registered for this tenant");
+        }
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(record.endorsement());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID, "'endorsement' is not base64");
+        }
+        if (!EcdsaVerifier.verifyDer(vendorKey.get(), record.endorsedBytes(), signature)) {
+            throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
+                    "The endorsement does not verify with vendor key '" + record.vendorKeyId() + "'");
+        }
+    }
+
+    private void requireSame(NewRegistration registration) {
+        Registration stored = registrations.findByIccid(registration.iccid()).orElseThrow();
+        if (!registration.sameAs(stored)) {
+            throw new ProblemException(IdentityProblems.REGISTRATION_CONFLICT,
+                    "ICCID " + registration.iccid() + " is already registered with different data");
+        }
+    }
+
+    private void requireTenant(String tenantId) {
+        if (tenantId == null || !tenants.exists(tenantId)) {
+            throw new ProblemException(IdentityProblems.TENANT_NOT_FOUND, "No such tenant");
+        }
+    }
+
+    private AuditEntry audit(String actor, String tenantId, String action, String subject,
+            Map<String, String> details) {
+        return new AuditEntry(clock.instant(), actor, action, tenantId, subject, details);
+    }
+
+    private record Validated(int line, NewRegistration registration, ImportReport.LineError error) {
+
+        static Validated error(int line, String code, String detail) {
+            return new Validated(line, null, new ImportReport.LineError(line, code, detail));
+        }
+    }
+
+    /** Counts of one import. */
+    private static final class Tally {
+
+        int received;
+        int imported;
+        int unchanged;
+        int rejected;
+        final List<ImportReport.LineError> errors = new ArrayList<>();
+
+        void reject(ImportReport.LineError error) {
+            rejected++;
+            if (errors.size() < ImportReport.MAX_ERRORS) {
+                errors.add(error);
+            }
+        }
+
+        ImportReport report() {
+            return new ImportReport(received, imported, unchanged, rejected, List.copyOf(errors));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.simanchor.identity.infra.crypto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jboss.logging.Logger;
+
+import io.simanchor.support.crypto.CryptoProviders;
+
+/**
+ * The device CA's key material: a root and an issuing CA on P-256, used for nothing but device
+ * certificates (GSMA CLP.13 6.5). Loaded from a PKCS#12 keystore, or generated on first start and saved
+ * there (mode 600). Keys are never logged; only subjects and fingerprints are.
+ *
+ * @param root root CA certificate
+ * @param issuing issuing CA certificate, signed by the root
+ * @param issuingKey private key of the issuing CA
+ */
+public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, PrivateKey issuingKey) {
+
+    private static final Logger LOG = Logger.getLogger(DeviceCaKeys.class);
+    private static final String ISSUING_ALIAS = "device-issuing-ca";
+    private static final Duration ROOT_VALIDITY = Duration.ofDays(20 * 365);
+    private static final Duration ISSUING_VALIDITY = Duration.ofDays(10 * 365);
+
+    /** Loads the keystore at {@code path}, or generates a CA and writes it there when it does not exist. */
+    public static DeviceCaKeys loadOrCreate(Optional<Path> path, char[] password, String organization,
+            SecureRandom random, Clock clock) {
+        try {
+            if (path.isPresent() && Files.exists(path.get())) {
+                DeviceCaKeys keys = load(path.get(), password);
+                LOG.infof("Device CA loaded [issuing: %s]", keys.issuing().getSubjectX500Principal().getName());
+                return keys;
+            }
+            DeviceCaKeys keys = generate(organization, random, clock);
+            if (path.isPresent()) {
+                keys.save(path.get(), password);
+                LOG.infof("Device CA generated and saved [issuing: %s, keystore: %s]",
+                        keys.issuing().getSubjectX500Principal().getName(), path.get());
+            } else {
+                LOG.warn("Device CA generated in memory only (no simanchor.identity.ca.keystore-path): "
+                        + "certificates will not chain after a restart");
+            }
+            return keys;
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("Device CA keystore cannot be loaded or created: " + e.getMessage(), e);
+        }
+    }
+
+    private static DeviceCaKeys load(Path path, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            keyStore.load(in, password);
+        }
+        PrivateKey key = (PrivateKey) keyStore.getKey(ISSUING_ALIAS, password);
+        var chain = keyStore.getCertificateChain(ISSUING_ALIAS);
+        if (key == null || chain == null || chain.length != 2) {
+            throw new GeneralSecurityException(
+                    "keystore has no '" + ISSUING_ALIAS + "' entry with a 2-certificate chain");
+        }
+        return new DeviceCaKeys((X509Certificate) chain[1], (X509Certificate) chain[0], key);
+    }
+
+    private void save(Path path, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, password);
+        keyStore.setKeyEntry(ISSUING_ALIAS, issuingKey, password, new X509Certificate[]{issuing, root});
+        Path parent = path.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, "device-ca", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            keyStore.store(out, password);
+        }
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static DeviceCaKeys generate(String organization, SecureRandom random, Clock clock)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        KeyPair rootKeys = newKeyPair(random);
+        KeyPair issuingKeys = newKeyPair(random);
+        Instant now = clock.instant();
+        X500Name rootName = name(organization, "SIM Anchor Device Root CA");
+        X500Name issuingName = name(organization, "SIM Anchor Device Issuing CA");
+        X509Certificate root = caCertificate(rootName, rootKeys, rootName, rootKeys.getPrivate(), now,
+                ROOT_VALIDITY, 1, random);
+        X509Certificate issuing = caCertificate(issuingName, issuingKeys, rootName, rootKeys.getPrivate(), now,
+                ISSUING_VALIDITY, 0, random);
+        return new DeviceCaKeys(root, issuing, issuingKeys.getPrivate());
+    }
+
+    private static KeyPair newKeyPair(SecureRandom random) throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProviders.p256());
+        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+        return generator.generateKeyPair();
+    }
+
+    private static X500Name name(String organization, String commonName) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+    }
+
+    private static X509Certificate caCertificate(X500Name subject, KeyPair subjectKeys, X500Name issuer,
+            PrivateKey signingKey, Instant now, Duration validity, int pathLength, SecureRandom random)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                new BigInteger(127, random).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject,
+                subjectKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                .addExtension(Extension.subjectKeyIdentifier, false,
+                        extensions.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(CryptoProviders.p256())
+                .setSecureRandom(random)
+                .build(signingKey);
+        return new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle())
+                .getCertificate(builder.build(signer));
+    }
+}

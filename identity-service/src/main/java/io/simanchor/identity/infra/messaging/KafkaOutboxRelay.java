@@ -1,0 +1,278 @@
+package io.simanchor.identity.infra.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.api.events.Topics;
+import io.simanchor.identity.config.IdentityConfig;
+import io.simanchor.identity.infra.persistence.OutboxSignal;
+
+/**
+ * Publishes the transactional outbox to Kafka, in commit order, one relay at a time across all
+ * instances (a PostgreSQL advisory lock). A row is marked published only after the broker acknowledged
+ * it (acks=all, idempotent producer); while Kafka is down rows simply wait, and the relay retries with
+ * back-off. Each record carries CloudEvents binary-mode headers with {@code ce_id} = the event id, so a
+ * consumer can drop the duplicate that a crash between acknowledgement and marking could cause.
+ */
+@ApplicationScoped
+public class KafkaOutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(KafkaOutboxRelay.class);
+    /** Advisory lock key: "simanchor identity outbox". */
+    private static final long RELAY_LOCK = 0x5349_4d41_4f42_0001L;
+    private static final String SOURCE = "/simanchor/identity-service";
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final DataSource dataSource;
+    private final OutboxSignal signal;
+    private final IdentityConfig.Events config;
+    private final String bootstrapServers;
+
+    private volatile boolean running;
+    private Thread worker;
+    private KafkaProducer<String, String> producer;
+    private boolean topicsReady;
+
+    KafkaOutboxRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.dataSource = dataSource;
+        this.signal = signal;
+        this.config = config.events();
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        worker = new Thread(this::run, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+        LOG.infof("Outbox relay started [bootstrap: %s]", bootstrapServers);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        signal.wakeUp();
+        if (worker != null) {
+            worker.join(10_000);
+        }
+        closeProducer();
+    }
+
+    private void run() {
+        long backoff = 0;
+        while (running) {
+            try {
+                if (backoff > 0) {
+                    Thread.sleep(backoff);
+                }
+                int published = publishBatch();
+                backoff = 0;
+                if (published == 0) {
+                    signal.await(config.pollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(100, backoff * 2));
+                LOG.warnf("Outbox relay cannot publish now, retrying in %d ms [cause: %s]", backoff, e.toString());
+                closeProducer();
+            }
+        }
+    }
+
+    /** Publishes up to one batch; returns how many events left the outbox. */
+    private int publishBatch() throws SQLException, InterruptedException, ExecutionException, TimeoutException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!tryRelayLock(connection)) {
+                    connection.commit();
+                    return 0;
+                }
+                List<Row> rows = nextRows(connection);
+                if (rows.isEmpty()) {
+                    connection.commit();
+                    return 0;
+                }
+                ensureTopics();
+                List<Long> acknowledged = send(rows);
+                markPublished(connection, acknowledged);
+                connection.commit();
+                if (acknowledged.size() < rows.size()) {
+                    throw new TimeoutException("broker acknowledged " + acknowledged.size() + " of " + rows.size());
+                }
+                return acknowledged.size();
+            } catch (SQLException | RuntimeException | InterruptedException | ExecutionException
+                    | TimeoutException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static boolean tryRelayLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, RELAY_LOCK);
+            try (ResultSet result = lock.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+
+    private List<Row> nextRows(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id, event_id, topic, record_key, event_type, payload, occurred_at from outbox "
+                        + "where published_at is null order by id limit ?")) {
+            select.setInt(1, config.batchSize());
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Row(result.getLong(1), result.getObject(2, UUID.class), result.getString(3),
+                            result.getString(4), result.getString(5), result.getString(6),
+                            result.getTimestamp(7).toInstant().toString()));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Sends in order and returns the ids of the leading rows the broker acknowledged. */
+    private List<Long> send(List<Row> rows) throws InterruptedException {
+        KafkaProducer<String, String> kafka = producer();
+        List<Future<RecordMetadata>> results = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            results.add(kafka.send(toRecord(row)));
+        }
+        kafka.flush();
+        List<Long> acknowledged = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                results.get(i).get();
+                acknowledged.add(rows.get(i).id());
+            } catch (ExecutionException e) {
+                // Stop at the first failure: later rows stay unpublished so the per-key order holds.
+                LOG.debugf("Event not acknowledged [event: %s, cause: %s]", rows.get(i).eventId(), e.getCause());
+                break;
+            }
+        }
+        return acknowledged;
+    }
+
+    private static ProducerRecord<String, String> toRecord(Row row) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
+        headers.add(CloudEventHeaders.ID, bytes(row.eventId().toString()));
+        headers.add(CloudEventHeaders.SOURCE, bytes(SOURCE));
+        headers.add(CloudEventHeaders.TYPE, bytes(row.type()));
+        headers.add(CloudEventHeaders.TIME, bytes(row.occurredAt()));
+        headers.add(CloudEventHeaders.SUBJECT, bytes(row.key()));
+        headers.add(CloudEventHeaders.CONTENT_TYPE, bytes("application/json"));
+        return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
+    }
+
+    private static void markPublished(Connection connection, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection
+                .prepareStatement("update outbox set published_at = now() where id = any (?)")) {
+            update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            update.executeUpdate();
+        }
+    }
+
+    private void ensureTopics() throws InterruptedException, ExecutionException, TimeoutException {
+        if (topicsReady) {
+            return;
+        }
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (Admin admin = Admin.create(properties)) {
+            // The lifecycle topic is compacted: the latest event per device is its whole state (docs/events.md).
+            List<NewTopic> topics = List.of(
+                    new NewTopic(Topics.DEVICE_LIFECYCLE, config.partitions(), config.replicationFactor())
+                            .configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic(Topics.SECURITY_EVENTS, config.partitions(), config.replicationFactor()));
+            for (var result : admin.createTopics(topics).values().values()) {
+                try {
+                    result.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        topicsReady = true;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties properties = new Properties();
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            properties.put(ProducerConfig.CLIENT_ID_CONFIG, "identity-service-outbox");
+            properties.put(ProducerConfig.ACKS_CONFIG, "all");
+            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+            properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+            properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+            properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producer = new KafkaProducer<>(properties);
+        }
+        return producer;
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(2));
+            producer = null;
+        }
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record Row(long id, UUID eventId, String topic, String key, String type, String payload,
+            String occurredAt) {
+    }
+}

@@ -1,0 +1,26 @@
+package io.simanchor.identity;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The domain is plain Java: no framework, transport, messaging or persistence types (STYLE.md). */
+@AnalyzeClasses(packages = "io.simanchor.identity", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule domain_is_free_of_framework_types = noClasses().that()
+            .resideInAPackage("io.simanchor.identity.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.sql..", "java.sql..", "io.quarkus..",
+                    "io.vertx..", "io.smallrye..", "org.eclipse.microprofile..", "org.apache.kafka..",
+                    "com.fasterxml..", "io.grpc..", "io.simanchor.identity.infra..", "io.simanchor.identity.api..")
+            .because("domain code must be testable and readable without the framework (STYLE.md)");
+
+    @ArchTest
+    static final ArchRule adapters_do_not_call_endpoints = noClasses().that()
+            .resideInAPackage("io.simanchor.identity.infra..")
+            .should().dependOnClassesThat().resideInAPackage("io.simanchor.identity.api..");
+}

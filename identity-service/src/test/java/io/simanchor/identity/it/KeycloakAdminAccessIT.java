@@ -1,0 +1,85 @@
+package io.simanchor.identity.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.http.ContentType;
+import io.simanchor.identity.testing.TestDevice;
+import io.simanchor.support.testing.EmbeddedKafkaBroker;
+import io.simanchor.support.testing.EmbeddedPostgresServer;
+import io.simanchor.support.testing.KeycloakServer;
+import io.simanchor.support.testing.PackagedService;
+
+/**
+ * The packaged identity-service against a real Keycloak (realm from k8s/base/keycloak), PostgreSQL and
+ * Kafka: an operator token with the role is let in, no token is 401, a token without the role is 403.
+ */
+class KeycloakAdminAccessIT {
+
+    private static EmbeddedPostgresServer postgres;
+    private static EmbeddedKafkaBroker kafka;
+    private static KeycloakServer keycloak;
+    private static PackagedService identity;
+
+    @BeforeAll
+    static void startPlatform() {
+        postgres = EmbeddedPostgresServer.start();
+        kafka = EmbeddedKafkaBroker.start();
+        keycloak = KeycloakServer.start(Path.of("target"));
+        identity = PackagedService.start("identity-service", Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", postgres.username(),
+                "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl()));
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        for (AutoCloseable server : new AutoCloseable[] { identity, keycloak, kafka, postgres }) {
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } catch (Exception e) {
+                // keep closing the others
+            }
+        }
+    }
+
+    @Test
+    void operator_with_device_admin_registers_a_device() {
+        given().baseUri(identity.baseUrl()).auth().oauth2(keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT))
+                .contentType(ContentType.JSON).body(registration())
+                .post("/api/v1/admin/registrations").then().statusCode(201).body("created", is(true));
+    }
+
+    @Test
+    void request_without_token_is_401() {
+        given().baseUri(identity.baseUrl()).contentType(ContentType.JSON).body(registration())
+                .post("/api/v1/admin/registrations").then().statusCode(401)
+                .contentType("application/problem+json").body("code", is("UNAUTHENTICATED"));
+    }
+
+    @Test
+    void token_without_the_role_is_403_but_may_read() {
+        String auditorToken = keycloak.clientToken(KeycloakServer.MONITORING_CLIENT);
+        given().baseUri(identity.baseUrl()).auth().oauth2(auditorToken).contentType(ContentType.JSON)
+                .body(registration()).post("/api/v1/admin/registrations").then().statusCode(403)
+                .contentType("application/problem+json").body("code", is("FORBIDDEN"));
+        given().baseUri(identity.baseUrl()).auth().oauth2(auditorToken).get("/api/v1/admin/devices").then()
+                .statusCode(200);
+    }
+
+    private static Map<String, String> registration() {
+        return Map.of("iccid", TestDevice.randomIccid(), "imei", TestDevice.randomImei(), "hwModel", "tracker-x1",
+                "manufacturer", "Acme Devices");
+    }
+}

@@ -1,0 +1,18 @@
+package io.simanchor.identity.testing;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.simanchor.support.testing.KafkaTestResource;
+import io.simanchor.support.testing.PostgresTestResource;
+
+/**
+ * Every {@code @QuarkusTest} of this module runs against a real PostgreSQL and a real Kafka broker,
+ * started once per test JVM, and verifies operator tokens with the test OIDC key.
+ */
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(TestOidcResource.class)
+public final class IdentityTestResources {
+
+    private IdentityTestResources() {
+    }
+}

@@ -1,0 +1,73 @@
+package io.simanchor.identity.testing;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Operator tokens for tests: a key pair made for this test run; quarkus-oidc verifies tokens with its
+ * public key ({@code quarkus.oidc.public-key}), so role checks run exactly as in production. The test
+ * against the real Keycloak is {@code KeycloakAdminAccessIT}.
+ */
+public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String ISSUER = "https://oidc.test.simanchor.local/realms/simanchor";
+    private static final KeyPair KEYS = newKeyPair();
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of("quarkus.oidc.public-key", Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded()),
+                "quarkus.oidc.token.issuer", ISSUER);
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /** A bearer token for {@code user} with these realm roles, valid for five minutes. */
+    public static String token(String user, String... roles) {
+        try {
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("simanchor-api").subject(UUID.randomUUID().toString())
+                    .claim("preferred_username", user).claim("realm_access", Map.of("roles", List.of(roles)))
+                    .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
+                    .jwtID(UUID.randomUUID().toString()).build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+            jwt.sign(new RSASSASigner((RSAPrivateKey) KEYS.getPrivate()));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token with the device-admin role. */
+    public static String deviceAdmin() {
+        return token("alice", "device-admin");
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.simanchor.api.events;
+
+/**
+ * Kafka topic names of the platform. One topic per aggregate; the record key MUST be the device id
+ * (docs/events.md).
+ */
+public final class Topics {
+
+    /** Device lifecycle: compacted, so the latest event of a device MUST carry the device's whole state. */
+    public static final String DEVICE_LIFECYCLE = "simanchor.device-lifecycle";
+
+    /** Rejections and attacks, each with a reason code (GSMA CLP.13 6.13). Not compacted. */
+    public static final String SECURITY_EVENTS = "simanchor.security-events";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,92 @@
+package io.simanchor.api.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * Every event record has a golden JSON fixture: the fixture reads into the expected record, and the
+ * record writes back to the same JSON. A renamed or retyped field breaks this test, which is the point:
+ * published versions never change (docs/events.md).
+ */
+class EventFixturesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final DeviceSnapshotV1 ENROLLED = new DeviceSnapshotV1(
+            "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71", "acme", "tracker-x1", "Acme Devices",
+            new EcPublicJwkV1("EC", "P-256", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                    "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"),
+            "cn-I_WNMClehiVp51i_0VpOENW1upEerA8sEam5hn-s", "5f1e0c7d9a2b4c6e8f00112233445566",
+            Instant.parse("2027-11-22T10:15:30Z"), "https://mud.simanchor.example/v1/models/tracker-x1",
+            DeviceState.ACTIVE);
+
+    @Test
+    void device_enrolled_matches_its_fixture() throws IOException {
+        assertRoundTrip("device-enrolled-v1.json", DeviceEnrolledV1.class,
+                new DeviceEnrolledV1(ENROLLED, Instant.parse("2026-11-22T10:15:30Z")));
+    }
+
+    @Test
+    void device_state_changed_matches_its_fixture() throws IOException {
+        DeviceSnapshotV1 suspended = new DeviceSnapshotV1(ENROLLED.deviceId(), ENROLLED.tenantId(),
+                ENROLLED.hwModel(), ENROLLED.manufacturer(), ENROLLED.publicKey(), ENROLLED.keyThumbprint(),
+                ENROLLED.certificateSerial(), ENROLLED.certificateNotAfter(), ENROLLED.mudUrl(),
+                DeviceState.SUSPENDED);
+        assertRoundTrip("device-state-changed-v1.json", DeviceStateChangedV1.class,
+                new DeviceStateChangedV1(suspended, DeviceState.ACTIVE, "stolen vehicle reported",
+                        "service-account-operator-cli", Instant.parse("2026-11-22T11:00:00Z")));
+    }
+
+    @Test
+    void device_key_rotated_matches_its_fixture() throws IOException {
+        DeviceSnapshotV1 rotated = new DeviceSnapshotV1(ENROLLED.deviceId(), ENROLLED.tenantId(),
+                ENROLLED.hwModel(), ENROLLED.manufacturer(), ENROLLED.publicKey(),
+                "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "7a00112233445566778899aabbccddee",
+                ENROLLED.certificateNotAfter(), ENROLLED.mudUrl(), DeviceState.ACTIVE);
+        assertRoundTrip("device-key-rotated-v1.json", DeviceKeyRotatedV1.class,
+                new DeviceKeyRotatedV1(rotated, ENROLLED.keyThumbprint(), Instant.parse("2026-11-22T12:00:00Z")));
+    }
+
+    @Test
+    void security_event_matches_its_fixture() throws IOException {
+        assertRoundTrip("security-event-v1.json", SecurityEventV1.class,
+                new SecurityEventV1("KEY_REUSE_DETECTED", "identity-service", "acme", null,
+                        "cn-I_WNMClehiVp51i_0VpOENW1upEerA8sEam5hn-s",
+                        Map.of("boundTo", "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71"),
+                        Instant.parse("2026-11-22T10:16:00Z")));
+    }
+
+    @Test
+    void event_types_are_versioned_and_distinct() {
+        assertThat(new String[]{DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE, DeviceKeyRotatedV1.TYPE,
+                SecurityEventV1.TYPE})
+                .doesNotHaveDuplicates()
+                .allMatch(type -> type.startsWith("simanchor.") && type.endsWith(".v1"));
+    }
+
+    private static <T> void assertRoundTrip(String fixture, Class<T> type, T expected) throws IOException {
+        JsonNode golden;
+        try (InputStream in = EventFixturesTest.class.getResourceAsStream("/fixtures/" + fixture)) {
+            golden = JSON.readTree(in);
+        }
+        T read = JSON.treeToValue(golden, type);
+        JsonNode written = JSON.valueToTree(expected);
+        assertThat(read).isEqualTo(expected);
+        assertThat(written).isEqualTo(golden);
+    }
+}

@@ -1,0 +1,80 @@
+package io.simanchor.support.http;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import io.simanchor.support.problem.CommonProblems;
+import io.simanchor.support.problem.Problem;
+import io.simanchor.support.problem.ProblemType;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Refuses oversized request bodies before anything reads them. The HTTP server's own limit
+ * ({@code quarkus.http.limits.max-body-size}) is set high enough for bulk uploads; this filter holds
+ * every other path to {@link HttpLimitsConfig#maxBodySize()} and answers with problem+json, not a bare
+ * status. A body without a declared length is refused on those paths (411), because counting a chunked
+ * body would mean reading it. gRPC requests are bounded by the gRPC server's own message limit instead.
+ */
+@ApplicationScoped
+public class BodySizeLimit {
+
+    private final long maxBodySize;
+    private final long largeBodyMaxSize;
+    private final List<String> largeBodyPaths;
+
+    BodySizeLimit(HttpLimitsConfig config) {
+        this.maxBodySize = config.maxBodySize().asLongValue();
+        this.largeBodyMaxSize = config.largeBodyMaxSize().asLongValue();
+        this.largeBodyPaths = config.largeBodyPaths().orElse(List.of());
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE + 100).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
+        HttpMethod method = context.request().method();
+        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+        if (!hasBody || (contentType != null && contentType.startsWith("application/grpc"))) {
+            context.next();
+            return;
+        }
+        long limit = largeBodyPaths.contains(context.normalizedPath()) ? largeBodyMaxSize : maxBodySize;
+        String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared == null) {
+            if (limit == maxBodySize) {
+                refuse(context, CommonProblems.LENGTH_REQUIRED, "Send the body with a Content-Length header");
+                return;
+            }
+            context.next();
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            refuse(context, CommonProblems.MALFORMED_REQUEST, "Content-Length is not a number");
+            return;
+        }
+        if (length > limit) {
+            refuse(context, CommonProblems.BODY_TOO_LARGE, "This endpoint accepts at most " + limit + " bytes");
+            return;
+        }
+        context.next();
+    }
+
+    private static void refuse(RoutingContext context, ProblemType type, String detail) {
+        context.response()
+                .setStatusCode(type.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close")
+                .end(Json.encode(Problem.of(type, detail)));
+    }
+}

@@ -1,0 +1,58 @@
+package io.simanchor.support.testing;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A service as it ships: {@code target/quarkus-app/quarkus-run.jar} of the module under test, started
+ * as its own process with configuration in environment variables, like the launcher and Kubernetes do.
+ * For black-box {@code *IT} tests.
+ */
+public final class PackagedService implements AutoCloseable {
+
+    private final ManagedProcess process;
+    private final int port;
+
+    private PackagedService(ManagedProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts the packaged service of the current module and waits until {@code /q/health/ready} is 200.
+     *
+     * @param name service name, for the log file
+     * @param environment configuration (QUARKUS_..., KAFKA_..., SIMANCHOR_...); the HTTP port is added
+     */
+    public static PackagedService start(String name, Map<String, String> environment) {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " does not exist: run the integration tests with 'mvn verify'");
+        }
+        int port = FreePorts.next();
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        ManagedProcess process = ManagedProcess.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()), env, jar.getParent(), Path.of("target", name + "-it.log"));
+        PackagedService service = new PackagedService(process, port);
+        ReadinessProbe.awaitOk(URI.create(service.baseUrl() + "/q/health/ready"), Duration.ofSeconds(120),
+                process::isAlive, process::logTail);
+        return service;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
