@@ -14,7 +14,9 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule domain_is_free_of_framework_types = noClasses().that()
             .resideInAPackage("io.simanchor.identity.domain..")
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.sql..", "java.sql..", "io.quarkus..",
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("jakarta..", "javax.sql..", "java.sql..", "io.quarkus..",
                     "io.vertx..", "io.smallrye..", "org.eclipse.microprofile..", "org.apache.kafka..",
                     "com.fasterxml..", "io.grpc..", "io.simanchor.identity.infra..", "io.simanchor.identity.api..")
             .because("domain code must be testable and readable without the framework (STYLE.md)");
@@ -22,5 +24,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule adapters_do_not_call_endpoints = noClasses().that()
             .resideInAPackage("io.simanchor.identity.infra..")
-            .should().dependOnClassesThat().resideInAPackage("io.simanchor.identity.api..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.simanchor.identity.api..");
 }

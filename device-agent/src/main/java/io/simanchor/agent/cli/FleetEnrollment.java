@@ -155,7 +155,8 @@ final class FleetEnrollment {
     private static X509Certificate firstCertificate(String chainPem) {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(chainPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                    .generateCertificate(
+                            new ByteArrayInputStream(chainPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         } catch (CertificateException e) {
             throw new IllegalStateException("the service returned an unreadable certificate", e);
         }

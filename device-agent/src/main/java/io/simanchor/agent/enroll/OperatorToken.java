@@ -25,7 +25,8 @@ public final class OperatorToken {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(tokenUrl)
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("token endpoint answered " + response.statusCode());
             }

@@ -52,7 +52,8 @@ class DeviceLifecycleTest {
 
         try (KafkaEvents events = KafkaEvents.of(Topics.DEVICE_LIFECYCLE)) {
             List<KafkaEvents.Event> changes = events.awaitAtLeast(3,
-                    e -> deviceId.equals(e.key()) && DeviceStateChangedV1.TYPE.equals(e.type()), Duration.ofSeconds(20));
+                    e -> deviceId.equals(e.key()) && DeviceStateChangedV1.TYPE.equals(e.type()),
+                    Duration.ofSeconds(20));
             assertThat(changes).extracting(KafkaEvents.Event::value)
                     .anySatisfy(v -> assertThat(v).contains("\"state\":\"SUSPENDED\"").contains("\"actor\":\"alice\""))
                     .anySatisfy(v -> assertThat(v).contains("\"state\":\"REVOKED\"").contains("decommissioned"));
@@ -66,15 +67,39 @@ class DeviceLifecycleTest {
     void devices_can_be_read_and_listed_by_auditors_with_filters_and_paging() {
         String deviceId = givenEnrolled(TestDevice.p256());
         String auditor = TestOidcResource.token("carol", "auditor");
-        given().auth().oauth2(auditor).get("/api/v1/admin/devices/" + deviceId).then().statusCode(200)
-                .body("deviceId", is(deviceId)).body("state", is("ACTIVE")).body("curve", is("P-256"));
-        given().auth().oauth2(auditor).get("/api/v1/admin/devices?state=active&hwModel=tracker-x1&pageSize=500")
-                .then().statusCode(200).body("devices.deviceId", hasItem(deviceId));
-        String first = given().auth().oauth2(auditor).get("/api/v1/admin/devices?pageSize=1").then().statusCode(200)
-                .extract().path("nextPageToken");
-        given().auth().oauth2(auditor).get("/api/v1/admin/devices?pageSize=1&pageToken=" + first).then()
-                .statusCode(200).body("devices.deviceId", org.hamcrest.Matchers.not(hasItem(first)));
-        assertProblem(given().auth().oauth2(auditor).post("/api/v1/admin/devices/" + deviceId + "/suspend").then(),
+        given().auth()
+                .oauth2(auditor)
+                .get("/api/v1/admin/devices/" + deviceId)
+                .then()
+                .statusCode(200)
+                .body("deviceId", is(deviceId))
+                .body("state", is("ACTIVE"))
+                .body("curve", is("P-256"));
+        given().auth()
+                .oauth2(auditor)
+                .get("/api/v1/admin/devices?state=active&hwModel=tracker-x1&pageSize=500")
+                .then()
+                .statusCode(200)
+                .body("devices.deviceId", hasItem(deviceId));
+        String first = given().auth()
+                .oauth2(auditor)
+                .get("/api/v1/admin/devices?pageSize=1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextPageToken");
+        given().auth()
+                .oauth2(auditor)
+                .get("/api/v1/admin/devices?pageSize=1&pageToken=" + first)
+                .then()
+                .statusCode(200)
+                .body("devices.deviceId", org.hamcrest.Matchers.not(hasItem(first)));
+        assertProblem(given().auth()
+                .oauth2(auditor)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v1/admin/devices/" + deviceId + "/suspend")
+                .then(),
                 403, "FORBIDDEN");
         assertProblem(given().auth().oauth2(auditor).get("/api/v1/admin/devices/nope").then(), 404,
                 "DEVICE_NOT_FOUND");
@@ -91,11 +116,15 @@ class DeviceLifecycleTest {
 
         IdentityApi.Challenge challenge = rotationChallenge(deviceId);
         byte[] csr = device.csrDer(challenge.nonce());
-        String proof = java.util.Base64.getEncoder().encodeToString(
-                TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
+        String proof = java.util.Base64.getEncoder()
+                .encodeToString(
+                        TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
         rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200).body("deviceId", is(deviceId));
 
-        given().auth().oauth2(TestOidcResource.deviceAdmin()).get("/api/v1/admin/devices/" + deviceId).then()
+        given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .get("/api/v1/admin/devices/" + deviceId)
+                .then()
                 .body("keyThumbprint", is(device.publicKey().thumbprint()));
         try (KafkaEvents events = KafkaEvents.of(Topics.DEVICE_LIFECYCLE)) {
             KafkaEvents.Event rotated = events.awaitAtLeast(1,
@@ -153,12 +182,17 @@ class DeviceLifecycleTest {
             String proof) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("challengeId", challenge.id(), "csr", csr, "proof", proof))
-                .post("/api/v1/devices/" + deviceId + "/key-rotations").then();
+                .post("/api/v1/devices/" + deviceId + "/key-rotations")
+                .then();
     }
 
     private static ValidatableResponse action(String deviceId, String action, String reason) {
-        return given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType(ContentType.JSON)
-                .body(Map.of("reason", reason)).post("/api/v1/admin/devices/" + deviceId + "/" + action).then();
+        return given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", reason))
+                .post("/api/v1/admin/devices/" + deviceId + "/" + action)
+                .then();
     }
 
     private List<String> auditActions(String deviceId) throws SQLException {
@@ -170,8 +204,9 @@ class DeviceLifecycleTest {
     }
 
     private List<String> auditColumn(String column, String deviceId) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection
-                .prepareStatement("select " + column + " from audit_log where subject = ? order by id")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection
+                        .prepareStatement("select " + column + " from audit_log where subject = ? order by id")) {
             select.setString(1, deviceId);
             List<String> values = new java.util.ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {

@@ -231,7 +231,7 @@ class EnrollmentTest {
                 valid.substring(0, valid.length() / 2),
                 TestDevice.pem("CERTIFICATE", der),
                 TestDevice.pem(trailing),
-                TestDevice.pem(new byte[] { 0x30, (byte) 0x82, 0x7f }),
+                TestDevice.pem(new byte[]{0x30, (byte) 0x82, 0x7f}),
                 valid + valid,
                 "-----BEGIN CERTIFICATE REQUEST-----\n%%%%\n-----END CERTIFICATE REQUEST-----\n"));
         for (String csr : hostile) {
@@ -256,24 +256,36 @@ class EnrollmentTest {
 
     @Test
     void transport_mistakes_get_problem_details() {
-        assertProblem(given().contentType(ContentType.JSON).body("{\"iccid\": \"89882000000000000001\", \"x\": 1}")
-                .post("/api/v1/enrollment/challenges").then(), 400, "UNKNOWN_FIELD");
-        assertProblem(given().contentType(ContentType.JSON).body("{\"iccid\": ")
-                .post("/api/v1/enrollment/challenges").then(), 400, "MALFORMED_REQUEST");
-        assertProblem(given().contentType(ContentType.TEXT).body("iccid=1")
-                .post("/api/v1/enrollment/challenges").then(), 415, "UNSUPPORTED_MEDIA_TYPE");
-        assertProblem(given().contentType(ContentType.JSON).body(Map.of("iccid", "12ab"))
-                .post("/api/v1/enrollment/challenges").then(), 400, "INVALID_ICCID");
+        assertProblem(given().contentType(ContentType.JSON)
+                .body("{\"iccid\": \"89882000000000000001\", \"x\": 1}")
+                .post("/api/v1/enrollment/challenges")
+                .then(), 400, "UNKNOWN_FIELD");
+        assertProblem(given().contentType(ContentType.JSON)
+                .body("{\"iccid\": ")
+                .post("/api/v1/enrollment/challenges")
+                .then(), 400, "MALFORMED_REQUEST");
+        assertProblem(given().contentType(ContentType.TEXT)
+                .body("iccid=1")
+                .post("/api/v1/enrollment/challenges")
+                .then(), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(given().contentType(ContentType.JSON)
+                .body(Map.of("iccid", "12ab"))
+                .post("/api/v1/enrollment/challenges")
+                .then(), 400, "INVALID_ICCID");
         assertProblem(given().get("/api/v1/nothing-here").then(), 404, "NOT_FOUND");
         String big = "{\"challengeId\": \"00000000-0000-0000-0000-000000000000\", \"csr\": \""
                 + "A".repeat(70 * 1024) + "\"}";
-        assertProblem(given().contentType(ContentType.JSON).body(big.getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/enrollments").then(), 413, "BODY_TOO_LARGE");
+        assertProblem(given().contentType(ContentType.JSON)
+                .body(big.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/enrollments")
+                .then(), 413, "BODY_TOO_LARGE");
     }
 
     @Test
     void ca_chain_is_published() {
-        given().get("/api/v1/ca").then().statusCode(200)
+        given().get("/api/v1/ca")
+                .then()
+                .statusCode(200)
                 .body(startsWith("-----BEGIN CERTIFICATE-----"))
                 .body(containsString("-----END CERTIFICATE-----"));
     }
@@ -289,7 +301,8 @@ class EnrollmentTest {
     }
 
     private long count(String table) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select count(*) from " + table)) {
             rows.next();
             return rows.getLong(1);
@@ -298,8 +311,10 @@ class EnrollmentTest {
 
     private static List<X509Certificate> certificates(String pem) throws Exception {
         return CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
-                .map(X509Certificate.class::cast).toList();
+                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
     }
 
     private static String mudUrlExtension(X509Certificate certificate) throws Exception {
@@ -309,7 +324,7 @@ class EnrollmentTest {
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+        outer : for (int i = 0; i <= haystack.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
                     continue outer;

@@ -19,7 +19,8 @@ final class IdentityApiWithEndorsement {
         String imei = TestDevice.randomImei();
         ManifestRecord record = new ManifestRecord(device.iccid(), imei, "tracker-x1", "Acme Devices",
                 simKeyOf.spkiBase64(), vendorKeyId, null);
-        String endorsement = Base64.getEncoder().encodeToString(RegistrationAdminTest.vendorSign(record.endorsedBytes()));
+        String endorsement = Base64.getEncoder()
+                .encodeToString(RegistrationAdminTest.vendorSign(record.endorsedBytes()));
         return IdentityApi.register(device, Map.of("tenantId", tenant, "imei", imei, "simPublicKey",
                 simKeyOf.spkiBase64(), "vendorKeyId", vendorKeyId, "endorsement", endorsement));
     }

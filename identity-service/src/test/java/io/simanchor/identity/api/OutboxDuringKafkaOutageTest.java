@@ -40,11 +40,14 @@ class OutboxDuringKafkaOutageTest {
 
         try (KafkaEvents events = KafkaEvents.of(Topics.DEVICE_LIFECYCLE)) {
             events.awaitAtLeast(5, e -> deviceIds.contains(e.key()), Duration.ofSeconds(60));
-            Map<String, Long> enrolledEvents = events.drain(Duration.ofSeconds(3)).stream()
+            Map<String, Long> enrolledEvents = events.drain(Duration.ofSeconds(3))
+                    .stream()
                     .filter(e -> deviceIds.contains(e.key()) && DeviceEnrolledV1.TYPE.equals(e.type()))
                     .collect(Collectors.groupingBy(KafkaEvents.Event::key, Collectors.counting()));
             assertThat(enrolledEvents).hasSize(5).allSatisfy((device, count) -> assertThat(count).isEqualTo(1));
-            assertThat(events.drain(Duration.ZERO).stream().filter(e -> deviceIds.contains(e.key()))
+            assertThat(events.drain(Duration.ZERO)
+                    .stream()
+                    .filter(e -> deviceIds.contains(e.key()))
                     .collect(Collectors.toMap(KafkaEvents.Event::id, Function.identity(), (a, b) -> {
                         throw new AssertionError("event " + a.id() + " published twice");
                     }))).hasSize(5);

@@ -5,6 +5,7 @@ import static io.simanchor.identity.api.EnrollmentTest.assertProblem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -33,13 +34,23 @@ class RegistrationAdminTest {
 
     @Test
     void admin_endpoints_need_a_token_and_the_right_role() {
-        given().contentType(ContentType.JSON).body(Map.of("iccid", TestDevice.randomIccid()))
-                .post("/api/v1/admin/registrations").then()
-                .statusCode(401).header("WWW-Authenticate", "Bearer")
-                .contentType("application/problem+json").body("code", is("UNAUTHENTICATED"));
-        given().auth().oauth2(TestOidcResource.token("carol", "auditor")).contentType(ContentType.JSON)
-                .body(Map.of("iccid", TestDevice.randomIccid())).post("/api/v1/admin/registrations").then()
-                .statusCode(403).contentType("application/problem+json").body("code", is("FORBIDDEN"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("iccid", TestDevice.randomIccid()))
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .contentType("application/problem+json")
+                .body("code", is("UNAUTHENTICATED"));
+        given().auth()
+                .oauth2(TestOidcResource.token("carol", "auditor"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("iccid", TestDevice.randomIccid()))
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("code", is("FORBIDDEN"));
         given().auth().oauth2("not-a-jwt").get("/api/v1/admin/devices").then().statusCode(401);
     }
 
@@ -72,10 +83,14 @@ class RegistrationAdminTest {
                 line(TestDevice.randomIccid()));
 
         bulk(manifest).statusCode(200)
-                .body("received", is(7)).body("imported", is(3)).body("unchanged", is(0)).body("rejected", is(4))
+                .body("received", is(7))
+                .body("imported", is(3))
+                .body("unchanged", is(0))
+                .body("rejected", is(4))
                 .body("errors", hasSize(4))
                 .body("errors.line", is(List.of(3, 4, 5, 6)))
-                .body("errors.code", is(List.of("INVALID_FIELD", "INVALID_FIELD", "ENDORSEMENT_INVALID", "INVALID_ICCID")));
+                .body("errors.code",
+                        is(List.of("INVALID_FIELD", "INVALID_FIELD", "ENDORSEMENT_INVALID", "INVALID_ICCID")));
         bulk(manifest).statusCode(200).body("imported", is(0)).body("unchanged", is(3)).body("rejected", is(4));
 
         try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
@@ -89,34 +104,83 @@ class RegistrationAdminTest {
         String iccid = TestDevice.randomIccid();
         bulk(line(iccid)).statusCode(200).body("imported", is(1));
         bulk(line(iccid).replace("Acme Devices", "Other Devices")).statusCode(200)
-                .body("rejected", is(1)).body("errors[0].code", is("REGISTRATION_CONFLICT"));
+                .body("rejected", is(1))
+                .body("errors[0].code", is("REGISTRATION_CONFLICT"));
     }
 
     @Test
     void manifest_needs_its_media_type_and_the_role() {
-        given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType(ContentType.JSON).body("{}")
-                .post("/api/v1/admin/registrations:bulk").then().statusCode(415);
-        given().contentType("application/x-ndjson").body("{}").post("/api/v1/admin/registrations:bulk").then()
+        given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v1/admin/registrations:bulk")
+                .then()
+                .statusCode(415);
+        given().contentType("application/x-ndjson")
+                .body("{}".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/admin/registrations:bulk")
+                .then()
                 .statusCode(401);
     }
 
     @Test
+    void manifest_path_works_with_a_literal_and_with_a_percent_encoded_colon() {
+        String literal = line(TestDevice.randomIccid());
+        given().urlEncodingEnabled(false)
+                .auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType("application/x-ndjson")
+                .body(literal.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/admin/registrations:bulk")
+                .then()
+                .statusCode(200)
+                .body("imported", is(1));
+        String encoded = line(TestDevice.randomIccid());
+        given().urlEncodingEnabled(false)
+                .auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType("application/x-ndjson")
+                .body(encoded.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/admin/registrations%3Abulk?tenant=default")
+                .then()
+                .statusCode(200)
+                .body("imported", is(1));
+    }
+
+    @Test
     void vendor_keys_need_policy_admin_and_a_p256_key() {
-        given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType(ContentType.JSON)
-                .body(Map.of("publicKey", vendorPem())).put("/api/v1/admin/tenants/default/vendor-keys/v9").then()
+        given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("publicKey", vendorPem()))
+                .put("/api/v1/admin/tenants/default/vendor-keys/v9")
+                .then()
                 .statusCode(403);
-        assertProblem(given().auth().oauth2(TestOidcResource.token("bob", "policy-admin")).contentType(ContentType.JSON)
+        assertProblem(given().auth()
+                .oauth2(TestOidcResource.token("bob", "policy-admin"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("publicKey", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
-                .put("/api/v1/admin/tenants/default/vendor-keys/v9").then(), 400, "VENDOR_KEY_INVALID");
+                .put("/api/v1/admin/tenants/default/vendor-keys/v9")
+                .then(), 400, "VENDOR_KEY_INVALID");
     }
 
     /** Registers the test vendor's key for the tenant (creating the tenant if needed). */
     static void givenVendorKey(String tenant, String keyId) {
         String token = TestOidcResource.token("bob", "policy-admin");
-        given().auth().oauth2(token).put("/api/v1/admin/tenants/" + tenant).then().statusCode(org.hamcrest.Matchers
-                .anyOf(is(200), is(201)));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("publicKey", vendorPem()))
-                .put("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + keyId).then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .put("/api/v1/admin/tenants/" + tenant)
+                .then()
+                .statusCode(org.hamcrest.Matchers
+                        .anyOf(is(200), is(201)));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("publicKey", vendorPem()))
+                .put("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + keyId)
+                .then()
+                .statusCode(200);
     }
 
     /** The test vendor's endorsement signature. */
@@ -136,23 +200,35 @@ class RegistrationAdminTest {
     private static String endorsedLine(TestDevice device, boolean genuine) {
         ManifestRecord record = new ManifestRecord(device.iccid(), "356938035643809", "tracker-x1", "Acme Devices",
                 device.spkiBase64(), "vendor-1", null);
-        byte[] signature = genuine ? vendorSign(record.endorsedBytes())
+        byte[] signature = genuine
+                ? vendorSign(record.endorsedBytes())
                 : TestDevice.sign(TestDevice.p256().keys(), record.endorsedBytes());
         return Map.of("iccid", record.iccid(), "imei", record.imei(), "hwModel", record.hwModel(), "manufacturer",
                 record.manufacturer(), "simPublicKey", record.simPublicKey(), "vendorKeyId", "vendor-1", "endorsement",
-                Base64.getEncoder().encodeToString(signature)).entrySet().stream()
+                Base64.getEncoder().encodeToString(signature))
+                .entrySet()
+                .stream()
                 .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static io.restassured.response.ValidatableResponse post(Map<String, String> body) {
-        return given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType(ContentType.JSON).body(body)
-                .post("/api/v1/admin/registrations").then();
+        return given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/admin/registrations")
+                .then();
     }
 
     private static io.restassured.response.ValidatableResponse bulk(String manifest) {
-        return given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType("application/x-ndjson")
-                .body(manifest).post("/api/v1/admin/registrations:bulk").then();
+        return given().urlEncodingEnabled(false)
+                .auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType("application/x-ndjson")
+                .body(manifest.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/admin/registrations:bulk")
+                .then();
     }
 
     private static KeyPair newVendorKey() {

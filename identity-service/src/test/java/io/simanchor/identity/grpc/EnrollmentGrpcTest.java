@@ -54,7 +54,9 @@ class EnrollmentGrpcTest {
         EnrollmentChallenge challenge = enrollment
                 .createChallenge(CreateChallengeRequest.newBuilder().setIccid(device.iccid()).build());
         EnrollResponse response = enrollment.enroll(EnrollRequest.newBuilder()
-                .setChallengeId(challenge.getChallengeId()).setCsrPem(device.csr(challenge.getNonce())).build());
+                .setChallengeId(challenge.getChallengeId())
+                .setCsrPem(device.csr(challenge.getNonce()))
+                .build());
 
         assertThat(response.getDeviceId()).isNotBlank();
         assertThat(response.getCertificateChainPem()).startsWith("-----BEGIN CERTIFICATE-----");
@@ -66,14 +68,17 @@ class EnrollmentGrpcTest {
         givenRegistered(device);
         EnrollmentChallenge challenge = enrollment
                 .createChallenge(CreateChallengeRequest.newBuilder().setIccid(device.iccid()).build());
-        EnrollRequest request = EnrollRequest.newBuilder().setChallengeId(challenge.getChallengeId())
-                .setCsrPem(device.csr(challenge.getNonce())).build();
+        EnrollRequest request = EnrollRequest.newBuilder()
+                .setChallengeId(challenge.getChallengeId())
+                .setCsrPem(device.csr(challenge.getNonce()))
+                .build();
         enrollment.enroll(request);
 
         StatusRuntimeException replay = catchThrowableOfType(StatusRuntimeException.class,
                 () -> enrollment.enroll(request));
         assertThat(replay.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(replay.getTrailers().get(Metadata.Key.of("simanchor-problem-type", Metadata.ASCII_STRING_MARSHALLER)))
+        assertThat(
+                replay.getTrailers().get(Metadata.Key.of("simanchor-problem-type", Metadata.ASCII_STRING_MARSHALLER)))
                 .isEqualTo("https://simanchor.io/problems/challenge-invalid");
     }
 }

@@ -43,7 +43,7 @@ class KeycloakAdminAccessIT {
 
     @AfterAll
     static void stopPlatform() {
-        for (AutoCloseable server : new AutoCloseable[] { identity, keycloak, kafka, postgres }) {
+        for (AutoCloseable server : new AutoCloseable[]{identity, keycloak, kafka, postgres}) {
             try {
                 if (server != null) {
                     server.close();
@@ -56,25 +56,47 @@ class KeycloakAdminAccessIT {
 
     @Test
     void operator_with_device_admin_registers_a_device() {
-        given().baseUri(identity.baseUrl()).auth().oauth2(keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT))
-                .contentType(ContentType.JSON).body(registration())
-                .post("/api/v1/admin/registrations").then().statusCode(201).body("created", is(true));
+        given().baseUri(identity.baseUrl())
+                .auth()
+                .oauth2(keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT))
+                .contentType(ContentType.JSON)
+                .body(registration())
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(201)
+                .body("created", is(true));
     }
 
     @Test
     void request_without_token_is_401() {
-        given().baseUri(identity.baseUrl()).contentType(ContentType.JSON).body(registration())
-                .post("/api/v1/admin/registrations").then().statusCode(401)
-                .contentType("application/problem+json").body("code", is("UNAUTHENTICATED"));
+        given().baseUri(identity.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(registration())
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("code", is("UNAUTHENTICATED"));
     }
 
     @Test
     void token_without_the_role_is_403_but_may_read() {
         String auditorToken = keycloak.clientToken(KeycloakServer.MONITORING_CLIENT);
-        given().baseUri(identity.baseUrl()).auth().oauth2(auditorToken).contentType(ContentType.JSON)
-                .body(registration()).post("/api/v1/admin/registrations").then().statusCode(403)
-                .contentType("application/problem+json").body("code", is("FORBIDDEN"));
-        given().baseUri(identity.baseUrl()).auth().oauth2(auditorToken).get("/api/v1/admin/devices").then()
+        given().baseUri(identity.baseUrl())
+                .auth()
+                .oauth2(auditorToken)
+                .contentType(ContentType.JSON)
+                .body(registration())
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("code", is("FORBIDDEN"));
+        given().baseUri(identity.baseUrl())
+                .auth()
+                .oauth2(auditorToken)
+                .get("/api/v1/admin/devices")
+                .then()
                 .statusCode(200);
     }
 

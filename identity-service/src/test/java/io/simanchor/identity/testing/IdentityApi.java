@@ -24,20 +24,28 @@ public final class IdentityApi {
         Map<String, String> body = new HashMap<>(Map.of("iccid", device.iccid(), "imei", TestDevice.randomImei(),
                 "hwModel", "tracker-x1", "manufacturer", "Acme Devices"));
         body.putAll(extra);
-        return given().auth().oauth2(TestOidcResource.deviceAdmin()).contentType(ContentType.JSON).body(body)
-                .post("/api/v1/admin/registrations").then();
+        return given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/admin/registrations")
+                .then();
     }
 
     /** Asks for an enrollment challenge. */
     public static ValidatableResponse challenge(String iccid) {
-        return given().contentType(ContentType.JSON).body(Map.of("iccid", iccid))
-                .post("/api/v1/enrollment/challenges").then();
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("iccid", iccid))
+                .post("/api/v1/enrollment/challenges")
+                .then();
     }
 
     /** Sends an enrollment. */
     public static ValidatableResponse enroll(String challengeId, String csrPem) {
-        return given().contentType(ContentType.JSON).body(Map.of("challengeId", challengeId, "csr", csrPem))
-                .post("/api/v1/enrollments").then();
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("challengeId", challengeId, "csr", csrPem))
+                .post("/api/v1/enrollments")
+                .then();
     }
 
     /** Registers and enrolls the device; returns its device id. */
@@ -59,6 +67,7 @@ public final class IdentityApi {
      * @param nonce the nonce
      */
     public record Challenge(String id, String nonce) {
+
         public static Challenge of(ValidatableResponse response) {
             return new Challenge(response.extract().path("challengeId"), response.extract().path("nonce"));
         }

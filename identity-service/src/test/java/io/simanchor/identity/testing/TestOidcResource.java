@@ -44,10 +44,15 @@ public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
     public static String token(String user, String... roles) {
         try {
             Instant now = Instant.now();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience("simanchor-api").subject(UUID.randomUUID().toString())
-                    .claim("preferred_username", user).claim("realm_access", Map.of("roles", List.of(roles)))
-                    .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-                    .jwtID(UUID.randomUUID().toString()).build();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER)
+                    .audience("simanchor-api")
+                    .subject(UUID.randomUUID().toString())
+                    .claim("preferred_username", user)
+                    .claim("realm_access", Map.of("roles", List.of(roles)))
+                    .issueTime(Date.from(now))
+                    .expirationTime(Date.from(now.plusSeconds(300)))
+                    .jwtID(UUID.randomUUID().toString())
+                    .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
             jwt.sign(new RSASSASigner((RSAPrivateKey) KEYS.getPrivate()));
             return jwt.serialize();

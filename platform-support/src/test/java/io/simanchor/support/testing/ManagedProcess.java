@@ -24,7 +24,8 @@ final class ManagedProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             return new ManagedProcess(builder.start(), log);
         } catch (IOException e) {
@@ -44,6 +45,22 @@ final class ManagedProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Sends SIGINT first (for PostgreSQL a "fast" shutdown that does not wait for clients to disconnect),
+     * then stops the process as {@link #close()} does.
+     */
+    void interruptAndClose() {
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // fall through to close()
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     @Override

@@ -31,7 +31,8 @@ final class ReadinessProbe {
                 throw new IllegalStateException("process exited before " + url + " was ready:\n" + logTail.get());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5))
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(url)
+                        .timeout(Duration.ofSeconds(5))
                         .build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

@@ -35,6 +35,7 @@ public class KeyRotationResource {
 
     @POST
     @Path("/key-rotation/challenges")
+    @Consumes(MediaType.WILDCARD) // no body: the device id in the path is all it takes
     public Response createChallenge(@PathParam("deviceId") String deviceId) {
         return Response.status(Response.Status.CREATED)
                 .entity(EnrollmentResource.ChallengeResponse.of(rotation.createChallenge(deviceId)))

@@ -1,0 +1,79 @@
+package io.simanchor.support.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The test infrastructure itself: the servers are real and behave as the integration tests assume. */
+class EmbeddedInfrastructureTest {
+
+    @Test
+    void postgres_accepts_sql_on_loopback() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+                Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+                        postgres.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (v text)");
+            statement.execute("INSERT INTO t VALUES ('anchor')");
+            try (ResultSet rows = statement.executeQuery("SELECT v, current_user FROM t")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("anchor");
+            }
+        }
+    }
+
+    @Test
+    void kafka_keeps_records_across_a_broker_restart_on_the_same_port() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            send(bootstrap, "before");
+            kafka.stopBroker();
+            kafka.restartBroker();
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            send(bootstrap, "after");
+
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "infra-test",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                    new StringDeserializer())) {
+                consumer.subscribe(List.of("infra"));
+                List<String> seen = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (seen.size() < 2 && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                        seen.add(record.value());
+                    }
+                }
+                assertThat(seen).containsExactly("before", "after");
+            }
+        }
+    }
+
+    private static void send(String bootstrap, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("infra", "k", value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+}

