@@ -86,6 +86,8 @@ create table outbox (
     published_at  timestamptz
 );
 create index outbox_unpublished on outbox (id) where published_at is null;
+-- Housekeeping removes published rows after a retention period.
+create index outbox_published on outbox (published_at) where published_at is not null;
 
 -- Append-only audit log: rows can be added, never changed or removed.
 create table audit_log (

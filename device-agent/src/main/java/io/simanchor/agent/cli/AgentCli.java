@@ -1,13 +1,22 @@
 package io.simanchor.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Command line of the device agent. Secrets come from the environment, never from arguments (which
  * other users of the machine can read in the process list).
+ * <p>
+ * Exit codes: 0 success, 1 the run failed (some devices or records did not make it, or a service
+ * refused), 2 bad usage.
  */
 public final class AgentCli {
 
@@ -15,16 +24,35 @@ public final class AgentCli {
             usage: java -jar device-agent.jar <command> [options]
 
             commands:
-              fleet-enroll   register N simulated devices as an operator, then enroll each one
+              fleet-enroll     register N simulated devices as an operator, then enroll each one
+                               through the public API (challenge, CSR, certificate)
                 --devices N            number of devices (default 20)
                 --concurrency N        devices enrolling at once (default 8)
+                --hw-model MODEL       hardware model of the devices (default tracker-x1)
+
+              fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
+                               endorsed SIM records, upload it, upload it again (must change nothing)
+                --records N            records in the manifest (default 1000)
+                --manifest FILE        where to write it (default fleet-manifest.jsonl)
+                --tenant ID            tenant the SIMs belong to (default default)
+                --hw-model MODEL       hardware model of the devices (default tracker-x1)
+
+            options of both:
                 --identity-url URL     identity-service (default http://127.0.0.1:8081)
                 --token-url URL        Keycloak token endpoint
                                        (default http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token)
                 --client-id ID         operator client (default operator-cli)
-                --hw-model MODEL       hardware model of the devices (default tracker-x1)
+                --json FILE            also write the figures of the run as JSON to FILE
                 env SIMANCHOR_OPERATOR_CLIENT_SECRET   the operator client's secret (required)
+
+            exit codes: 0 success, 1 the run failed, 2 bad usage
             """;
+
+    private static final Set<String> COMMON_OPTIONS = Set.of("identity-url", "token-url", "client-id", "json",
+            "hw-model");
+    private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
+            "fleet-enroll", Set.of("devices", "concurrency"),
+            "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
     }
@@ -38,14 +66,15 @@ public final class AgentCli {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        if (!args[0].equals("fleet-enroll")) {
-            err.println("unknown command: " + args[0]);
+        String command = args[0];
+        if (!COMMAND_OPTIONS.containsKey(command)) {
+            err.println("unknown command: " + command);
             err.print(USAGE);
             return 2;
         }
         Map<String, String> options;
         try {
-            options = options(args);
+            options = options(args, COMMAND_OPTIONS.get(command));
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.print(USAGE);
@@ -56,31 +85,73 @@ public final class AgentCli {
             err.println("SIMANCHOR_OPERATOR_CLIENT_SECRET is not set");
             return 2;
         }
-        FleetEnrollment.Settings settings;
         try {
-            settings = new FleetEnrollment.Settings(
-                    positive(options.getOrDefault("devices", "20"), "--devices"),
-                    positive(options.getOrDefault("concurrency", "8"), "--concurrency"),
-                    URI.create(options.getOrDefault("identity-url", "http://127.0.0.1:8081")),
-                    URI.create(options.getOrDefault("token-url",
-                            "http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token")),
-                    options.getOrDefault("client-id", "operator-cli"), secret,
-                    options.getOrDefault("hw-model", "tracker-x1"));
+            return command.equals("fleet-enroll")
+                    ? fleetEnroll(options, secret, out)
+                    : fleetManifest(options, secret, out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            err.println("failed: " + e.getMessage());
+            return 1;
         }
-        int failed = new FleetEnrollment(settings, out).run();
-        return failed == 0 ? 0 : 1;
     }
 
-    private static Map<String, String> options(String[] args) {
+    private static int fleetEnroll(Map<String, String> options, String secret, PrintStream out) throws Exception {
+        FleetEnrollment.Settings settings = new FleetEnrollment.Settings(
+                positive(options.getOrDefault("devices", "20"), "--devices"),
+                positive(options.getOrDefault("concurrency", "8"), "--concurrency"), identityUrl(options),
+                tokenUrl(options), clientId(options), secret, options.getOrDefault("hw-model", "tracker-x1"));
+        FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
+        writeJson(options, result.figures());
+        return result.failed() == 0 ? 0 : 1;
+    }
+
+    private static int fleetManifest(Map<String, String> options, String secret, PrintStream out) throws Exception {
+        FleetManifest.Settings settings = new FleetManifest.Settings(
+                positive(options.getOrDefault("records", "1000"), "--records"),
+                Path.of(options.getOrDefault("manifest", "fleet-manifest.jsonl")),
+                options.getOrDefault("tenant", "default"),
+                new FleetManifest.Operator(identityUrl(options), tokenUrl(options), clientId(options), secret),
+                options.getOrDefault("hw-model", "tracker-x1"));
+        writeJson(options, new FleetManifest(settings, out).run());
+        return 0;
+    }
+
+    private static URI identityUrl(Map<String, String> options) {
+        return URI.create(options.getOrDefault("identity-url", "http://127.0.0.1:8081"));
+    }
+
+    private static URI tokenUrl(Map<String, String> options) {
+        return URI.create(options.getOrDefault("token-url",
+                "http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token"));
+    }
+
+    private static String clientId(Map<String, String> options) {
+        return options.getOrDefault("client-id", "operator-cli");
+    }
+
+    private static void writeJson(Map<String, String> options, Map<String, Object> figures) throws IOException {
+        String file = options.get("json");
+        if (file != null) {
+            Path path = Path.of(file).toAbsolutePath();
+            Files.createDirectories(path.getParent());
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(path.toFile(), figures);
+        }
+    }
+
+    private static Map<String, String> options(String[] args, Set<String> commandOptions) {
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --option value, got: " + args[i]);
             }
-            options.put(args[i].substring(2), args[i + 1]);
+            String name = args[i].substring(2);
+            if (!COMMON_OPTIONS.contains(name) && !commandOptions.contains(name)) {
+                throw new IllegalArgumentException("unknown option: " + args[i]);
+            }
+            options.put(name, args[i + 1]);
         }
         return options;
     }

@@ -11,8 +11,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,63 +61,95 @@ final class FleetEnrollment {
         this.out = out;
     }
 
-    /** Runs the enrollment; returns the number of failed devices. */
-    int run() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The outcome of a run: how many devices failed, and the figures for {@code --json}. */
+    record Result(int failed, Map<String, Object> figures) {
+    }
+
+    /** Runs the enrollment. */
+    Result run() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         IdentityClient identity = new IdentityClient(http, settings.identityUrl());
         String token = OperatorToken.fetch(http, settings.tokenUrl(), settings.clientId(), settings.clientSecret());
         out.printf("  operator token obtained from %s (client %s)%n", settings.tokenUrl(), settings.clientId());
 
-        List<String> iccids = new ArrayList<>();
-        for (int i = 0; i < settings.devices(); i++) {
-            String iccid = randomIccid();
-            identity.register(token, Map.of("iccid", iccid, "imei", randomDigits(15), "hwModel", settings.hwModel(),
-                    "manufacturer", "SIM Anchor Simulated Devices"));
-            iccids.add(iccid);
-        }
-        out.printf("  registered %d expected devices (model %s)%n", iccids.size(), settings.hwModel());
-
         ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
-        AtomicInteger done = new AtomicInteger();
-        List<Future<Outcome>> futures = new ArrayList<>();
-        long start = System.nanoTime();
-        for (String iccid : iccids) {
-            futures.add(pool.submit(() -> {
-                Outcome outcome = enroll(identity, iccid);
-                int finished = done.incrementAndGet();
-                if (finished % Math.max(1, settings.devices() / 10) == 0 || finished == settings.devices()) {
-                    out.printf("  enrolled %d/%d%n", finished, settings.devices());
-                }
-                return outcome;
-            }));
+        try {
+            List<SimulatedDevice> devices = register(identity, token, pool);
+            out.printf("  registered %d expected devices (model %s)%n", devices.size(), settings.hwModel());
+
+            AtomicInteger done = new AtomicInteger();
+            List<Callable<Outcome>> enrollments = new ArrayList<>();
+            for (SimulatedDevice device : devices) {
+                enrollments.add(() -> {
+                    Outcome outcome = enroll(identity, device);
+                    int finished = done.incrementAndGet();
+                    if (finished % Math.max(1, settings.devices() / 10) == 0 || finished == settings.devices()) {
+                        out.printf("  enrolled %d/%d%n", finished, settings.devices());
+                    }
+                    return outcome;
+                });
+            }
+            long start = System.nanoTime();
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> future : pool.invokeAll(enrollments)) {
+                outcomes.add(resultOf(future));
+            }
+            return summarise(outcomes, System.nanoTime() - start);
+        } finally {
+            pool.shutdownNow();
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Future<Outcome> future : futures) {
+    }
+
+    /** A device of the simulated fleet: its SIM's ICCID and key (made before the timed enrollment run). */
+    private record SimulatedDevice(String iccid, SoftwareKey key) {
+    }
+
+    private List<SimulatedDevice> register(IdentityClient identity, String token, ExecutorService pool)
+            throws InterruptedException {
+        List<Callable<SimulatedDevice>> registrations = new ArrayList<>();
+        for (int i = 0; i < settings.devices(); i++) {
+            registrations.add(() -> {
+                String iccid = randomIccid(random);
+                identity.register(token, Map.of("iccid", iccid, "imei", randomDigits(random, 15), "hwModel",
+                        settings.hwModel(), "manufacturer", "SIM Anchor Simulated Devices"));
+                return new SimulatedDevice(iccid, SoftwareKey.generate(random));
+            });
+        }
+        List<SimulatedDevice> devices = new ArrayList<>();
+        for (Future<SimulatedDevice> future : pool.invokeAll(registrations)) {
             try {
-                outcomes.add(future.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                outcomes.add(new Outcome("?", null, 0, e.getCause().toString()));
+                devices.add(future.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("registering the fleet failed: " + e.getCause().getMessage(), e);
             }
         }
-        long elapsed = System.nanoTime() - start;
-        pool.shutdown();
-        return summarise(outcomes, elapsed);
+        return devices;
     }
 
-    private Outcome enroll(IdentityClient identity, String iccid) {
-        long start = System.nanoTime();
+    private static Outcome resultOf(Future<Outcome> future) throws InterruptedException {
         try {
-            SoftwareKey key = SoftwareKey.generate(random);
-            IdentityClient.Challenge challenge = identity.createChallenge(iccid);
-            String csr = CsrBuilder.pem(CsrBuilder.build(key, challenge.nonce()));
-            IdentityClient.Enrollment enrollment = identity.enroll(challenge.challengeId(), csr);
-            return new Outcome(iccid, enrollment, System.nanoTime() - start, null);
-        } catch (RuntimeException e) {
-            return new Outcome(iccid, null, System.nanoTime() - start, e.getMessage());
+            return future.get();
+        } catch (ExecutionException e) {
+            return new Outcome("?", null, 0, e.getCause().toString());
         }
     }
 
-    private int summarise(List<Outcome> outcomes, long elapsedNanos) {
+    private Outcome enroll(IdentityClient identity, SimulatedDevice device) {
+        long start = System.nanoTime();
+        try {
+            IdentityClient.Challenge challenge = identity.createChallenge(device.iccid());
+            String csr = CsrBuilder.pem(CsrBuilder.build(device.key(), challenge.nonce()));
+            IdentityClient.Enrollment enrollment = identity.enroll(challenge.challengeId(), csr);
+            return new Outcome(device.iccid(), enrollment, System.nanoTime() - start, null);
+        } catch (RuntimeException e) {
+            return new Outcome(device.iccid(), null, System.nanoTime() - start, e.getMessage());
+        }
+    }
+
+    private Result summarise(List<Outcome> outcomes, long elapsedNanos) {
         List<Outcome> enrolled = outcomes.stream().filter(o -> o.enrollment() != null).toList();
         List<Outcome> failed = outcomes.stream().filter(o -> o.enrollment() == null).toList();
         List<Long> latencies = new ArrayList<>(enrolled.stream().map(Outcome::enrollNanos).toList());
@@ -144,7 +179,19 @@ final class FleetEnrollment {
         }
         out.println();
         failed.stream().limit(5).forEach(o -> out.printf("  FAILED %s: %s%n", o.iccid(), o.error()));
-        return failed.size();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("benchmark", "enrollment");
+        figures.put("devices", outcomes.size());
+        figures.put("concurrency", settings.concurrency());
+        figures.put("enrolled", enrolled.size());
+        figures.put("failed", failed.size());
+        figures.put("seconds", Math.round(seconds * 100) / 100.0);
+        figures.put("enrollmentsPerSecond", Math.round(enrolled.size() / seconds * 10) / 10.0);
+        if (!latencies.isEmpty()) {
+            figures.put("latencyP50Ms", Math.round(percentile(latencies, 50) * 10) / 10.0);
+            figures.put("latencyP99Ms", Math.round(percentile(latencies, 99) * 10) / 10.0);
+        }
+        return new Result(failed.size(), figures);
     }
 
     private static double percentile(List<Long> sorted, int percentile) {
@@ -163,11 +210,11 @@ final class FleetEnrollment {
     }
 
     /** A 19-digit test ICCID: 89 (telecom), 882 (international, no country), random rest. */
-    private String randomIccid() {
-        return "89882" + randomDigits(14);
+    static String randomIccid(SecureRandom random) {
+        return "89882" + randomDigits(random, 14);
     }
 
-    private String randomDigits(int count) {
+    static String randomDigits(SecureRandom random, int count) {
         StringBuilder digits = new StringBuilder(count);
         for (int i = 0; i < count; i++) {
             digits.append(random.nextInt(10));

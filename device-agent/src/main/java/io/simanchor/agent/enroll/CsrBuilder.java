@@ -15,8 +15,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Builds the enrollment CSR: PKCS#10 signed by the device key, with the server nonce as its
- * challengePassword (RFC 2985 §5.4.1; UTF8String, since base64url has "_", which PrintableString lacks), which makes the signature a proof of possession over a fresh
- * challenge (GSMA CLP.13 6.8, 6.20).
+ * challengePassword, which makes the signature a proof of possession over a fresh challenge (GSMA CLP.13
+ * 6.8, 6.20). The attribute is a UTF8String (RFC 2985 §5.4.1 allows it), because base64url nonces contain
+ * '_', which PrintableString lacks.
  */
 public final class CsrBuilder {
 

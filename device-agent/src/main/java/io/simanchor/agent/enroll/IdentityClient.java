@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class IdentityClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** A 100,000-record manifest is about 40 MB and imports in well under a minute; leave room. */
+    private static final Duration MANIFEST_TIMEOUT = Duration.ofMinutes(10);
 
     private final HttpClient http;
     private final URI baseUrl;
@@ -56,13 +60,51 @@ public final class IdentityClient {
         post("/api/v1/admin/registrations", registration, Optional.of(bearerToken), 201);
     }
 
+    /** Registers (or replaces) a SIM vendor's public key for a tenant (operator call, role policy-admin). */
+    public void putVendorKey(String bearerToken, String tenant, String keyId, String publicKeyPem) {
+        try {
+            send(HttpRequest.newBuilder(baseUrl.resolve("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + keyId))
+                    .timeout(CALL_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers
+                            .ofByteArray(JSON.writeValueAsBytes(Map.of("publicKey", publicKeyPem)))),
+                    "vendor-keys", Optional.of(bearerToken), 200);
+        } catch (IOException e) {
+            throw new ServiceException("vendor-keys", 0, e.toString());
+        }
+    }
+
+    /**
+     * Uploads a SIM vendor's manifest (JSON Lines file) for a tenant and returns the import report
+     * ({@code received, imported, unchanged, rejected, errors}).
+     */
+    public JsonNode importManifest(String bearerToken, String tenant, Path manifest) {
+        try {
+            return send(HttpRequest.newBuilder(baseUrl.resolve("/api/v1/admin/registrations:bulk?tenant=" + tenant))
+                    .timeout(MANIFEST_TIMEOUT)
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofFile(manifest)), "registrations:bulk", Optional.of(bearerToken),
+                    200);
+        } catch (IOException e) {
+            throw new ServiceException("registrations:bulk", 0, e.toString());
+        }
+    }
+
     private JsonNode post(String path, Object body, Optional<String> bearerToken, int expectedStatus) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
-                    .timeout(Duration.ofSeconds(30))
+            return send(HttpRequest.newBuilder(baseUrl.resolve(path))
+                    .timeout(CALL_TIMEOUT)
                     .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))), path, bearerToken,
+                    expectedStatus);
+        } catch (IOException e) {
+            throw new ServiceException(path, 0, e.toString());
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String path, Optional<String> bearerToken, int expectedStatus) {
+        try {
+            request.header("Accept", "application/json");
             bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != expectedStatus) {

@@ -35,6 +35,22 @@ class AgentCliTest {
         assertThat(run(env, "launch-rockets")).isEqualTo(2);
     }
 
+    @Test
+    void options_of_another_command_are_refused() throws Exception {
+        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
+        assertThat(run(env, "fleet-enroll", "--records", "5")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --records");
+        assertThat(run(env, "fleet-manifest", "--records", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--records must be a positive whole number");
+    }
+
+    @Test
+    void an_unreachable_service_is_a_failed_run_not_a_stack_trace() throws Exception {
+        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
+        assertThat(run(env, "fleet-enroll", "--token-url", "http://127.0.0.1:1/token")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("failed: ");
+    }
+
     private int run(Map<String, String> env, String... args) throws Exception {
         return AgentCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env);

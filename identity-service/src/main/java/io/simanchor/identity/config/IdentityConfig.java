@@ -24,6 +24,28 @@ public interface IdentityConfig {
     /** Event publication. */
     Events events();
 
+    /** Removal of rows that have served their purpose. */
+    Housekeeping housekeeping();
+
+    /** Housekeeping settings. */
+    interface Housekeeping {
+
+        /** How often expired challenges and published outbox rows are removed. */
+        @WithDefault("10m")
+        Duration interval();
+
+        /**
+         * How long a challenge is kept after it expired; while kept, a replay is reported as "replayed"
+         * rather than "unknown" in the security event.
+         */
+        @WithDefault("P1D")
+        Duration challengeRetention();
+
+        /** How long a published outbox row is kept (for investigating what was sent when). */
+        @WithDefault("P7D")
+        Duration outboxRetention();
+    }
+
     /** Device CA settings. */
     interface Ca {
 
@@ -52,6 +74,14 @@ public interface IdentityConfig {
         /** How often the relay looks for events when nothing woke it. */
         @WithDefault("200ms")
         Duration pollInterval();
+
+        /**
+         * After a round that published less than a full batch, how long the relay lets events gather
+         * before the next one: fewer, larger rounds (one Kafka flush and one database commit each) under
+         * load, at the cost of this much extra latency per event.
+         */
+        @WithDefault("20ms")
+        Duration batchLinger();
 
         /** Most events published in one round. */
         @WithDefault("500")

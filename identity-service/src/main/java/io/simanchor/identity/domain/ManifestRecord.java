@@ -1,6 +1,6 @@
 package io.simanchor.identity.domain;
 
-import java.nio.charset.StandardCharsets;
+import io.simanchor.api.registry.SimEndorsement;
 
 /**
  * One record of a SIM vendor's manifest (JSON Lines), fields as received.
@@ -22,15 +22,8 @@ public record ManifestRecord(
         String vendorKeyId,
         String endorsement) {
 
-    /** Domain separation: the vendor's signature over this record can serve no other purpose. */
-    public static final String ENDORSEMENT_CONTEXT = "simanchor-sim-endorsement-v1";
-
-    /**
-     * What the vendor signs: the context and the five fields, each on its own line, UTF-8, with an empty
-     * line where there is no SIM key (docs/registrations.md).
-     */
+    /** What the vendor signed over this record ({@link SimEndorsement}, docs/registrations.md). */
     public byte[] endorsedBytes() {
-        return String.join("\n", ENDORSEMENT_CONTEXT, iccid, imei, hwModel, manufacturer,
-                simPublicKey == null ? "" : simPublicKey).getBytes(StandardCharsets.UTF_8);
+        return SimEndorsement.signedBytes(iccid, imei, hwModel, manufacturer, simPublicKey);
     }
 }

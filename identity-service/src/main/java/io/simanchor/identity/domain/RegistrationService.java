@@ -192,7 +192,13 @@ public final class RegistrationService {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID, "'endorsement' is not base64");
         }
-        if (!EcdsaVerifier.verifyDer(vendorKey.get(), record.endorsedBytes(), signature)) {
+        byte[] signedBytes;
+        try {
+            signedBytes = record.endorsedBytes();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(IdentityProblems.INVALID_FIELD, "Manifest fields cannot contain line breaks");
+        }
+        if (!EcdsaVerifier.verifyDer(vendorKey.get(), signedBytes, signature)) {
             throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
                     "The endorsement does not verify with vendor key '" + record.vendorKeyId() + "'");
         }

@@ -42,19 +42,36 @@ public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
 
     /** A bearer token for {@code user} with these realm roles, valid for five minutes. */
     public static String token(String user, String... roles) {
+        return sign(claims(user, roles).build(), KEYS);
+    }
+
+    /** The claims of {@link #token}, for tests that spoil one of them. */
+    public static JWTClaimsSet.Builder claims(String user, String... roles) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER)
+                .audience("simanchor-api")
+                .subject(UUID.randomUUID().toString())
+                .claim("preferred_username", user)
+                .claim("realm_access", Map.of("roles", List.of(roles)))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .jwtID(UUID.randomUUID().toString());
+    }
+
+    /** {@code claims} signed RS256 with the test key. */
+    public static String sign(JWTClaimsSet claims) {
+        return sign(claims, KEYS);
+    }
+
+    /** {@code claims} signed RS256 with a key the service does not trust. */
+    public static String signWithUntrustedKey(JWTClaimsSet claims) {
+        return sign(claims, newKeyPair());
+    }
+
+    private static String sign(JWTClaimsSet claims, KeyPair keys) {
         try {
-            Instant now = Instant.now();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER)
-                    .audience("simanchor-api")
-                    .subject(UUID.randomUUID().toString())
-                    .claim("preferred_username", user)
-                    .claim("realm_access", Map.of("roles", List.of(roles)))
-                    .issueTime(Date.from(now))
-                    .expirationTime(Date.from(now.plusSeconds(300)))
-                    .jwtID(UUID.randomUUID().toString())
-                    .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
-            jwt.sign(new RSASSASigner((RSAPrivateKey) KEYS.getPrivate()));
+            jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
             return jwt.serialize();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);

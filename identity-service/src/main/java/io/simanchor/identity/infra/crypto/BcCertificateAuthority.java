@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -60,6 +61,8 @@ public class BcCertificateAuthority implements CertificateAuthority {
     private final SecureRandom random;
     private final Clock clock;
     private final List<String> chainPem;
+    /** The same in every certificate this CA issues, so computed once. */
+    private final AuthorityKeyIdentifier authorityKeyIdentifier;
     private final ThreadLocal<ContentSigner> signers;
 
     BcCertificateAuthority(IdentityConfig config, SecureRandom random, Clock clock) {
@@ -69,6 +72,7 @@ public class BcCertificateAuthority implements CertificateAuthority {
         this.random = random;
         this.clock = clock;
         this.chainPem = List.of(pem(keys.issuing()), pem(keys.root()));
+        this.authorityKeyIdentifier = authorityKeyIdentifier(keys.issuing());
         // Content signers hold a JCA Signature, which is not thread-safe: one per thread.
         this.signers = ThreadLocal.withInitial(this::newSigner);
     }
@@ -94,8 +98,7 @@ public class BcCertificateAuthority implements CertificateAuthority {
                             "urn:simanchor:device:" + tenantId + ":" + deviceId)))
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             extensions.createSubjectKeyIdentifier(SubjectPublicKeyInfo.getInstance(key.spki())))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(keys.issuing()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier)
                     // RFC 8520 §10: MUDURLSyntax ::= IA5String, non-critical.
                     .addExtension(ID_PE_MUD_URL, false, new DERIA5String(mudUrl));
             X509CertificateHolder certificate = builder.build(signers.get());
@@ -125,6 +128,14 @@ public class BcCertificateAuthority implements CertificateAuthority {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
         return bytes;
+    }
+
+    private static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate issuer) {
+        try {
+            return new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the issuing CA certificate is unusable", e);
+        }
     }
 
     private static String pem(X509Certificate certificate) {

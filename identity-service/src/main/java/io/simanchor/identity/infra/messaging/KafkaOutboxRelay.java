@@ -102,6 +102,8 @@ public class KafkaOutboxRelay {
                 backoff = 0;
                 if (published == 0) {
                     signal.await(config.pollInterval().toMillis());
+                } else if (published < config.batchSize()) {
+                    Thread.sleep(config.batchLinger().toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

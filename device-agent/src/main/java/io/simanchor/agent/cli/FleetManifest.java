@@ -1,0 +1,186 @@
+package io.simanchor.agent.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.agent.enroll.IdentityClient;
+import io.simanchor.agent.enroll.OperatorToken;
+import io.simanchor.agent.enroll.SoftwareKey;
+import io.simanchor.api.registry.SimEndorsement;
+
+/**
+ * The fleet simulator as a SIM vendor and its operator: makes a vendor key, registers it for the tenant,
+ * writes a manifest of N SIMs (each with its own SIM key and the vendor's endorsement), uploads it, then
+ * uploads it again, which must change nothing. Prints both import times; the load generator behind the
+ * bulk-ingest figure in docs/performance.md.
+ */
+final class FleetManifest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MANUFACTURER = "SIM Anchor Simulated Devices";
+
+    /**
+     * Settings of a run.
+     *
+     * @param records how many SIMs the manifest lists
+     * @param manifest where the manifest is written (kept, so it can be uploaded again by hand)
+     * @param tenant the tenant the SIMs are registered for
+     * @param operator where and how the operator authenticates
+     * @param hwModel hardware model of the devices
+     */
+    record Settings(int records, Path manifest, String tenant, Operator operator, String hwModel) {
+    }
+
+    /** Where identity-service and Keycloak are, and the operator client's credentials. */
+    record Operator(URI identityUrl, URI tokenUrl, String clientId, String clientSecret) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final SecureRandom random = new SecureRandom();
+
+    FleetManifest(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the import; returns the figures as a map (for {@code --json}), or throws on failure. */
+    Map<String, Object> run() {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        IdentityClient identity = new IdentityClient(http, settings.operator().identityUrl());
+        String token = OperatorToken.fetch(http, settings.operator().tokenUrl(), settings.operator().clientId(),
+                settings.operator().clientSecret());
+
+        SoftwareKey vendor = SoftwareKey.generate(random);
+        String vendorKeyId = "fleet-vendor-" + Long.toHexString(random.nextLong());
+        identity.putVendorKey(token, settings.tenant(), vendorKeyId, publicKeyPem(vendor));
+        out.printf("  vendor key %s registered for tenant %s%n", vendorKeyId, settings.tenant());
+
+        long start = System.nanoTime();
+        writeManifest(vendor, vendorKeyId);
+        double generated = seconds(start);
+        out.printf("  wrote %d endorsed records to %s (%.1f MB) in %.1f s%n", settings.records(), settings.manifest(),
+                size(settings.manifest()) / 1e6, generated);
+
+        start = System.nanoTime();
+        JsonNode first = identity.importManifest(token, settings.tenant(), settings.manifest());
+        double firstSeconds = seconds(start);
+        report("first upload", first, firstSeconds);
+
+        start = System.nanoTime();
+        JsonNode again = identity.importManifest(token, settings.tenant(), settings.manifest());
+        double againSeconds = seconds(start);
+        report("same manifest again", again, againSeconds);
+
+        if (first.path("imported").asInt() != settings.records()
+                || again.path("unchanged").asInt() != settings.records()) {
+            throw new IllegalStateException(
+                    "expected every record imported once and unchanged on re-upload; see above");
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("benchmark", "manifest-import");
+        figures.put("records", settings.records());
+        figures.put("manifestBytes", size(settings.manifest()));
+        figures.put("firstImportSeconds", round(firstSeconds));
+        figures.put("firstImportRecordsPerSecond", round(settings.records() / firstSeconds));
+        figures.put("reimportSeconds", round(againSeconds));
+        return figures;
+    }
+
+    private void writeManifest(SoftwareKey vendor, String vendorKeyId) {
+        try {
+            Files.createDirectories(settings.manifest().toAbsolutePath().getParent());
+            // Key generation and signing dominate; do them on every core, then write in order.
+            List<String> lines = IntStream.range(0, settings.records())
+                    .parallel()
+                    .mapToObj(i -> record(vendor, vendorKeyId))
+                    .toList();
+            try (BufferedWriter writer = Files.newBufferedWriter(settings.manifest(), StandardCharsets.UTF_8)) {
+                for (String line : lines) {
+                    writer.write(line);
+                    writer.write('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the manifest " + settings.manifest(), e);
+        }
+    }
+
+    private String record(SoftwareKey vendor, String vendorKeyId) {
+        String iccid = FleetEnrollment.randomIccid(random);
+        String imei = FleetEnrollment.randomDigits(random, 15);
+        String simKey = spki(SoftwareKey.generate(random));
+        byte[] endorsement = vendor
+                .sign(SimEndorsement.signedBytes(iccid, imei, settings.hwModel(), MANUFACTURER, simKey));
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("iccid", iccid);
+        record.put("imei", imei);
+        record.put("hwModel", settings.hwModel());
+        record.put("manufacturer", MANUFACTURER);
+        record.put("simPublicKey", simKey);
+        record.put("vendorKeyId", vendorKeyId);
+        record.put("endorsement", Base64.getEncoder().encodeToString(endorsement));
+        try {
+            return JSON.writeValueAsString(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void report(String what, JsonNode report, double seconds) {
+        out.printf("  %s: %.2f s (%.0f records/s): received %d, imported %d, unchanged %d, rejected %d%n", what,
+                seconds, report.path("received").asInt() / seconds, report.path("received").asInt(),
+                report.path("imported").asInt(), report.path("unchanged").asInt(), report.path("rejected").asInt());
+        for (JsonNode error : report.path("errors")) {
+            out.printf("    line %d: %s %s%n", error.path("line").asInt(), error.path("code").asText(),
+                    error.path("detail").asText());
+        }
+    }
+
+    private static String spki(SoftwareKey key) {
+        return Base64.getEncoder().encodeToString(key.keyPair().getPublic().getEncoded());
+    }
+
+    private static String publicKeyPem(SoftwareKey key) {
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.keyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}
