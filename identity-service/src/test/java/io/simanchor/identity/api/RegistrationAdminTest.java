@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.domain.ManifestRecord;
+import io.simanchor.identity.testing.IdentityApi;
 import io.simanchor.identity.testing.KafkaEvents;
 import io.simanchor.identity.testing.TestDevice;
 import io.simanchor.identity.testing.TestOidcResource;
@@ -213,12 +214,7 @@ class RegistrationAdminTest {
     }
 
     private static io.restassured.response.ValidatableResponse post(Map<String, String> body) {
-        return given().auth()
-                .oauth2(TestOidcResource.deviceAdmin())
-                .contentType(ContentType.JSON)
-                .body(body)
-                .post("/api/v1/admin/registrations")
-                .then();
+        return IdentityApi.postRegistration(body);
     }
 
     private static io.restassured.response.ValidatableResponse bulk(String manifest) {

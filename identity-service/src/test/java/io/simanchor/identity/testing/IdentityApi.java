@@ -24,6 +24,11 @@ public final class IdentityApi {
         Map<String, String> body = new HashMap<>(Map.of("iccid", device.iccid(), "imei", TestDevice.randomImei(),
                 "hwModel", "tracker-x1", "manufacturer", "Acme Devices"));
         body.putAll(extra);
+        return postRegistration(body);
+    }
+
+    /** Posts this registration body as a device-admin. */
+    public static ValidatableResponse postRegistration(Map<String, String> body) {
         return given().auth()
                 .oauth2(TestOidcResource.deviceAdmin())
                 .contentType(ContentType.JSON)
