@@ -101,8 +101,8 @@ public final class AgentCli {
     private static int fleetEnroll(Map<String, String> options, String secret, PrintStream out) throws Exception {
         FleetEnrollment.Settings settings = new FleetEnrollment.Settings(
                 positive(options.getOrDefault("devices", "20"), "--devices"),
-                positive(options.getOrDefault("concurrency", "8"), "--concurrency"), identityUrl(options),
-                tokenUrl(options), clientId(options), secret, options.getOrDefault("hw-model", "tracker-x1"));
+                positive(options.getOrDefault("concurrency", "8"), "--concurrency"), operator(options, secret),
+                options.getOrDefault("hw-model", "tracker-x1"));
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;
@@ -113,23 +113,17 @@ public final class AgentCli {
                 positive(options.getOrDefault("records", "1000"), "--records"),
                 Path.of(options.getOrDefault("manifest", "fleet-manifest.jsonl")),
                 options.getOrDefault("tenant", "default"),
-                new FleetManifest.Operator(identityUrl(options), tokenUrl(options), clientId(options), secret),
+                operator(options, secret),
                 options.getOrDefault("hw-model", "tracker-x1"));
         writeJson(options, new FleetManifest(settings, out).run());
         return 0;
     }
 
-    private static URI identityUrl(Map<String, String> options) {
-        return URI.create(options.getOrDefault("identity-url", "http://127.0.0.1:8081"));
-    }
-
-    private static URI tokenUrl(Map<String, String> options) {
-        return URI.create(options.getOrDefault("token-url",
-                "http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token"));
-    }
-
-    private static String clientId(Map<String, String> options) {
-        return options.getOrDefault("client-id", "operator-cli");
+    private static Operator operator(Map<String, String> options, String secret) {
+        return new Operator(URI.create(options.getOrDefault("identity-url", "http://127.0.0.1:8081")),
+                URI.create(options.getOrDefault("token-url",
+                        "http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token")),
+                options.getOrDefault("client-id", "operator-cli"), secret);
     }
 
     private static void writeJson(Map<String, String> options, Map<String, Object> figures) throws IOException {

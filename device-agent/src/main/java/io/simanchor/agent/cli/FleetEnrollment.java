@@ -2,13 +2,10 @@ package io.simanchor.agent.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.simanchor.agent.enroll.CsrBuilder;
 import io.simanchor.agent.enroll.IdentityClient;
-import io.simanchor.agent.enroll.OperatorToken;
 import io.simanchor.agent.enroll.SoftwareKey;
 
 /**
@@ -38,14 +34,10 @@ final class FleetEnrollment {
      *
      * @param devices how many devices
      * @param concurrency devices enrolling at the same time
-     * @param identityUrl identity-service base URL
-     * @param tokenUrl Keycloak token endpoint
-     * @param clientId operator client id
-     * @param clientSecret operator client secret
+     * @param operator the operator who registers the devices
      * @param hwModel hardware model of the simulated devices
      */
-    record Settings(int devices, int concurrency, URI identityUrl, URI tokenUrl, String clientId, String clientSecret,
-            String hwModel) {
+    record Settings(int devices, int concurrency, Operator operator, String hwModel) {
     }
 
     /** One device's outcome. */
@@ -67,13 +59,11 @@ final class FleetEnrollment {
 
     /** Runs the enrollment. */
     Result run() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        IdentityClient identity = new IdentityClient(http, settings.identityUrl());
-        String token = OperatorToken.fetch(http, settings.tokenUrl(), settings.clientId(), settings.clientSecret());
-        out.printf("  operator token obtained from %s (client %s)%n", settings.tokenUrl(), settings.clientId());
+        Operator.Session session = settings.operator().signIn();
+        IdentityClient identity = session.identity();
+        String token = session.token();
+        out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
+                settings.operator().clientId());
 
         ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
         try {
@@ -112,9 +102,9 @@ final class FleetEnrollment {
         List<Callable<SimulatedDevice>> registrations = new ArrayList<>();
         for (int i = 0; i < settings.devices(); i++) {
             registrations.add(() -> {
-                String iccid = randomIccid(random);
-                identity.register(token, Map.of("iccid", iccid, "imei", randomDigits(random, 15), "hwModel",
-                        settings.hwModel(), "manufacturer", "SIM Anchor Simulated Devices"));
+                String iccid = SimulatedSims.iccid(random);
+                identity.register(token, Map.of("iccid", iccid, "imei", SimulatedSims.imei(random), "hwModel",
+                        settings.hwModel(), "manufacturer", SimulatedSims.MANUFACTURER));
                 return new SimulatedDevice(iccid, SoftwareKey.generate(random));
             });
         }
@@ -207,18 +197,5 @@ final class FleetEnrollment {
         } catch (CertificateException e) {
             throw new IllegalStateException("the service returned an unreadable certificate", e);
         }
-    }
-
-    /** A 19-digit test ICCID: 89 (telecom), 882 (international, no country), random rest. */
-    static String randomIccid(SecureRandom random) {
-        return "89882" + randomDigits(random, 14);
-    }
-
-    static String randomDigits(SecureRandom random, int count) {
-        StringBuilder digits = new StringBuilder(count);
-        for (int i = 0; i < count; i++) {
-            digits.append(random.nextInt(10));
-        }
-        return digits.toString();
     }
 }

@@ -4,13 +4,10 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.agent.enroll.IdentityClient;
-import io.simanchor.agent.enroll.OperatorToken;
 import io.simanchor.agent.enroll.SoftwareKey;
 import io.simanchor.api.registry.SimEndorsement;
 
@@ -34,7 +30,6 @@ import io.simanchor.api.registry.SimEndorsement;
 final class FleetManifest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MANUFACTURER = "SIM Anchor Simulated Devices";
 
     /**
      * Settings of a run.
@@ -48,10 +43,6 @@ final class FleetManifest {
     record Settings(int records, Path manifest, String tenant, Operator operator, String hwModel) {
     }
 
-    /** Where identity-service and Keycloak are, and the operator client's credentials. */
-    record Operator(URI identityUrl, URI tokenUrl, String clientId, String clientSecret) {
-    }
-
     private final Settings settings;
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
@@ -63,13 +54,9 @@ final class FleetManifest {
 
     /** Runs the import; returns the figures as a map (for {@code --json}), or throws on failure. */
     Map<String, Object> run() {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        IdentityClient identity = new IdentityClient(http, settings.operator().identityUrl());
-        String token = OperatorToken.fetch(http, settings.operator().tokenUrl(), settings.operator().clientId(),
-                settings.operator().clientSecret());
+        Operator.Session session = settings.operator().signIn();
+        IdentityClient identity = session.identity();
+        String token = session.token();
 
         SoftwareKey vendor = SoftwareKey.generate(random);
         String vendorKeyId = "fleet-vendor-" + Long.toHexString(random.nextLong());
@@ -127,16 +114,16 @@ final class FleetManifest {
     }
 
     private String record(SoftwareKey vendor, String vendorKeyId) {
-        String iccid = FleetEnrollment.randomIccid(random);
-        String imei = FleetEnrollment.randomDigits(random, 15);
+        String iccid = SimulatedSims.iccid(random);
+        String imei = SimulatedSims.imei(random);
         String simKey = spki(SoftwareKey.generate(random));
         byte[] endorsement = vendor
-                .sign(SimEndorsement.signedBytes(iccid, imei, settings.hwModel(), MANUFACTURER, simKey));
+                .sign(SimEndorsement.signedBytes(iccid, imei, settings.hwModel(), SimulatedSims.MANUFACTURER, simKey));
         Map<String, String> record = new LinkedHashMap<>();
         record.put("iccid", iccid);
         record.put("imei", imei);
         record.put("hwModel", settings.hwModel());
-        record.put("manufacturer", MANUFACTURER);
+        record.put("manufacturer", SimulatedSims.MANUFACTURER);
         record.put("simPublicKey", simKey);
         record.put("vendorKeyId", vendorKeyId);
         record.put("endorsement", Base64.getEncoder().encodeToString(endorsement));

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class AgentCliTest {
 
+    private static final Map<String, String> WITH_SECRET = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -28,26 +30,23 @@ class AgentCliTest {
 
     @Test
     void bad_numbers_and_unknown_commands_are_refused_with_usage() throws Exception {
-        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
-        assertThat(run(env, "fleet-enroll", "--devices", "-3")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--devices", "-3")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--devices must be a positive whole number");
-        assertThat(run(env, "fleet-enroll", "--devices")).isEqualTo(2);
-        assertThat(run(env, "launch-rockets")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--devices")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "launch-rockets")).isEqualTo(2);
     }
 
     @Test
     void options_of_another_command_are_refused() throws Exception {
-        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
-        assertThat(run(env, "fleet-enroll", "--records", "5")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--records", "5")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --records");
-        assertThat(run(env, "fleet-manifest", "--records", "0")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-manifest", "--records", "0")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--records must be a positive whole number");
     }
 
     @Test
     void an_unreachable_service_is_a_failed_run_not_a_stack_trace() throws Exception {
-        Map<String, String> env = Map.of("SIMANCHOR_OPERATOR_CLIENT_SECRET", "s");
-        assertThat(run(env, "fleet-enroll", "--token-url", "http://127.0.0.1:1/token")).isEqualTo(1);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--token-url", "http://127.0.0.1:1/token")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("failed: ");
     }
 

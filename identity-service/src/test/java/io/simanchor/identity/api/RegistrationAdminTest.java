@@ -127,25 +127,9 @@ class RegistrationAdminTest {
 
     @Test
     void manifest_path_works_with_a_literal_and_with_a_percent_encoded_colon() {
-        String literal = line(TestDevice.randomIccid());
-        given().urlEncodingEnabled(false)
-                .auth()
-                .oauth2(TestOidcResource.deviceAdmin())
-                .contentType("application/x-ndjson")
-                .body(literal.getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/admin/registrations:bulk")
-                .then()
-                .statusCode(200)
+        bulkAt("/api/v1/admin/registrations:bulk", line(TestDevice.randomIccid())).statusCode(200)
                 .body("imported", is(1));
-        String encoded = line(TestDevice.randomIccid());
-        given().urlEncodingEnabled(false)
-                .auth()
-                .oauth2(TestOidcResource.deviceAdmin())
-                .contentType("application/x-ndjson")
-                .body(encoded.getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/admin/registrations%3Abulk?tenant=default")
-                .then()
-                .statusCode(200)
+        bulkAt("/api/v1/admin/registrations%3Abulk?tenant=default", line(TestDevice.randomIccid())).statusCode(200)
                 .body("imported", is(1));
     }
 
@@ -218,12 +202,17 @@ class RegistrationAdminTest {
     }
 
     private static io.restassured.response.ValidatableResponse bulk(String manifest) {
+        return bulkAt("/api/v1/admin/registrations:bulk", manifest);
+    }
+
+    /** Uploads to {@code path} exactly as written (RestAssured would otherwise percent-encode the colon). */
+    private static io.restassured.response.ValidatableResponse bulkAt(String path, String manifest) {
         return given().urlEncodingEnabled(false)
                 .auth()
                 .oauth2(TestOidcResource.deviceAdmin())
                 .contentType("application/x-ndjson")
                 .body(manifest.getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/admin/registrations:bulk")
+                .post(path)
                 .then();
     }
 

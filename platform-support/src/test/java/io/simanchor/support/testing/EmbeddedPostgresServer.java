@@ -39,6 +39,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String DATABASE = "simanchor";
     private static final String SUPERUSER = "postgres";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final boolean RUNNING_AS_ROOT = new UnixSystem().getUid() == 0;
 
     private final ManagedProcess process;
     private final Path baseDir;
@@ -59,7 +60,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Path data = baseDir.resolve("data");
             Files.createDirectories(data);
             Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-            if (runningAsRoot()) {
+            if (RUNNING_AS_ROOT) {
                 ensureSystemUser();
                 run(List.of("chown", "-R", SYSTEM_USER + ":" + SYSTEM_USER, baseDir.toString()),
                         baseDir.resolve("chown.log"));
@@ -160,10 +161,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return bin;
     }
 
-    private static boolean runningAsRoot() {
-        return new UnixSystem().getUid() == 0;
-    }
-
     private static void ensureSystemUser() {
         if (exitCode(List.of("id", "-u", SYSTEM_USER)) != 0) {
             int created = exitCode(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
@@ -177,7 +174,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static List<String> asDatabaseUser(String... command) {
         List<String> full = new ArrayList<>();
-        if (runningAsRoot()) {
+        if (RUNNING_AS_ROOT) {
             full.addAll(List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER, "--init-groups", "--"));
         }
         full.addAll(List.of(command));
