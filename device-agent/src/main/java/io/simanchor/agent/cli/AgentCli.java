@@ -28,6 +28,8 @@ public final class AgentCli {
                                through the public API (challenge, CSR, certificate)
                 --devices N            number of devices (default 20)
                 --concurrency N        devices enrolling at once (default 8)
+                --warmup N             enroll N more devices first, untimed, so the figures show
+                                       a warmed-up service (default 0)
                 --hw-model MODEL       hardware model of the devices (default tracker-x1)
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
@@ -51,7 +53,7 @@ public final class AgentCli {
     private static final Set<String> COMMON_OPTIONS = Set.of("identity-url", "token-url", "client-id", "json",
             "hw-model");
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
-            "fleet-enroll", Set.of("devices", "concurrency"),
+            "fleet-enroll", Set.of("devices", "concurrency", "warmup"),
             "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
@@ -98,17 +100,19 @@ public final class AgentCli {
         }
     }
 
-    private static int fleetEnroll(Map<String, String> options, String secret, PrintStream out) throws Exception {
+    private static int fleetEnroll(Map<String, String> options, String secret, PrintStream out) throws IOException {
         FleetEnrollment.Settings settings = new FleetEnrollment.Settings(
                 positive(options.getOrDefault("devices", "20"), "--devices"),
-                positive(options.getOrDefault("concurrency", "8"), "--concurrency"), operator(options, secret),
+                positive(options.getOrDefault("concurrency", "8"), "--concurrency"),
+                notNegative(options.getOrDefault("warmup", "0"), "--warmup"), operator(options, secret),
                 options.getOrDefault("hw-model", "tracker-x1"));
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;
     }
 
-    private static int fleetManifest(Map<String, String> options, String secret, PrintStream out) throws Exception {
+    private static int fleetManifest(Map<String, String> options, String secret, PrintStream out)
+            throws IOException {
         FleetManifest.Settings settings = new FleetManifest.Settings(
                 positive(options.getOrDefault("records", "1000"), "--records"),
                 Path.of(options.getOrDefault("manifest", "fleet-manifest.jsonl")),
@@ -151,14 +155,22 @@ public final class AgentCli {
     }
 
     private static int positive(String value, String option) {
+        return wholeNumber(value, 1, option + " must be a positive whole number");
+    }
+
+    private static int notNegative(String value, String option) {
+        return wholeNumber(value, 0, option + " must be a whole number, 0 or more");
+    }
+
+    private static int wholeNumber(String value, int least, String problem) {
         try {
             int number = Integer.parseInt(value);
-            if (number < 1) {
+            if (number < least) {
                 throw new NumberFormatException();
             }
             return number;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a positive whole number");
+            throw new IllegalArgumentException(problem);
         }
     }
 }

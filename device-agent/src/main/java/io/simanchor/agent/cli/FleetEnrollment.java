@@ -2,6 +2,7 @@ package io.simanchor.agent.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -11,11 +12,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.simanchor.agent.enroll.CsrBuilder;
@@ -34,10 +32,12 @@ final class FleetEnrollment {
      *
      * @param devices how many devices
      * @param concurrency devices enrolling at the same time
+     * @param warmup devices enrolled before the timed run, so that the service's JIT has compiled the
+     *        enrollment path (a long-running service's steady state), left out of every figure
      * @param operator the operator who registers the devices
      * @param hwModel hardware model of the simulated devices
      */
-    record Settings(int devices, int concurrency, Operator operator, String hwModel) {
+    record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel) {
     }
 
     /** One device's outcome. */
@@ -58,85 +58,75 @@ final class FleetEnrollment {
     }
 
     /** Runs the enrollment. */
-    Result run() throws InterruptedException {
-        Operator.Session session = settings.operator().signIn();
-        IdentityClient identity = session.identity();
-        String token = session.token();
-        out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
-                settings.operator().clientId());
-
-        ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
-        try {
-            List<SimulatedDevice> devices = register(identity, token, pool);
-            out.printf("  registered %d expected devices (model %s)%n", devices.size(), settings.hwModel());
-
-            AtomicInteger done = new AtomicInteger();
-            List<Callable<Outcome>> enrollments = new ArrayList<>();
-            for (SimulatedDevice device : devices) {
-                enrollments.add(() -> {
-                    Outcome outcome = enroll(identity, device);
-                    int finished = done.incrementAndGet();
-                    if (finished % Math.max(1, settings.devices() / 10) == 0 || finished == settings.devices()) {
-                        out.printf("  enrolled %d/%d%n", finished, settings.devices());
-                    }
-                    return outcome;
-                });
+    Result run() {
+        try (Operator.Session session = settings.operator().signIn(settings.concurrency())) {
+            out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
+                    settings.operator().clientId());
+            List<SimulatedDevice> fleet = register(session);
+            out.printf("  registered %d expected devices (model %s)%n", fleet.size(), settings.hwModel());
+            if (settings.warmup() > 0) {
+                List<Outcome> warmup = enrollAll(session.identity(), fleet.subList(0, settings.warmup()), "warm-up");
+                long failed = warmup.stream().filter(o -> o.enrollment() == null).count();
+                out.printf("  warm-up: %d devices enrolled, %d failed (not part of the figures)%n",
+                        warmup.size() - failed, failed);
             }
             long start = System.nanoTime();
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> future : pool.invokeAll(enrollments)) {
-                outcomes.add(resultOf(future));
-            }
+            List<Outcome> outcomes = enrollAll(session.identity(), fleet.subList(settings.warmup(), fleet.size()),
+                    "enrolled");
             return summarise(outcomes, System.nanoTime() - start);
-        } finally {
-            pool.shutdownNow();
         }
+    }
+
+    private List<Outcome> enrollAll(IdentityClient identity, List<SimulatedDevice> devices, String label) {
+        AtomicInteger done = new AtomicInteger();
+        int step = Math.max(1, devices.size() / 10);
+        return Await.result(BoundedConcurrency.map(devices, settings.concurrency(),
+                device -> enroll(identity, device).thenApply(outcome -> {
+                    int finished = done.incrementAndGet();
+                    if (finished % step == 0 || finished == devices.size()) {
+                        out.printf("  %s %d/%d%n", label, finished, devices.size());
+                    }
+                    return outcome;
+                })));
     }
 
     /** A device of the simulated fleet: its SIM's ICCID and key (made before the timed enrollment run). */
     private record SimulatedDevice(String iccid, SoftwareKey key) {
     }
 
-    private List<SimulatedDevice> register(IdentityClient identity, String token, ExecutorService pool)
-            throws InterruptedException {
-        List<Callable<SimulatedDevice>> registrations = new ArrayList<>();
-        for (int i = 0; i < settings.devices(); i++) {
-            registrations.add(() -> {
-                String iccid = SimulatedSims.iccid(random);
-                identity.register(token, Map.of("iccid", iccid, "imei", SimulatedSims.imei(random), "hwModel",
-                        settings.hwModel(), "manufacturer", SimulatedSims.MANUFACTURER));
-                return new SimulatedDevice(iccid, SoftwareKey.generate(random));
-            });
+    private List<SimulatedDevice> register(Operator.Session session) {
+        List<SimulatedDevice> fleet = new ArrayList<>();
+        for (int i = 0; i < settings.warmup() + settings.devices(); i++) {
+            fleet.add(new SimulatedDevice(SimulatedSims.iccid(random), SoftwareKey.generate(random)));
         }
-        List<SimulatedDevice> devices = new ArrayList<>();
-        for (Future<SimulatedDevice> future : pool.invokeAll(registrations)) {
-            try {
-                devices.add(future.get());
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("registering the fleet failed: " + e.getCause().getMessage(), e);
-            }
-        }
-        return devices;
-    }
-
-    private static Outcome resultOf(Future<Outcome> future) throws InterruptedException {
         try {
-            return future.get();
-        } catch (ExecutionException e) {
-            return new Outcome("?", null, 0, e.getCause().toString());
-        }
-    }
-
-    private Outcome enroll(IdentityClient identity, SimulatedDevice device) {
-        long start = System.nanoTime();
-        try {
-            IdentityClient.Challenge challenge = identity.createChallenge(device.iccid());
-            String csr = CsrBuilder.pem(CsrBuilder.build(device.key(), challenge.nonce()));
-            IdentityClient.Enrollment enrollment = identity.enroll(challenge.challengeId(), csr);
-            return new Outcome(device.iccid(), enrollment, System.nanoTime() - start, null);
+            Await.result(BoundedConcurrency.map(fleet, settings.concurrency(),
+                    device -> session.identity()
+                            .register(session.token(),
+                                    Map.of("iccid", device.iccid(), "imei", SimulatedSims.imei(random), "hwModel",
+                                            settings.hwModel(), "manufacturer", SimulatedSims.MANUFACTURER))));
         } catch (RuntimeException e) {
-            return new Outcome(device.iccid(), null, System.nanoTime() - start, e.getMessage());
+            throw new IllegalStateException("registering the fleet failed: " + e.getMessage(), e);
         }
+        return fleet;
+    }
+
+    /** Challenge, CSR, certificate; a failure is an outcome too, so one device cannot stop the run. */
+    private CompletionStage<Outcome> enroll(IdentityClient identity, SimulatedDevice device) {
+        long start = System.nanoTime();
+        return identity.createChallenge(device.iccid())
+                .thenCompose(challenge -> identity.enroll(challenge.challengeId(),
+                        CsrBuilder.pem(CsrBuilder.build(device.key(), challenge.nonce()))))
+                .handle((enrollment, failure) -> failure == null
+                        ? new Outcome(device.iccid(), enrollment, System.nanoTime() - start, null)
+                        : new Outcome(device.iccid(), null, System.nanoTime() - start, messageOf(failure)));
+    }
+
+    private static String messageOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     private Result summarise(List<Outcome> outcomes, long elapsedNanos) {
@@ -173,6 +163,7 @@ final class FleetEnrollment {
         figures.put("benchmark", "enrollment");
         figures.put("devices", outcomes.size());
         figures.put("concurrency", settings.concurrency());
+        figures.put("warmupDevices", settings.warmup());
         figures.put("enrolled", enrolled.size());
         figures.put("failed", failed.size());
         figures.put("seconds", Math.round(seconds * 100) / 100.0);
@@ -193,7 +184,7 @@ final class FleetEnrollment {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(
-                            new ByteArrayInputStream(chainPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                            new ByteArrayInputStream(chainPem.getBytes(StandardCharsets.US_ASCII)));
         } catch (CertificateException e) {
             throw new IllegalStateException("the service returned an unreadable certificate", e);
         }

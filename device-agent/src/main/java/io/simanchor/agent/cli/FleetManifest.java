@@ -54,13 +54,15 @@ final class FleetManifest {
 
     /** Runs the import; returns the figures as a map (for {@code --json}), or throws on failure. */
     Map<String, Object> run() {
-        Operator.Session session = settings.operator().signIn();
-        IdentityClient identity = session.identity();
-        String token = session.token();
+        try (Operator.Session session = settings.operator().signIn(1)) {
+            return run(session.identity(), session.token());
+        }
+    }
 
+    private Map<String, Object> run(IdentityClient identity, String token) {
         SoftwareKey vendor = SoftwareKey.generate(random);
         String vendorKeyId = "fleet-vendor-" + Long.toHexString(random.nextLong());
-        identity.putVendorKey(token, settings.tenant(), vendorKeyId, publicKeyPem(vendor));
+        Await.result(identity.putVendorKey(token, settings.tenant(), vendorKeyId, publicKeyPem(vendor)));
         out.printf("  vendor key %s registered for tenant %s%n", vendorKeyId, settings.tenant());
 
         long start = System.nanoTime();
@@ -70,12 +72,12 @@ final class FleetManifest {
                 size(settings.manifest()) / 1e6, generated);
 
         start = System.nanoTime();
-        JsonNode first = identity.importManifest(token, settings.tenant(), settings.manifest());
+        JsonNode first = Await.result(identity.importManifest(token, settings.tenant(), settings.manifest()));
         double firstSeconds = seconds(start);
         report("first upload", first, firstSeconds);
 
         start = System.nanoTime();
-        JsonNode again = identity.importManifest(token, settings.tenant(), settings.manifest());
+        JsonNode again = Await.result(identity.importManifest(token, settings.tenant(), settings.manifest()));
         double againSeconds = seconds(start);
         report("same manifest again", again, againSeconds);
 

@@ -1,11 +1,10 @@
 package io.simanchor.agent.cli;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.enroll.OperatorToken;
+import io.simanchor.agent.http.JsonHttp;
 
 /**
  * The operator the fleet simulator acts as: where identity-service and Keycloak are, and the operator
@@ -18,20 +17,24 @@ import io.simanchor.agent.enroll.OperatorToken;
  */
 record Operator(URI identityUrl, URI tokenUrl, String clientId, String clientSecret) {
 
-    /** An identity-service client and a fresh operator token. */
-    record Session(IdentityClient identity, String token) {
+    /** An identity-service client and a fresh operator token over one HTTP transport; close when done. */
+    record Session(JsonHttp http, IdentityClient identity, String token) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            http.close();
+        }
     }
 
-    /**
-     * Obtains an operator token and a client for identity-service. HTTP/1.1 on purpose: the JDK client's
-     * default h2c upgrade attempt costs the server more CPU than HTTP/2 saves (docs/performance.md).
-     */
-    Session signIn() {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        return new Session(new IdentityClient(http, identityUrl), OperatorToken.fetch(http, tokenUrl, clientId,
-                clientSecret));
+    /** Obtains an operator token; the session keeps up to {@code connections} connections to each server. */
+    Session signIn(int connections) {
+        JsonHttp http = JsonHttp.open(connections);
+        try {
+            String token = Await.result(OperatorToken.fetch(http, tokenUrl, clientId, clientSecret));
+            return new Session(http, new IdentityClient(http, identityUrl), token);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
     }
 }

@@ -89,11 +89,10 @@ public final class EnrollmentService {
             throw alerts.refuse(IdentityProblems.SIM_KEY_MISMATCH, tenant, null, csr.publicKey().thumbprint(),
                     "The key is not the SIM key endorsed for this registration");
         }
+        // A key already bound to another device is refused by the store's unique index on the thumbprint,
+        // inside the enrollment transaction (KeyAlreadyBoundException below). A pre-query would cost a
+        // database round trip on every enrollment and still race with a concurrent one.
         String thumbprint = csr.publicKey().thumbprint();
-        devices.findDeviceByKey(thumbprint).ifPresent(owner -> {
-            throw keyReuse(tenant, thumbprint, owner);
-        });
-
         String deviceId = UUID.randomUUID().toString();
         String mudUrl = mudUrls.forModel(registration.hwModel());
         DeviceCertificate certificate = ca.issue(tenant, deviceId, csr.publicKey(), mudUrl);

@@ -1,0 +1,17 @@
+package io.simanchor.agent.http;
+
+/** A call that did not get the expected answer; {@code status} 0 means no answer at all. */
+public final class HttpCallException extends RuntimeException {
+
+    private final int status;
+
+    HttpCallException(String path, int status, String body) {
+        super(path + " -> " + (status == 0 ? "no response" : status) + ": " + body, null, false, false);
+        this.status = status;
+    }
+
+    /** HTTP status, 0 when the service did not answer. */
+    public int status() {
+        return status;
+    }
+}

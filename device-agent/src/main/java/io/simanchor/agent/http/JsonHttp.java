@@ -1,0 +1,148 @@
+package io.simanchor.agent.http;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The agent's HTTP transport: JSON requests and answers over one Vert.x client with a keep-alive
+ * connection pool. Asynchronous, so a single event loop carries as many calls as the pool has
+ * connections; callers get a {@link CompletionStage} and never see a Vert.x type.
+ *
+ * <p>
+ * HTTP/1.1 on purpose: a h2c upgrade attempt on every new connection costs the service more CPU than
+ * HTTP/2 saves on a loopback fleet simulation (docs/performance.md).
+ */
+public final class JsonHttp implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    private JsonHttp(Vertx vertx, HttpClient client) {
+        this.vertx = vertx;
+        this.client = client;
+    }
+
+    /** A transport keeping up to {@code connections} connections per server open. */
+    public static JsonHttp open(int connections) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setKeepAlive(true)
+                .setConnectTimeout((int) Duration.ofSeconds(10).toMillis()),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        return new JsonHttp(vertx, client);
+    }
+
+    /**
+     * A request.
+     *
+     * @param method {@code POST}, {@code PUT}, ...
+     * @param url absolute URL
+     * @param bearerToken sent as {@code Authorization: Bearer} when present
+     * @param timeout longest silence tolerated from the server
+     */
+    public record Call(String method, URI url, Optional<String> bearerToken, Duration timeout) {
+
+        /** A call with a 30 s time limit. */
+        public static Call of(String method, URI url, Optional<String> bearerToken) {
+            return new Call(method, url, bearerToken, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Sends {@code body} as JSON; completes with the answer's JSON, or {@link HttpCallException}. */
+    public CompletionStage<JsonNode> json(Call call, Object body, int expectedStatus) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request body not serialisable", e);
+        }
+        return send(call, "application/json", Buffer.buffer(bytes), expectedStatus);
+    }
+
+    /** Sends an {@code application/x-www-form-urlencoded} body. */
+    public CompletionStage<JsonNode> form(Call call, String form, int expectedStatus) {
+        return send(call, "application/x-www-form-urlencoded", Buffer.buffer(form), expectedStatus);
+    }
+
+    /** Streams a file as the body, without reading it into memory. */
+    public CompletionStage<JsonNode> file(Call call, String contentType, Path file, int expectedStatus) {
+        Future<JsonNode> answer = vertx.fileSystem()
+                .open(file.toString(), new OpenOptions().setRead(true))
+                .compose(content -> client.request(options(call, contentType))
+                        .compose(request -> request.send(content))
+                        .compose(response -> read(call, response, expectedStatus))
+                        .eventually(() -> content.close()));
+        return answer.recover(e -> failed(call, e)).toCompletionStage();
+    }
+
+    private CompletionStage<JsonNode> send(Call call, String contentType, Buffer body, int expectedStatus) {
+        return client.request(options(call, contentType))
+                .compose(request -> request.send(body))
+                .compose(response -> read(call, response, expectedStatus))
+                .recover(e -> failed(call, e))
+                .toCompletionStage();
+    }
+
+    private static RequestOptions options(Call call, String contentType) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(call.method()))
+                .setAbsoluteURI(call.url().toString())
+                .setIdleTimeout(call.timeout().toMillis())
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .putHeader(HttpHeaders.ACCEPT, "application/json");
+        call.bearerToken().ifPresent(token -> options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token));
+        return options;
+    }
+
+    private static Future<JsonNode> read(Call call, HttpClientResponse response, int expectedStatus) {
+        return response.body().compose(body -> {
+            if (response.statusCode() != expectedStatus) {
+                return Future.failedFuture(new HttpCallException(call.url().getPath(), response.statusCode(),
+                        body.toString()));
+            }
+            try {
+                return Future.succeededFuture(JSON.readTree(body.getBytes()));
+            } catch (java.io.IOException e) {
+                return Future.failedFuture(new HttpCallException(call.url().getPath(), response.statusCode(),
+                        "unreadable JSON answer: " + e.getMessage()));
+            }
+        });
+    }
+
+    private static Future<JsonNode> failed(Call call, Throwable e) {
+        if (e instanceof HttpCallException) {
+            return Future.failedFuture(e);
+        }
+        return Future.failedFuture(new HttpCallException(call.url().getPath(), 0, e.toString()));
+    }
+
+    /** Stops the client and its event loop (closing Vert.x closes the client it created). */
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
