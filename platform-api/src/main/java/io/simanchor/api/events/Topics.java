@@ -9,6 +9,9 @@ public final class Topics {
     /** Device lifecycle: compacted, so the latest event of a device MUST carry the device's whole state. */
     public static final String DEVICE_LIFECYCLE = "simanchor.device-lifecycle";
 
+    /** Appraisal outcomes of attestation-service, key = device id. Compacted: the latest one counts. */
+    public static final String ATTESTATION_RESULTS = "simanchor.attestation-results";
+
     /** Rejections and attacks, each with a reason code (GSMA CLP.13 6.13). Not compacted. */
     public static final String SECURITY_EVENTS = "simanchor.security-events";
 

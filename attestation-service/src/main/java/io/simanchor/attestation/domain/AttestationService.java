@@ -1,0 +1,254 @@
+package io.simanchor.attestation.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.simanchor.api.attestation.EatEvidenceV1;
+import io.simanchor.api.attestation.MeasurementV1;
+import io.simanchor.api.attestation.Ueid;
+import io.simanchor.api.events.AttestationResultV1;
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.events.SecurityEventV1;
+import io.simanchor.support.crypto.EcCurve;
+import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.problem.ProblemType;
+
+/**
+ * The verifier (RFC 9334 §3): issues nonces, checks evidence and appraises it into a signed EAR. Checks
+ * run cheapest first, and nothing is written before the signature is verified, so unauthenticated
+ * requests cost one MAC and at most one signature verification.
+ */
+public final class AttestationService {
+
+    private static final String SERVICE = "attestation-service";
+    private static final int SHA_256_BYTES = 32;
+
+    /**
+     * Settings of the verifier.
+     *
+     * @param maxClockSkew how far a device's {@code iat} may be ahead of the verifier's clock, or before its
+     *        nonce was issued
+     * @param nonceTtl the nonce lifetime, to tell when a nonce was issued from its expiry
+     * @param resultLifetime EAR lifetime
+     */
+    public record Settings(Duration maxClockSkew, Duration nonceTtl, Duration resultLifetime) {
+    }
+
+    private final AttestationNonces nonces;
+    private final DeviceViews devices;
+    private final AppraisalPolicies policies;
+    private final ReferenceValueStore referenceValues;
+    private final AppraisalLedger ledger;
+    private final ResultSigner signer;
+    private final SecurityEvents securityEvents;
+    private final Clock clock;
+    private final Settings settings;
+
+    public AttestationService(AttestationNonces nonces, DeviceViews devices, AppraisalPolicies policies,
+            ReferenceValueStore referenceValues, AppraisalLedger ledger, ResultSigner signer,
+            SecurityEvents securityEvents, Clock clock, Settings settings) {
+        this.nonces = nonces;
+        this.devices = devices;
+        this.policies = policies;
+        this.referenceValues = referenceValues;
+        this.ledger = ledger;
+        this.signer = signer;
+        this.securityEvents = securityEvents;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /**
+     * A nonce for {@code deviceId}. Issued for an unknown device too, so the endpoint does not tell which
+     * device ids exist; evidence for an unknown device is refused anyway.
+     */
+    public AttestationNonces.IssuedNonce challenge(String deviceId) {
+        if (deviceId == null || deviceId.isBlank() || deviceId.length() > 64) {
+            throw new ProblemException(AttestationProblems.CLAIM_INVALID, "deviceId must be 1 to 64 characters");
+        }
+        return nonces.issue(deviceId);
+    }
+
+    /** Checks and appraises evidence; returns the signed EAR, or throws a problem for evidence that cannot be appraised. */
+    public Verdict appraise(SignedEvidence evidence) {
+        checkHeader(evidence.header());
+        EatEvidenceV1 claims = evidence.claims();
+        require(claims.eatNonce() != null && claims.ueid() != null && claims.iat() != null, null,
+                AttestationProblems.CLAIM_MISSING, "eat_nonce, ueid and iat are required");
+        String deviceId = Ueid.deviceId(claims.ueid())
+                .orElseThrow(() -> refuse(AttestationProblems.UEID_INVALID, null, "The ueid names no device"));
+        DeviceView device = devices.find(deviceId)
+                .orElseThrow(() -> raise(AttestationProblems.DEVICE_UNKNOWN, null, deviceId, "No such device"));
+
+        AttestationNonces.NonceCheck nonce = nonces.check(claims.eatNonce(), deviceId);
+        switch (nonce.outcome()) {
+            case VALID :
+                break;
+            case EXPIRED :
+                throw refuse(AttestationProblems.NONCE_EXPIRED, device, "The nonce expired");
+            default :
+                throw refuse(AttestationProblems.NONCE_INVALID, device, "The nonce is not valid for this device");
+        }
+        if (device.key().curve() != EcCurve.SECP256R1) {
+            throw refuse(AttestationProblems.KEY_NOT_ES256, device, "The enrolled key is not a P-256 key");
+        }
+        if (!Es256Signature.verifies(device.key(), evidence.signingInput(), evidence.signature())) {
+            throw refuse(AttestationProblems.SIGNATURE_INVALID, device,
+                    "The signature does not verify with the enrolled key");
+        }
+        if (device.state() != DeviceState.ACTIVE) {
+            // GSMA CLP.13 8.10: a revoked or suspended key gets nothing, and its use raises an alert.
+            throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, device, "The device is " + device.state());
+        }
+        AppraisalPolicy policy = policies.forModel(device.hwModel());
+        checkClaims(claims, policy, device);
+        checkIssuedAt(claims.iat(), nonce.expiresAt(), device);
+
+        Appraisal appraisal = Appraiser.appraise(device, claims,
+                claims.hwmodel() != null && claims.swversion() != null
+                        ? referenceValues.find(claims.hwmodel(), claims.swversion())
+                        : Optional.empty(),
+                policy);
+        Instant now = clock.instant();
+        AttestationResult result = new AttestationResult(deviceId, device.keyThumbprint(), claims.eatNonce(),
+                appraisal, now, now.plus(settings.resultLifetime()));
+        if (!ledger.recordFirstUse(nonce.id(), nonce.expiresAt(), event(device, claims, result))) {
+            throw refuse(AttestationProblems.NONCE_REPLAYED, device, "The nonce was already used");
+        }
+        return new Verdict(result, signer.sign(result));
+    }
+
+    /** Raises the security event for evidence that cannot even be read, and returns the problem to throw. */
+    public ProblemException malformed(String reason) {
+        return refuse(AttestationProblems.EVIDENCE_MALFORMED, null, "The evidence is malformed: " + reason);
+    }
+
+    private void checkHeader(EvidenceHeader header) {
+        Es256Signature.headerProblem(header).ifPresent(problem -> {
+            throw refuse(problem, null, problem == AttestationProblems.ALG_NOT_ALLOWED
+                    ? "alg " + printable(header.alg()) + " is not allowed; use ES256"
+                    : problem.title());
+        });
+        String typ = header.typ() == null ? "" : header.typ().toLowerCase(Locale.ROOT);
+        // RFC 7515 §4.1.9: "application/" may be omitted from typ; media types compare case-insensitively.
+        if (!typ.equals(EatEvidenceV1.JWT_TYPE) && !typ.equals(EatEvidenceV1.MEDIA_TYPE)) {
+            throw refuse(AttestationProblems.TYP_INVALID, null, "typ must be eat+jwt");
+        }
+    }
+
+    private void checkClaims(EatEvidenceV1 claims, AppraisalPolicy policy, DeviceView device) {
+        Map<String, Object> present = new HashMap<>();
+        present.put("eat_nonce", claims.eatNonce());
+        present.put("ueid", claims.ueid());
+        present.put("iat", claims.iat());
+        present.put("hwmodel", claims.hwmodel());
+        present.put("swname", claims.swname());
+        present.put("swversion", claims.swversion());
+        present.put("measurements", claims.measurements());
+        present.put("dbgstat", claims.dbgstat());
+        present.put("oemboot", claims.oemboot());
+        for (String required : policy.requiredClaims()) {
+            require(present.get(required) != null, device, AttestationProblems.CLAIM_MISSING,
+                    "The policy requires the claim " + required);
+        }
+        require(claims.dbgstat() == null || (claims.dbgstat() >= 0 && claims.dbgstat() <= 4), device,
+                AttestationProblems.CLAIM_INVALID, "dbgstat is 0 to 4 (RFC 9711 §4.2.9)");
+        require(text(claims.hwmodel()) && text(claims.swname()) && text(claims.swversion()), device,
+                AttestationProblems.CLAIM_INVALID, "hwmodel, swname and swversion are 1 to 128 characters");
+        if (claims.measurements() != null) {
+            checkMeasurements(claims.measurements(), device);
+        }
+    }
+
+    private void checkMeasurements(List<MeasurementV1> measurements, DeviceView device) {
+        require(!measurements.isEmpty() && measurements.size() <= 64, device, AttestationProblems.CLAIM_INVALID,
+                "measurements lists 1 to 64 components");
+        Set<String> components = new HashSet<>();
+        for (MeasurementV1 measurement : measurements) {
+            require(measurement != null && measurement.component() != null && text(measurement.component())
+                    && components.add(measurement.component()),
+                    device, AttestationProblems.CLAIM_INVALID, "Each measured component has a unique name");
+            require(MeasurementV1.SHA_256.equals(measurement.alg()) && isSha256(measurement.digest()), device,
+                    AttestationProblems.CLAIM_INVALID, "Each measurement is a sha-256 digest in base64url");
+        }
+    }
+
+    private void checkIssuedAt(long iat, Instant nonceExpiresAt, DeviceView device) {
+        Instant issuedAt = Instant.ofEpochSecond(iat);
+        if (issuedAt.isAfter(clock.instant().plus(settings.maxClockSkew()))) {
+            throw refuse(AttestationProblems.IAT_IN_FUTURE, device, "iat is in the future");
+        }
+        Instant nonceIssuedAt = nonceExpiresAt.minus(settings.nonceTtl());
+        if (issuedAt.isBefore(nonceIssuedAt.minus(settings.maxClockSkew()))) {
+            throw refuse(AttestationProblems.IAT_TOO_OLD, device, "iat is earlier than the nonce");
+        }
+    }
+
+    private static AttestationResultV1 event(DeviceView device, EatEvidenceV1 claims, AttestationResult result) {
+        Appraisal appraisal = result.appraisal();
+        return new AttestationResultV1(device.deviceId(), device.tenantId(), appraisal.status().claimValue(),
+                appraisal.trustworthinessVector(), appraisal.policyId(), claims.hwmodel(), claims.swversion(),
+                appraisal.reasonCodes(), result.keyThumbprint(), result.issuedAt(), result.expiresAt());
+    }
+
+    private void require(boolean condition, DeviceView device, ProblemType type, String detail) {
+        if (!condition) {
+            throw refuse(type, device, detail);
+        }
+    }
+
+    /** Raises the security event for {@code type} and returns the problem to throw. */
+    private ProblemException refuse(ProblemType type, DeviceView device, String detail) {
+        return device == null
+                ? raise(type, null, null, detail)
+                : raise(type, device.tenantId(), device.deviceId(), detail);
+    }
+
+    private ProblemException raise(ProblemType type, String tenantId, String deviceId, String detail) {
+        securityEvents.raise(new SecurityEventV1(type.code(), SERVICE, tenantId, deviceId,
+                deviceId != null ? deviceId : "evidence", Map.of(), clock.instant()));
+        return new ProblemException(type, detail);
+    }
+
+    /** Absent, or 1 to 128 characters and not blank. */
+    private static boolean text(String value) {
+        return value == null || (!value.isBlank() && value.length() <= 128);
+    }
+
+    private static boolean isSha256(String digest) {
+        if (digest == null || digest.length() != 43) {
+            return false;
+        }
+        try {
+            return Base64.getUrlDecoder().decode(digest).length == SHA_256_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String printable(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String shown = value.length() > 16 ? value.substring(0, 16) + "..." : value;
+        return shown.replaceAll("[^A-Za-z0-9+_.-]", "?");
+    }
+
+    /**
+     * The outcome of an appraisal.
+     *
+     * @param result what was attested
+     * @param ear the signed EAR
+     */
+    public record Verdict(AttestationResult result, String ear) {
+    }
+}

@@ -1,0 +1,283 @@
+package io.simanchor.attestation.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import io.simanchor.api.attestation.ArStatus;
+import io.simanchor.api.attestation.EatEvidenceV1;
+import io.simanchor.api.attestation.MeasurementV1;
+import io.simanchor.api.attestation.Ueid;
+import io.simanchor.api.events.AttestationResultV1;
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.events.SecurityEventV1;
+import io.simanchor.attestation.testing.EvidenceSigner;
+import io.simanchor.attestation.testing.MutableClock;
+import io.simanchor.attestation.testing.TestPolicies;
+import io.simanchor.support.problem.ProblemException;
+
+/** The verifier's checks, one hostile input at a time, with in-memory ports and real signatures. */
+class AttestationServiceTest {
+
+    private static final String DEVICE = "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71";
+    private static final String OTHER_DEVICE = "5d0c7b8e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+    private static final String BOOT = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
+    private final EvidenceSigner sim = EvidenceSigner.p256();
+    private final Map<String, DeviceView> views = new HashMap<>();
+    private final Set<String> consumed = new HashSet<>();
+    private final List<AttestationResultV1> results = new ArrayList<>();
+    private final List<SecurityEventV1> securityEvents = new ArrayList<>();
+    private final AttestationNonces nonces = new AttestationNonces(new byte[32], new SecureRandom(), clock,
+            Duration.ofSeconds(60));
+    private final AttestationService verifier = new AttestationService(nonces,
+            id -> Optional.ofNullable(views.get(id)),
+            model -> TestPolicies.DEFAULT,
+            (model, version) -> "4.2.0".equals(version)
+                    ? Optional.of(
+                            new ReferenceValues(model, version, List.of(new MeasurementV1("boot", "sha-256", BOOT))))
+                    : Optional.empty(),
+            (id, expiresAt, result) -> {
+                if (!consumed.add(Base64.getEncoder().encodeToString(id))) {
+                    return false;
+                }
+                results.add(result);
+                return true;
+            },
+            result -> "ear:" + result.deviceId(),
+            securityEvents::add, clock,
+            new AttestationService.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1)));
+
+    AttestationServiceTest() {
+        views.put(DEVICE, new DeviceView(DEVICE, "acme", "tracker-x1", sim.publicKey(), DeviceState.ACTIVE));
+        views.put(OTHER_DEVICE, new DeviceView(OTHER_DEVICE, "acme", "tracker-x1", EvidenceSigner.p256().publicKey(),
+                DeviceState.ACTIVE));
+    }
+
+    @Test
+    void genuine_evidence_gets_a_signed_affirming_result_and_one_event() {
+        AttestationService.Verdict verdict = verifier.appraise(sim.sign(claims(c -> c)));
+
+        assertThat(verdict.ear()).isEqualTo("ear:" + DEVICE);
+        assertThat(verdict.result().appraisal().status()).isEqualTo(ArStatus.AFFIRMING);
+        assertThat(verdict.result().keyThumbprint()).isEqualTo(sim.publicKey().thumbprint());
+        assertThat(verdict.result().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+        assertThat(results).singleElement().satisfies(event -> {
+            assertThat(event.deviceId()).isEqualTo(DEVICE);
+            assertThat(event.status()).isEqualTo("affirming");
+        });
+        assertThat(securityEvents).isEmpty();
+    }
+
+    @Test
+    void a_contraindicated_appraisal_is_still_a_result_not_a_refusal() {
+        AttestationService.Verdict verdict = verifier.appraise(sim.sign(claims(c -> with(c, "hwmodel", "other"))));
+
+        assertThat(verdict.result().appraisal().status()).isEqualTo(ArStatus.CONTRAINDICATED);
+        assertThat(results).hasSize(1);
+    }
+
+    @Test
+    void algorithms_other_than_es256_are_refused_before_anything_else() {
+        for (String alg : new String[]{"none", "HS256", "ES384", "ES512", "RS256", "es256", "ES256 "}) {
+            assertRefusedWithHeader("alg", alg, "ALG_NOT_ALLOWED");
+        }
+        assertRefusedWithHeader("alg", null, "ALG_NOT_ALLOWED");
+    }
+
+    @Test
+    void a_header_that_carries_or_points_to_a_key_is_refused() {
+        for (String parameter : Es256Signature.KEY_PARAMETERS) {
+            assertRefusedWithHeader(parameter, "attacker-supplied", "EMBEDDED_KEY_REFUSED");
+        }
+    }
+
+    @Test
+    void critical_extensions_are_refused() {
+        assertRefusedWithHeader("crit", List.of("b64"), "CRIT_UNSUPPORTED");
+    }
+
+    @Test
+    void typ_must_name_eat_jwt() {
+        for (String typ : new String[]{"JWT", "at+jwt", "eat+cwt", ""}) {
+            assertRefusedWithHeader("typ", typ, "TYP_INVALID");
+        }
+        assertRefusedWithHeader("typ", null, "TYP_INVALID");
+
+        Map<String, Object> fullMediaType = EvidenceSigner.header();
+        fullMediaType.put("typ", "application/EAT+JWT");
+        assertThat(verifier.appraise(sim.sign(fullMediaType, claims(c -> c))).ear()).isNotNull();
+    }
+
+    @Test
+    void a_signature_by_any_key_but_the_enrolled_one_is_refused() {
+        assertRefused(EvidenceSigner.p256().sign(claims(c -> c)), "SIGNATURE_INVALID");
+    }
+
+    @Test
+    void a_signature_over_other_claims_is_refused() {
+        SignedEvidence genuine = sim.sign(claims(c -> c));
+        SignedEvidence altered = new SignedEvidence(genuine.header(), with(genuine.claims(), "swversion", "9"),
+                (new String(genuine.signingInput()) + "x").getBytes(), genuine.signature());
+        byte[] flipped = genuine.signature().clone();
+        flipped[10] ^= 1;
+
+        assertRefused(altered, "SIGNATURE_INVALID");
+        assertRefused(new SignedEvidence(genuine.header(), genuine.claims(), genuine.signingInput(), flipped),
+                "SIGNATURE_INVALID");
+        assertRefused(new SignedEvidence(genuine.header(), genuine.claims(), genuine.signingInput(), new byte[64]),
+                "SIGNATURE_INVALID");
+        assertRefused(new SignedEvidence(genuine.header(), genuine.claims(), genuine.signingInput(), new byte[0]),
+                "SIGNATURE_INVALID");
+    }
+
+    @Test
+    void evidence_signed_with_a_rotated_out_key_is_refused() {
+        views.put(DEVICE, new DeviceView(DEVICE, "acme", "tracker-x1", EvidenceSigner.p256().publicKey(),
+                DeviceState.ACTIVE));
+
+        assertRefused(sim.sign(claims(c -> c)), "SIGNATURE_INVALID");
+    }
+
+    @Test
+    void a_device_that_is_not_active_gets_nothing_and_raises_an_alert() {
+        for (DeviceState state : new DeviceState[]{DeviceState.SUSPENDED, DeviceState.REVOKED}) {
+            views.put(DEVICE, new DeviceView(DEVICE, "acme", "tracker-x1", sim.publicKey(), state));
+            assertRefused(sim.sign(claims(c -> c)), "DEVICE_NOT_ACTIVE");
+        }
+        assertThat(securityEvents).extracting(SecurityEventV1::deviceId).containsOnly(DEVICE);
+    }
+
+    @Test
+    void a_nonce_is_single_use() {
+        EatEvidenceV1 claims = claims(c -> c);
+        verifier.appraise(sim.sign(claims));
+
+        assertRefused(sim.sign(claims), "NONCE_REPLAYED");
+        assertThat(results).hasSize(1);
+    }
+
+    @Test
+    void a_nonce_issued_for_another_device_is_refused() {
+        String foreignNonce = verifier.challenge(OTHER_DEVICE).nonce();
+
+        assertRefused(sim.sign(claims(c -> with(c, "eat_nonce", foreignNonce))), "NONCE_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "eat_nonce", "made-up-nonce-0123456789"))), "NONCE_INVALID");
+    }
+
+    @Test
+    void an_expired_nonce_is_refused() {
+        EatEvidenceV1 claims = claims(c -> c);
+        clock.advance(Duration.ofSeconds(61));
+
+        assertRefused(sim.sign(claims), "NONCE_EXPIRED");
+    }
+
+    @Test
+    void iat_must_lie_between_the_nonce_and_now_give_or_take_the_skew() {
+        long now = clock.instant().getEpochSecond();
+
+        assertRefused(sim.sign(claims(c -> with(c, "iat", now + 31))), "IAT_IN_FUTURE");
+        assertRefused(sim.sign(claims(c -> with(c, "iat", now - 31))), "IAT_TOO_OLD");
+        assertThat(verifier.appraise(sim.sign(claims(c -> with(c, "iat", now + 30)))).ear()).isNotNull();
+    }
+
+    @Test
+    void evidence_for_an_unknown_device_or_a_foreign_ueid_is_refused() {
+        String stranger = "9f8e7d6c-5b4a-4c3d-8e9f-0a1b2c3d4e5f";
+        String nonce = verifier.challenge(stranger).nonce();
+
+        assertRefused(sim.sign(claims(c -> with(with(c, "ueid", Ueid.of(stranger)), "eat_nonce", nonce))),
+                "DEVICE_UNKNOWN");
+        assertRefused(sim.sign(claims(c -> with(c, "ueid", "AwECAwQFBgcICQoLDA0ODxA"))), "UEID_INVALID");
+    }
+
+    @Test
+    void claims_the_policy_requires_must_be_present() {
+        for (String claim : new String[]{"hwmodel", "swname", "swversion", "measurements", "dbgstat", "oemboot"}) {
+            assertRefused(sim.sign(claims(c -> with(c, claim, null))), "CLAIM_MISSING");
+        }
+        assertRefused(sim.sign(claims(c -> with(c, "iat", null))), "CLAIM_MISSING");
+    }
+
+    @Test
+    void claims_outside_their_definition_are_refused() {
+        assertRefused(sim.sign(claims(c -> with(c, "dbgstat", 5))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "dbgstat", -1))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "swversion", "x".repeat(129)))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "measurements", List.of()))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "measurements", List.of(new MeasurementV1("boot", "sha-256", BOOT),
+                new MeasurementV1("boot", "sha-256", BOOT))))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "measurements",
+                List.of(new MeasurementV1("boot", "sha-1", BOOT))))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "measurements",
+                List.of(new MeasurementV1("boot", "sha-256", BOOT.substring(1)))))), "CLAIM_INVALID");
+    }
+
+    @Test
+    void no_refusal_consumes_the_nonce() {
+        EatEvidenceV1 claims = claims(c -> c);
+        assertRefused(EvidenceSigner.p256().sign(claims), "SIGNATURE_INVALID");
+
+        assertThat(verifier.appraise(sim.sign(claims)).ear()).isNotNull();
+    }
+
+    /** Genuine evidence whose header has {@code parameter} set to {@code value}, or removed when null. */
+    private void assertRefusedWithHeader(String parameter, Object value, String code) {
+        Map<String, Object> header = EvidenceSigner.header();
+        if (value == null) {
+            header.remove(parameter);
+        } else {
+            header.put(parameter, value);
+        }
+        assertRefused(sim.sign(header, claims(c -> c)), code);
+    }
+
+    private void assertRefused(SignedEvidence evidence, String code) {
+        int eventsBefore = securityEvents.size();
+        int resultsBefore = results.size();
+        ProblemException refused = catchThrowableOfType(() -> verifier.appraise(evidence), ProblemException.class);
+
+        assertThat(refused).as("refused with " + code).isNotNull();
+        assertThat(refused.type().code()).isEqualTo(code);
+        assertThat(securityEvents).hasSize(eventsBefore + 1);
+        assertThat(securityEvents.get(eventsBefore).reasonCode()).isEqualTo(code);
+        assertThat(results).hasSize(resultsBefore);
+    }
+
+    /** Genuine claims with a fresh nonce for {@link #DEVICE}, then {@code change}d. */
+    private EatEvidenceV1 claims(UnaryOperator<EatEvidenceV1> change) {
+        return change.apply(new EatEvidenceV1(verifier.challenge(DEVICE).nonce(), Ueid.of(DEVICE),
+                clock.instant().getEpochSecond(), "tracker-x1", "tracker-firmware", "4.2.0",
+                List.of(new MeasurementV1("boot", "sha-256", BOOT)), 3, true));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static EatEvidenceV1 with(EatEvidenceV1 c, String claim, Object value) {
+        return new EatEvidenceV1(
+                claim.equals("eat_nonce") ? (String) value : c.eatNonce(),
+                claim.equals("ueid") ? (String) value : c.ueid(),
+                claim.equals("iat") ? (value == null ? null : ((Number) value).longValue()) : c.iat(),
+                claim.equals("hwmodel") ? (String) value : c.hwmodel(),
+                claim.equals("swname") ? (String) value : c.swname(),
+                claim.equals("swversion") ? (String) value : c.swversion(),
+                claim.equals("measurements") ? (List<MeasurementV1>) value : c.measurements(),
+                claim.equals("dbgstat") ? (Integer) value : c.dbgstat(),
+                claim.equals("oemboot") ? (Boolean) value : c.oemboot());
+    }
+}

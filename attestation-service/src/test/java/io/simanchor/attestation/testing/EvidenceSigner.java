@@ -1,0 +1,99 @@
+package io.simanchor.attestation.testing;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.api.attestation.EatEvidenceV1;
+import io.simanchor.attestation.domain.EvidenceHeader;
+import io.simanchor.attestation.domain.SignedEvidence;
+import io.simanchor.support.crypto.EcPublicKey;
+
+/** A device's P-256 key that signs evidence in compact JWS form, the way the agent does. */
+public final class EvidenceSigner {
+
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final KeyPair keyPair;
+
+    private EvidenceSigner(KeyPair keyPair) {
+        this.keyPair = keyPair;
+    }
+
+    public static EvidenceSigner p256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return new EvidenceSigner(generator.generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public EcPublicKey publicKey() {
+        return EcPublicKey.of(keyPair.getPublic());
+    }
+
+    /** The standard header: {@code alg ES256, typ eat+jwt}. */
+    public static Map<String, Object> header() {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", "ES256");
+        header.put("typ", "eat+jwt");
+        return header;
+    }
+
+    public SignedEvidence sign(EatEvidenceV1 claims) {
+        return sign(header(), claims);
+    }
+
+    /** Signs {@code claims} under {@code header}; the header is taken as given, hostile or not. */
+    public SignedEvidence sign(Map<String, Object> header, EatEvidenceV1 claims) {
+        try {
+            String signingInput = B64.encodeToString(JSON.writeValueAsBytes(header)) + "."
+                    + B64.encodeToString(JSON.writeValueAsBytes(claims));
+            byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+            return new SignedEvidence(new EvidenceHeader((String) header.get("alg"), (String) header.get("typ"),
+                    header.keySet()), claims, input, rawSignature(input));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ES256 signature (R || S, RFC 7518 §3.4) over {@code input}. */
+    public byte[] rawSignature(byte[] input) {
+        try {
+            Signature signature = Signature.getInstance("SHA256withECDSA");
+            signature.initSign(keyPair.getPrivate());
+            signature.update(input);
+            ASN1Sequence der = ASN1Sequence.getInstance(signature.sign());
+            byte[] raw = new byte[64];
+            copy(ASN1Integer.getInstance(der.getObjectAt(0)).getPositiveValue(), raw, 0);
+            copy(ASN1Integer.getInstance(der.getObjectAt(1)).getPositiveValue(), raw, 32);
+            return raw;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copy(BigInteger value, byte[] target, int offset) {
+        byte[] bytes = value.toByteArray();
+        byte[] unsigned = bytes.length > 32 ? Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length) : bytes;
+        System.arraycopy(unsigned, 0, target, offset + 32 - unsigned.length, unsigned.length);
+    }
+}
