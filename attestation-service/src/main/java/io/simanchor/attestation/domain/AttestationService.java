@@ -19,6 +19,7 @@ import io.simanchor.api.events.AttestationResultV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.support.crypto.EcCurve;
+import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
 
@@ -73,7 +74,7 @@ public final class AttestationService {
      */
     public AttestationNonces.IssuedNonce challenge(String deviceId) {
         if (deviceId == null || deviceId.isBlank() || deviceId.length() > 64) {
-            throw new ProblemException(AttestationProblems.CLAIM_INVALID, "deviceId must be 1 to 64 characters");
+            throw new ProblemException(CommonProblems.MALFORMED_REQUEST, "deviceId must be 1 to 64 characters");
         }
         return nonces.issue(deviceId);
     }

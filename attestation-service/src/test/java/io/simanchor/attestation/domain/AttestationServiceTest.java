@@ -230,6 +230,16 @@ class AttestationServiceTest {
     }
 
     @Test
+    void a_challenge_needs_a_plausible_device_id_but_does_not_reveal_whether_it_exists() {
+        for (String deviceId : new String[]{null, "", "   ", "x".repeat(65)}) {
+            ProblemException refused = catchThrowableOfType(() -> verifier.challenge(deviceId),
+                    ProblemException.class);
+            assertThat(refused.type().code()).isEqualTo("MALFORMED_REQUEST");
+        }
+        assertThat(verifier.challenge("9f8e7d6c-5b4a-4c3d-8e9f-0a1b2c3d4e5f").nonce()).hasSize(71);
+    }
+
+    @Test
     void no_refusal_consumes_the_nonce() {
         EatEvidenceV1 claims = claims(c -> c);
         assertRefused(EvidenceSigner.p256().sign(claims), "SIGNATURE_INVALID");
