@@ -1,19 +1,14 @@
 package io.simanchor.attestation.testing;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1Sequence;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -78,22 +73,12 @@ public final class EvidenceSigner {
     /** ES256 signature (R || S, RFC 7518 §3.4) over {@code input}. */
     public byte[] rawSignature(byte[] input) {
         try {
-            Signature signature = Signature.getInstance("SHA256withECDSA");
+            Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
             signature.initSign(keyPair.getPrivate());
             signature.update(input);
-            ASN1Sequence der = ASN1Sequence.getInstance(signature.sign());
-            byte[] raw = new byte[64];
-            copy(ASN1Integer.getInstance(der.getObjectAt(0)).getPositiveValue(), raw, 0);
-            copy(ASN1Integer.getInstance(der.getObjectAt(1)).getPositiveValue(), raw, 32);
-            return raw;
+            return signature.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void copy(BigInteger value, byte[] target, int offset) {
-        byte[] bytes = value.toByteArray();
-        byte[] unsigned = bytes.length > 32 ? Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length) : bytes;
-        System.arraycopy(unsigned, 0, target, offset + 32 - unsigned.length, unsigned.length);
     }
 }

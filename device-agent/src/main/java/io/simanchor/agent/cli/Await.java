@@ -13,10 +13,15 @@ final class Await {
         try {
             return stage.toCompletableFuture().join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
+            if (causeOf(e) instanceof RuntimeException cause) {
                 throw cause;
             }
             throw e;
         }
+    }
+
+    /** What went wrong: the cause a {@link CompletionException} wraps, or {@code failure} itself. */
+    static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

@@ -81,10 +81,7 @@ final class BoundedConcurrency<I, O> {
 
     private void record(int index, O result, Throwable failure) {
         if (failure != null) {
-            firstFailure.compareAndSet(null,
-                    failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause()
-                            : failure);
+            firstFailure.compareAndSet(null, Await.causeOf(failure));
         } else {
             results.set(index, result);
         }

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -49,8 +49,10 @@ public final class CompactEvidenceReader {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final JavaType OBJECT = JSON.getTypeFactory()
+            .constructMapType(Map.class, String.class,
+                    Object.class);
+    private static final JavaType CLAIMS = JSON.constructType(EatEvidenceV1.class);
 
     private CompactEvidenceReader() {
     }
@@ -58,7 +60,7 @@ public final class CompactEvidenceReader {
     /** The evidence in {@code compact}, or {@link MalformedEvidenceException} saying what is wrong. */
     public static SignedEvidence read(String compact) {
         CompactJws jws = CompactJws.parse(compact);
-        return new SignedEvidence(jws.header(), json(jws.payload(), "claims", EatEvidenceV1.class),
+        return new SignedEvidence(jws.header(), json(jws.payload(), "claims", CLAIMS),
                 jws.signingInput(), jws.signature());
     }
 
@@ -109,15 +111,12 @@ public final class CompactEvidenceReader {
         }
     }
 
-    private static <T> T json(byte[] bytes, String what, Object type) {
+    private static <T> T json(byte[] bytes, String what, JavaType type) {
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedEvidenceException(what + " is not a JSON object");
             }
-            @SuppressWarnings("unchecked")
-            T value = type instanceof TypeReference<?> reference
-                    ? JSON.readValue(parser, (TypeReference<T>) reference)
-                    : JSON.readValue(parser, (Class<T>) type);
+            T value = JSON.readValue(parser, type);
             if (parser.nextToken() != null) {
                 throw new MalformedEvidenceException(what + " has content after the JSON object");
             }
