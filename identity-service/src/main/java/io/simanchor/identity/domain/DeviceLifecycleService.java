@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.DeviceStateChangedV1;
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.problem.ProblemException;
 
 /**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.simanchor.api.events.DeviceState;
+import io.simanchor.support.audit.AuditEntry;
 
 /**
  * Enrolled devices. Every change is one transaction together with its lifecycle event (transactional

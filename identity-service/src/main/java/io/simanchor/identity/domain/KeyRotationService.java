@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import io.simanchor.api.events.DeviceKeyRotatedV1;
 import io.simanchor.api.events.DeviceState;
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.Csr;
 import io.simanchor.support.crypto.EcdsaVerifier;
 import io.simanchor.support.problem.ProblemException;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.CryptoInputException;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.EcdsaVerifier;

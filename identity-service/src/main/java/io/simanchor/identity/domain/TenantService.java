@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.CryptoInputException;
 import io.simanchor.support.crypto.EcCurve;
 import io.simanchor.support.crypto.EcPublicKey;

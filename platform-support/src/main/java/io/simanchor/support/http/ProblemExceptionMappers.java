@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.Problem;
 import io.simanchor.support.problem.ProblemException;
@@ -80,6 +81,14 @@ public class ProblemExceptionMappers {
                     : CommonProblems.MALFORMED_REQUEST;
         }
         return respond(type, null, e);
+    }
+
+    @ServerExceptionMapper
+    public Response databaseUnavailable(PersistenceException e) {
+        // RFC 9110 §10.2.3: tell clients when a retry makes sense instead of letting them hammer.
+        return Response.fromResponse(respond(CommonProblems.UNAVAILABLE, null, e))
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .build();
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)

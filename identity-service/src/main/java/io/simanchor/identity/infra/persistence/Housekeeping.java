@@ -1,7 +1,5 @@
 package io.simanchor.identity.infra.persistence;
 
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -16,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.identity.config.IdentityConfig;
+import io.simanchor.support.persistence.Jdbc;
 
 /**
  * Removes expired challenges and published outbox rows, which otherwise grow with every enrollment a
@@ -58,12 +57,12 @@ public class Housekeeping {
     /** One pass; returns the number of rows removed. */
     public Removed runOnce() {
         Instant now = clock.instant();
-        int challenges = deleteInChunks("delete from challenge where id in "
+        int challenges = jdbc.deleteInChunks("delete from challenge where id in "
                 + "(select id from challenge where expires_at < ? limit " + CHUNK + ")",
-                now.minus(config.challengeRetention()));
-        int outbox = deleteInChunks("delete from outbox where id in (select id from outbox "
+                now.minus(config.challengeRetention()), CHUNK);
+        int outbox = jdbc.deleteInChunks("delete from outbox where id in (select id from outbox "
                 + "where published_at is not null and published_at < ? limit " + CHUNK + ")",
-                now.minus(config.outboxRetention()));
+                now.minus(config.outboxRetention()), CHUNK);
         return new Removed(challenges, outbox);
     }
 
@@ -81,20 +80,5 @@ public class Housekeeping {
         } catch (RuntimeException e) {
             LOG.warnf("Housekeeping failed, will retry at the next interval [cause: %s]", e.toString());
         }
-    }
-
-    private int deleteInChunks(String sql, Instant before) {
-        int total = 0;
-        int deleted;
-        do {
-            deleted = jdbc.read(connection -> {
-                try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                    delete.setTimestamp(1, Timestamp.from(before));
-                    return delete.executeUpdate();
-                }
-            });
-            total += deleted;
-        } while (deleted == CHUNK);
-        return total;
     }
 }

@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.identity.domain.SecurityEvents;
+import io.simanchor.support.persistence.Jdbc;
 
 /**
  * {@link SecurityEvents} through the outbox, so they survive a Kafka outage like lifecycle events. If
@@ -17,9 +18,9 @@ public class OutboxSecurityEvents implements SecurityEvents {
     private static final Logger LOG = Logger.getLogger(OutboxSecurityEvents.class);
 
     private final Jdbc jdbc;
-    private final OutboxWriter outbox;
+    private final IdentityEventOutbox outbox;
 
-    OutboxSecurityEvents(Jdbc jdbc, OutboxWriter outbox) {
+    OutboxSecurityEvents(Jdbc jdbc, IdentityEventOutbox outbox) {
         this.jdbc = jdbc;
         this.outbox = outbox;
     }

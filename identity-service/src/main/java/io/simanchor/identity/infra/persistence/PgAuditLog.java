@@ -2,8 +2,10 @@ package io.simanchor.identity.infra.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.simanchor.identity.domain.AuditEntry;
 import io.simanchor.identity.domain.AuditLog;
+import io.simanchor.support.audit.AuditEntry;
+import io.simanchor.support.persistence.AuditWriter;
+import io.simanchor.support.persistence.Jdbc;
 
 /** {@link AuditLog} on PostgreSQL. */
 @ApplicationScoped

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.simanchor.identity.domain.Challenge;
 import io.simanchor.identity.domain.ChallengeStore;
+import io.simanchor.support.persistence.Jdbc;
 
 /**
  * {@link ChallengeStore} on PostgreSQL. Consumption is one conditional UPDATE, so exactly one request

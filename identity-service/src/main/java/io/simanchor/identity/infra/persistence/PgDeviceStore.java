@@ -13,14 +13,17 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.simanchor.api.events.DeviceState;
-import io.simanchor.identity.domain.AuditEntry;
 import io.simanchor.identity.domain.Device;
 import io.simanchor.identity.domain.DeviceCertificate;
 import io.simanchor.identity.domain.DeviceQuery;
 import io.simanchor.identity.domain.DeviceStore;
 import io.simanchor.identity.domain.IdentityProblems;
 import io.simanchor.identity.domain.KeyAlreadyBoundException;
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.persistence.AuditWriter;
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.problem.ProblemException;
 
 /** {@link DeviceStore} on PostgreSQL; each change, its outbox event and its audit entry in one transaction. */
@@ -31,10 +34,10 @@ public class PgDeviceStore implements DeviceStore {
             + "certificate_serial, certificate_not_after, mud_url, state, enrolled_at";
 
     private final Jdbc jdbc;
-    private final OutboxWriter outbox;
+    private final IdentityEventOutbox outbox;
     private final AuditWriter audit;
 
-    PgDeviceStore(Jdbc jdbc, OutboxWriter outbox, AuditWriter audit) {
+    PgDeviceStore(Jdbc jdbc, IdentityEventOutbox outbox, AuditWriter audit) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.audit = audit;
@@ -76,7 +79,7 @@ public class PgDeviceStore implements DeviceStore {
                 audit.append(connection, entry);
                 return null;
             });
-        } catch (Jdbc.PersistenceException e) {
+        } catch (PersistenceException e) {
             throw translateKeyReuse(e, device.key().thumbprint());
         }
         outbox.committed();
@@ -139,7 +142,7 @@ public class PgDeviceStore implements DeviceStore {
                 audit.append(connection, entry);
                 return null;
             });
-        } catch (Jdbc.PersistenceException e) {
+        } catch (PersistenceException e) {
             throw translateKeyReuse(e, rotated.key().thumbprint());
         }
         outbox.committed();
@@ -236,7 +239,7 @@ public class PgDeviceStore implements DeviceStore {
     }
 
     /** A unique violation on the key columns means another device won the race for this key. */
-    private RuntimeException translateKeyReuse(Jdbc.PersistenceException e, String thumbprint) {
+    private RuntimeException translateKeyReuse(PersistenceException e, String thumbprint) {
         if (e.getCause() instanceof SQLException sql && Jdbc.isUniqueViolation(sql)) {
             Optional<String> owner = findDeviceByKey(thumbprint);
             if (owner.isPresent()) {

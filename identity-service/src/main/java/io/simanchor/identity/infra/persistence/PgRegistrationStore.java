@@ -14,6 +14,7 @@ import io.simanchor.identity.domain.NewRegistration;
 import io.simanchor.identity.domain.Registration;
 import io.simanchor.identity.domain.RegistrationStore;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.persistence.Jdbc;
 
 /** {@link RegistrationStore} on PostgreSQL. Bulk inserts are one JDBC batch per call. */
 @ApplicationScoped

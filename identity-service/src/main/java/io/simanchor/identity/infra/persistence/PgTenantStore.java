@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.simanchor.identity.domain.TenantStore;
 import io.simanchor.identity.domain.VendorKeyStore;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.persistence.Jdbc;
 
 /** {@link TenantStore} and {@link VendorKeyStore} on PostgreSQL. */
 @ApplicationScoped

@@ -1,17 +1,14 @@
-package io.simanchor.identity.infra.persistence;
+package io.simanchor.support.outbox;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 /**
  * Wakes the outbox relay right after a commit, so events leave within milliseconds instead of at the
  * next poll. The relay still polls, which covers other instances' commits.
  */
-@ApplicationScoped
-public class OutboxSignal {
+public final class OutboxSignal {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pending = lock.newCondition();

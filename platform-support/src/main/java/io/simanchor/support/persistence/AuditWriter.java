@@ -1,28 +1,29 @@
-package io.simanchor.identity.infra.persistence;
+package io.simanchor.support.persistence;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.simanchor.identity.domain.AuditEntry;
+import io.simanchor.support.audit.AuditEntry;
 
-/** Writes audit entries within the caller's transaction. */
-@ApplicationScoped
-public class AuditWriter {
+/**
+ * Writes audit entries within the caller's transaction, into the service's {@code audit_log} table
+ * (append-only by trigger, see each service's first migration).
+ */
+public final class AuditWriter {
 
     private final ObjectMapper json;
 
-    AuditWriter(ObjectMapper json) {
+    public AuditWriter(ObjectMapper json) {
         this.json = json;
     }
 
-    void append(Connection connection, AuditEntry entry) throws SQLException {
+    /** Appends {@code entry} on {@code connection}; committed with the caller's change. */
+    public void append(Connection connection, AuditEntry entry) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into audit_log (at, actor, action, tenant_id, subject, details) values (?, ?, ?, ?, ?, ?)")) {
             insert.setTimestamp(1, Timestamp.from(entry.at()));

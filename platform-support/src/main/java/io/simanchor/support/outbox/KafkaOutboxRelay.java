@@ -1,13 +1,13 @@
-package io.simanchor.identity.infra.messaging;
+package io.simanchor.support.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -16,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -30,59 +27,70 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.simanchor.api.events.CloudEventHeaders;
-import io.simanchor.api.events.Topics;
-import io.simanchor.identity.config.IdentityConfig;
-import io.simanchor.identity.infra.persistence.OutboxSignal;
 
 /**
- * Publishes the transactional outbox to Kafka, in commit order, one relay at a time across all
+ * Publishes a service's transactional outbox to Kafka, in commit order, one relay at a time across all
  * instances (a PostgreSQL advisory lock). A row is marked published only after the broker acknowledged
  * it (acks=all, idempotent producer); while Kafka is down rows simply wait, and the relay retries with
  * back-off. Each record carries CloudEvents binary-mode headers with {@code ce_id} = the event id, so a
  * consumer can drop the duplicate that a crash between acknowledgement and marking could cause.
  */
-@ApplicationScoped
-public class KafkaOutboxRelay {
+public final class KafkaOutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(KafkaOutboxRelay.class);
-    /** Advisory lock key: "simanchor identity outbox". */
-    private static final long RELAY_LOCK = 0x5349_4d41_4f42_0001L;
-    private static final String SOURCE = "/simanchor/identity-service";
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    /**
+     * What one service's relay publishes and how.
+     *
+     * @param service the service name: CloudEvents source {@code /simanchor/<service>} and the producer's client id
+     * @param lockKey PostgreSQL advisory lock key, unique per service schema
+     * @param bootstrapServers Kafka bootstrap servers
+     * @param topics topics the relay creates if missing (with their configs)
+     * @param pollInterval how often the relay looks for events when nothing woke it
+     * @param batchLinger after a round that published less than a full batch, how long events may gather
+     *        before the next one: fewer, larger rounds (one Kafka flush and one commit each) under load
+     * @param batchSize most events published in one round
+     */
+    public record Settings(String service, long lockKey, String bootstrapServers, List<NewTopic> topics,
+            Duration pollInterval, Duration batchLinger, int batchSize) {
+
+        public Settings {
+            topics = List.copyOf(topics);
+        }
+    }
 
     private final DataSource dataSource;
     private final OutboxSignal signal;
-    private final IdentityConfig.Events config;
-    private final String bootstrapServers;
+    private final Settings settings;
+    private final String source;
 
     private volatile boolean running;
     private Thread worker;
     private KafkaProducer<String, String> producer;
     private boolean topicsReady;
 
-    KafkaOutboxRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KafkaOutboxRelay(DataSource dataSource, OutboxSignal signal, Settings settings) {
         this.dataSource = dataSource;
         this.signal = signal;
-        this.config = config.events();
-        this.bootstrapServers = bootstrapServers;
+        this.settings = settings;
+        this.source = "/simanchor/" + settings.service();
     }
 
-    void start(@Observes StartupEvent event) {
+    /** Starts the relay thread. */
+    public void start() {
         running = true;
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
         worker.start();
-        LOG.infof("Outbox relay started [bootstrap: %s]", bootstrapServers);
+        LOG.infof("Outbox relay started [bootstrap: %s]", settings.bootstrapServers());
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    /** Stops the relay thread after its current round. */
+    public void stop() throws InterruptedException {
         running = false;
         signal.wakeUp();
         if (worker != null) {
@@ -101,9 +109,9 @@ public class KafkaOutboxRelay {
                 int published = publishBatch();
                 backoff = 0;
                 if (published == 0) {
-                    signal.await(config.pollInterval().toMillis());
-                } else if (published < config.batchSize()) {
-                    Thread.sleep(config.batchLinger().toMillis());
+                    signal.await(settings.pollInterval().toMillis());
+                } else if (published < settings.batchSize()) {
+                    Thread.sleep(settings.batchLinger().toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -146,9 +154,9 @@ public class KafkaOutboxRelay {
         }
     }
 
-    private static boolean tryRelayLock(Connection connection) throws SQLException {
+    private boolean tryRelayLock(Connection connection) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
-            lock.setLong(1, RELAY_LOCK);
+            lock.setLong(1, settings.lockKey());
             try (ResultSet result = lock.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
@@ -159,7 +167,7 @@ public class KafkaOutboxRelay {
         try (PreparedStatement select = connection.prepareStatement(
                 "select id, event_id, topic, record_key, event_type, payload, occurred_at from outbox "
                         + "where published_at is null order by id limit ?")) {
-            select.setInt(1, config.batchSize());
+            select.setInt(1, settings.batchSize());
             List<Row> rows = new ArrayList<>();
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
@@ -194,11 +202,11 @@ public class KafkaOutboxRelay {
         return acknowledged;
     }
 
-    private static ProducerRecord<String, String> toRecord(Row row) {
+    private ProducerRecord<String, String> toRecord(Row row) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
         headers.add(CloudEventHeaders.ID, bytes(row.eventId().toString()));
-        headers.add(CloudEventHeaders.SOURCE, bytes(SOURCE));
+        headers.add(CloudEventHeaders.SOURCE, bytes(source));
         headers.add(CloudEventHeaders.TYPE, bytes(row.type()));
         headers.add(CloudEventHeaders.TIME, bytes(row.occurredAt()));
         headers.add(CloudEventHeaders.SUBJECT, bytes(row.key()));
@@ -222,16 +230,11 @@ public class KafkaOutboxRelay {
             return;
         }
         Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         try (Admin admin = Admin.create(properties)) {
-            // The lifecycle topic is compacted: the latest event per device is its whole state (docs/events.md).
-            List<NewTopic> topics = List.of(
-                    new NewTopic(Topics.DEVICE_LIFECYCLE, config.partitions(), config.replicationFactor())
-                            .configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(Topics.SECURITY_EVENTS, config.partitions(), config.replicationFactor()));
-            for (var result : admin.createTopics(topics).values().values()) {
+            for (var result : admin.createTopics(settings.topics()).values().values()) {
                 try {
                     result.get(10, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
@@ -247,8 +250,8 @@ public class KafkaOutboxRelay {
     private KafkaProducer<String, String> producer() {
         if (producer == null) {
             Properties properties = new Properties();
-            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            properties.put(ProducerConfig.CLIENT_ID_CONFIG, "identity-service-outbox");
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            properties.put(ProducerConfig.CLIENT_ID_CONFIG, settings.service() + "-outbox");
             properties.put(ProducerConfig.ACKS_CONFIG, "all");
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
@@ -265,7 +268,7 @@ public class KafkaOutboxRelay {
 
     private void closeProducer() {
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(2));
+            producer.close(Duration.ofSeconds(2));
             producer = null;
         }
     }

@@ -1,22 +1,22 @@
-package io.simanchor.identity.infra.persistence;
+package io.simanchor.support.persistence;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 
 import javax.sql.DataSource;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Runs work in one JDBC transaction. The stores manage transactions themselves (no JTA): each domain
  * change is exactly one transaction, and that is visible in the code.
  */
-@ApplicationScoped
-public class Jdbc {
+public final class Jdbc {
 
     private final DataSource dataSource;
 
-    Jdbc(DataSource dataSource) {
+    public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -54,16 +54,28 @@ public class Jdbc {
         }
     }
 
-    /** Whether {@code e} is a unique-constraint violation (SQLSTATE 23505). */
-    static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(e.getSQLState());
+    /**
+     * Runs a bounded delete ({@code sql} has one timestamp parameter and a {@code limit} of {@code chunk})
+     * until it removes fewer than {@code chunk} rows, so that no statement holds many row locks or runs
+     * as one long transaction. Returns the rows removed.
+     */
+    public int deleteInChunks(String sql, Instant before, int chunk) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = read(connection -> {
+                try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                    delete.setTimestamp(1, Timestamp.from(before));
+                    return delete.executeUpdate();
+                }
+            });
+            total += deleted;
+        } while (deleted == chunk);
+        return total;
     }
 
-    /** A database failure; maps to 503 so clients retry rather than give up. */
-    public static final class PersistenceException extends RuntimeException {
-
-        PersistenceException(SQLException cause) {
-            super("database operation failed [SQLState " + cause.getSQLState() + "]", cause);
-        }
+    /** Whether {@code e} is a unique-constraint violation (SQLSTATE 23505). */
+    public static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 }
