@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -29,12 +30,16 @@ public record AppraisalPolicy(String policyId, Set<String> requiredClaims, Set<I
     public static final List<String> TRUSTWORTHINESS_CLAIMS = List.of("instance-identity", "configuration",
             "executables", "file-system", "hardware", "runtime-opaque", "storage-opaque", "sourced-data");
 
+    /** Absent collections are empty (and then reported by {@link #problems()}); null elements are refused. */
     public AppraisalPolicy {
         Map<Finding, Map<String, Integer>> copy = new EnumMap<>(Finding.class);
-        findings.forEach((finding, claims) -> copy.put(finding, Map.copyOf(claims)));
+        if (findings != null) {
+            findings.forEach((finding, claims) -> copy.put(Objects.requireNonNull(finding, "finding"),
+                    claims == null ? Map.of() : Map.copyOf(claims)));
+        }
         findings = Collections.unmodifiableMap(copy);
-        requiredClaims = Set.copyOf(requiredClaims);
-        acceptedDebugStatus = Set.copyOf(acceptedDebugStatus);
+        requiredClaims = requiredClaims == null ? Set.of() : Set.copyOf(requiredClaims);
+        acceptedDebugStatus = acceptedDebugStatus == null ? Set.of() : Set.copyOf(acceptedDebugStatus);
     }
 
     /** The problems that make this policy unusable; empty when it is valid. */

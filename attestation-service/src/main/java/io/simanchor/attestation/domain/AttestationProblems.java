@@ -46,6 +46,8 @@ public final class AttestationProblems {
             "The appraisal policy is not valid");
     public static final ProblemType REFERENCE_VALUES_INVALID = new ProblemType("REFERENCE_VALUES_INVALID", 400,
             "The reference values are not valid");
+    public static final ProblemType REFERENCE_VALUES_NOT_FOUND = new ProblemType("REFERENCE_VALUES_NOT_FOUND", 404,
+            "No reference values are provisioned for this model and version");
 
     private AttestationProblems() {
     }

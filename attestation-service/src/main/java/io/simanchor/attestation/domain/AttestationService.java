@@ -3,14 +3,11 @@ package io.simanchor.attestation.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
@@ -31,7 +28,6 @@ import io.simanchor.support.problem.ProblemType;
 public final class AttestationService {
 
     private static final String SERVICE = "attestation-service";
-    private static final int SHA_256_BYTES = 32;
 
     /**
      * Settings of the verifier.
@@ -171,16 +167,9 @@ public final class AttestationService {
     }
 
     private void checkMeasurements(List<MeasurementV1> measurements, DeviceView device) {
-        require(!measurements.isEmpty() && measurements.size() <= 64, device, AttestationProblems.CLAIM_INVALID,
-                "measurements lists 1 to 64 components");
-        Set<String> components = new HashSet<>();
-        for (MeasurementV1 measurement : measurements) {
-            require(measurement != null && measurement.component() != null && text(measurement.component())
-                    && components.add(measurement.component()),
-                    device, AttestationProblems.CLAIM_INVALID, "Each measured component has a unique name");
-            require(MeasurementV1.SHA_256.equals(measurement.alg()) && isSha256(measurement.digest()), device,
-                    AttestationProblems.CLAIM_INVALID, "Each measurement is a sha-256 digest in base64url");
-        }
+        Measurements.problem(measurements).ifPresent(problem -> {
+            throw refuse(AttestationProblems.CLAIM_INVALID, device, problem);
+        });
     }
 
     private void checkIssuedAt(long iat, Instant nonceExpiresAt, DeviceView device) {
@@ -220,20 +209,9 @@ public final class AttestationService {
         return new ProblemException(type, detail);
     }
 
-    /** Absent, or 1 to 128 characters and not blank. */
+    /** Absent, or a valid name. */
     private static boolean text(String value) {
-        return value == null || (!value.isBlank() && value.length() <= 128);
-    }
-
-    private static boolean isSha256(String digest) {
-        if (digest == null || digest.length() != 43) {
-            return false;
-        }
-        try {
-            return Base64.getUrlDecoder().decode(digest).length == SHA_256_BYTES;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return value == null || Text.isValid(value);
     }
 
     private static String printable(String value) {

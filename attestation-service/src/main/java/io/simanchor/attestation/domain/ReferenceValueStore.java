@@ -2,9 +2,14 @@ package io.simanchor.attestation.domain;
 
 import java.util.Optional;
 
+import io.simanchor.support.audit.AuditEntry;
+
 /** Reference values per (hardware model, software version). */
 public interface ReferenceValueStore {
 
     /** The reference values for a model and version, if provisioned. */
     Optional<ReferenceValues> find(String hwModel, String swVersion);
+
+    /** Stores {@code values}, replacing those of the same model and version, with its audit entry. */
+    void save(ReferenceValues values, AuditEntry entry);
 }

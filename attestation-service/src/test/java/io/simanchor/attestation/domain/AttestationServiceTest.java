@@ -26,8 +26,9 @@ import io.simanchor.api.events.AttestationResultV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.attestation.testing.EvidenceSigner;
+import io.simanchor.attestation.testing.InMemoryPolicies;
+import io.simanchor.attestation.testing.InMemoryReferenceValues;
 import io.simanchor.attestation.testing.MutableClock;
-import io.simanchor.attestation.testing.TestPolicies;
 import io.simanchor.support.problem.ProblemException;
 
 /** The verifier's checks, one hostile input at a time, with in-memory ports and real signatures. */
@@ -47,11 +48,7 @@ class AttestationServiceTest {
             Duration.ofSeconds(60));
     private final AttestationService verifier = new AttestationService(nonces,
             id -> Optional.ofNullable(views.get(id)),
-            model -> TestPolicies.DEFAULT,
-            (model, version) -> "4.2.0".equals(version)
-                    ? Optional.of(
-                            new ReferenceValues(model, version, List.of(new MeasurementV1("boot", "sha-256", BOOT))))
-                    : Optional.empty(),
+            new InMemoryPolicies(), referenceValues(),
             (id, expiresAt, result) -> {
                 if (!consumed.add(Base64.getEncoder().encodeToString(id))) {
                     return false;
@@ -62,6 +59,13 @@ class AttestationServiceTest {
             result -> "ear:" + result.deviceId(),
             securityEvents::add, clock,
             new AttestationService.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1)));
+
+    private static InMemoryReferenceValues referenceValues() {
+        InMemoryReferenceValues store = new InMemoryReferenceValues();
+        store.save(new ReferenceValues("tracker-x1", "4.2.0", List.of(new MeasurementV1("boot", "sha-256", BOOT))),
+                null);
+        return store;
+    }
 
     AttestationServiceTest() {
         views.put(DEVICE, new DeviceView(DEVICE, "acme", "tracker-x1", sim.publicKey(), DeviceState.ACTIVE));

@@ -3,6 +3,7 @@ package io.simanchor.identity.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -22,7 +23,7 @@ public interface IdentityConfig {
     Ca ca();
 
     /** Event publication. */
-    Events events();
+    OutboxRelayConfig events();
 
     /** Removal of rows that have served their purpose. */
     Housekeeping housekeeping();
@@ -66,33 +67,5 @@ public interface IdentityConfig {
         /** Subject organisation of generated CA certificates. */
         @WithDefault("SIM Anchor")
         String organization();
-    }
-
-    /** Outbox relay settings. */
-    interface Events {
-
-        /** How often the relay looks for events when nothing woke it. */
-        @WithDefault("200ms")
-        Duration pollInterval();
-
-        /**
-         * After a round that published less than a full batch, how long the relay lets events gather
-         * before the next one: fewer, larger rounds (one Kafka flush and one database commit each) under
-         * load, at the cost of this much extra latency per event.
-         */
-        @WithDefault("20ms")
-        Duration batchLinger();
-
-        /** Most events published in one round. */
-        @WithDefault("500")
-        int batchSize();
-
-        /** Partitions of topics the service creates. */
-        @WithDefault("3")
-        int partitions();
-
-        /** Replication factor of topics the service creates (1 on a single broker). */
-        @WithDefault("1")
-        short replicationFactor();
     }
 }

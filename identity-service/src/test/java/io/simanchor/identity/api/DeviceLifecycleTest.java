@@ -30,9 +30,9 @@ import io.simanchor.api.events.DeviceStateChangedV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.domain.KeyRotationService;
 import io.simanchor.identity.testing.IdentityApi;
-import io.simanchor.identity.testing.KafkaEvents;
 import io.simanchor.identity.testing.TestDevice;
-import io.simanchor.identity.testing.TestOidcResource;
+import io.simanchor.support.testing.KafkaEvents;
+import io.simanchor.support.testing.TestOidcResource;
 
 /** Operators suspend, resume and revoke devices; devices rotate their own keys. All audited and published. */
 @QuarkusTest

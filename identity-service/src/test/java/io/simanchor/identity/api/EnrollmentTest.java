@@ -39,9 +39,9 @@ import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.testing.IdentityApi.Challenge;
-import io.simanchor.identity.testing.KafkaEvents;
 import io.simanchor.identity.testing.TestClock;
 import io.simanchor.identity.testing.TestDevice;
+import io.simanchor.support.testing.KafkaEvents;
 
 /** Enrollment over REST: the happy path, and every way a device or an attacker can get it wrong. */
 @QuarkusTest

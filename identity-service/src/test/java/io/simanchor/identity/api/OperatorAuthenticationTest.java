@@ -10,7 +10,7 @@ import java.util.Date;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.simanchor.identity.testing.TestOidcResource;
+import io.simanchor.support.testing.TestOidcResource;
 
 /**
  * Hostile operator tokens: every spoiled token is refused with 401 before any admin code runs; a valid

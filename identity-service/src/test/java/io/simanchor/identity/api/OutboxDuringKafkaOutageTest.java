@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.Topics;
-import io.simanchor.identity.testing.KafkaEvents;
 import io.simanchor.identity.testing.TestDevice;
+import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.KafkaTestResource;
 
 /**

@@ -22,10 +22,10 @@ import io.restassured.http.ContentType;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.domain.ManifestRecord;
 import io.simanchor.identity.testing.IdentityApi;
-import io.simanchor.identity.testing.KafkaEvents;
 import io.simanchor.identity.testing.TestDevice;
-import io.simanchor.identity.testing.TestOidcResource;
 import io.simanchor.support.crypto.PemCodec;
+import io.simanchor.support.testing.KafkaEvents;
+import io.simanchor.support.testing.TestOidcResource;
 
 /** Operators register devices one by one or from a vendor manifest; only with the right role. */
 @QuarkusTest

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.simanchor.support.testing.TestOidcResource;
 
 /** The service's REST API as tests drive it: short, readable steps of a device's or operator's flow. */
 public final class IdentityApi {

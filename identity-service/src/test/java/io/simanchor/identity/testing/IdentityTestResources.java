@@ -3,6 +3,7 @@ package io.simanchor.identity.testing;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.simanchor.support.testing.KafkaTestResource;
 import io.simanchor.support.testing.PostgresTestResource;
+import io.simanchor.support.testing.TestOidcResource;
 
 /**
  * Every {@code @QuarkusTest} of this module runs against a real PostgreSQL and a real Kafka broker,

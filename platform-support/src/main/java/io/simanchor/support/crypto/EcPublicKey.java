@@ -72,6 +72,41 @@ public final class EcPublicKey {
         return fromSpki(key.getEncoded());
     }
 
+    /**
+     * Decodes an EC public JWK (RFC 7518 §6.2.1): a known curve, both coordinates exactly the field size
+     * in canonical base64url, and a point on the curve.
+     */
+    public static EcPublicKey fromJwk(Jwk jwk) {
+        if (jwk == null || !"EC".equals(jwk.kty())) {
+            throw new CryptoInputException(Reason.KEY_TYPE_UNSUPPORTED, "Only EC keys are accepted");
+        }
+        EcCurve curve = Arrays.stream(EcCurve.values())
+                .filter(candidate -> candidate.jwkName().equals(jwk.crv()))
+                .findFirst()
+                .orElseThrow(() -> new CryptoInputException(Reason.CURVE_UNSUPPORTED, "Unsupported curve"));
+        byte[] x = coordinateBytes(jwk.x());
+        byte[] y = coordinateBytes(jwk.y());
+        byte[] uncompressed = new byte[65];
+        uncompressed[0] = 0x04;
+        System.arraycopy(x, 0, uncompressed, 1, 32);
+        System.arraycopy(y, 0, uncompressed, 33, 32);
+        return fromPoint(curve, uncompressed);
+    }
+
+    private static byte[] coordinateBytes(String base64url) {
+        byte[] bytes;
+        try {
+            bytes = base64url == null ? new byte[0] : Base64.getUrlDecoder().decode(base64url);
+        } catch (IllegalArgumentException e) {
+            bytes = new byte[0];
+        }
+        // RFC 7518 §6.2.1.2: the full coordinate size, so that a key has exactly one JWK form.
+        if (bytes.length != 32 || !BASE64URL.encodeToString(bytes).equals(base64url)) {
+            throw new CryptoInputException(Reason.INVALID_CURVE_POINT, "A coordinate is not 32 bytes of base64url");
+        }
+        return bytes;
+    }
+
     private static EcPublicKey fromPoint(EcCurve curve, byte[] encodedPoint) {
         X9ECParameters parameters = ECNamedCurveTable.getByOID(curve.oid());
         ECPoint point;

@@ -22,6 +22,7 @@ import io.simanchor.identity.domain.Device;
 import io.simanchor.identity.domain.DeviceLifecycleService;
 import io.simanchor.identity.domain.DeviceQuery;
 import io.simanchor.identity.domain.IdentityProblems;
+import io.simanchor.support.http.Roles;
 import io.simanchor.support.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 

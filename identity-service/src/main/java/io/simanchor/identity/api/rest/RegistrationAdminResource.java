@@ -30,6 +30,7 @@ import io.simanchor.identity.domain.ImportReport;
 import io.simanchor.identity.domain.ManifestLine;
 import io.simanchor.identity.domain.ManifestRecord;
 import io.simanchor.identity.domain.RegistrationService;
+import io.simanchor.support.http.Roles;
 import io.smallrye.common.annotation.Blocking;
 
 /** Operators register expected devices, one at a time or as a SIM vendor's JSON Lines manifest. */

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.simanchor.identity.domain.TenantService;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.http.Roles;
 import io.smallrye.common.annotation.Blocking;
 
 /** Tenants and the SIM vendor keys they trust (trust anchors: role policy-admin). */

@@ -1,13 +1,9 @@
 package io.simanchor.identity.infra.crypto;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,6 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jboss.logging.Logger;
 
 import io.simanchor.support.crypto.CryptoProviders;
+import io.simanchor.support.crypto.Pkcs12Files;
 
 /**
  * The device CA's key material: a root and an issuing CA on P-256, used for nothing but device
@@ -79,10 +76,7 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
     }
 
     private static DeviceCaKeys load(Path path, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(path)) {
-            keyStore.load(in, password);
-        }
+        KeyStore keyStore = Pkcs12Files.load(path, password);
         PrivateKey key = (PrivateKey) keyStore.getKey(ISSUING_ALIAS, password);
         var chain = keyStore.getCertificateChain(ISSUING_ALIAS);
         if (key == null || chain == null || chain.length != 2) {
@@ -93,17 +87,9 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
     }
 
     private void save(Path path, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        keyStore.load(null, password);
+        KeyStore keyStore = Pkcs12Files.empty();
         keyStore.setKeyEntry(ISSUING_ALIAS, issuingKey, password, new X509Certificate[]{issuing, root});
-        Path parent = path.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, "device-ca", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-            keyStore.store(out, password);
-        }
-        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+        Pkcs12Files.save(keyStore, path, password);
     }
 
     private static DeviceCaKeys generate(String organization, SecureRandom random, Clock clock)

@@ -1,7 +1,6 @@
 package io.simanchor.identity.infra.messaging;
 
 import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -16,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.config.IdentityConfig;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
+import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
 
 /** Runs the outbox relay for identity-service's topics while the service runs. */
@@ -29,14 +29,12 @@ public class EventRelay {
 
     EventRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        IdentityConfig.Events events = config.events();
+        OutboxRelayConfig events = config.events();
         // The lifecycle topic is compacted: the latest event per device is its whole state (docs/events.md).
-        List<NewTopic> topics = List.of(
-                new NewTopic(Topics.DEVICE_LIFECYCLE, events.partitions(), events.replicationFactor())
-                        .configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(Topics.SECURITY_EVENTS, events.partitions(), events.replicationFactor()));
-        this.relay = new KafkaOutboxRelay(dataSource, signal, new KafkaOutboxRelay.Settings("identity-service",
-                RELAY_LOCK, bootstrapServers, topics, events.pollInterval(), events.batchLinger(), events.batchSize()));
+        List<NewTopic> topics = List.of(events.compactedTopic(Topics.DEVICE_LIFECYCLE),
+                events.topic(Topics.SECURITY_EVENTS));
+        this.relay = new KafkaOutboxRelay(dataSource, signal,
+                events.relaySettings("identity-service", RELAY_LOCK, bootstrapServers, topics));
     }
 
     void start(@Observes StartupEvent event) {

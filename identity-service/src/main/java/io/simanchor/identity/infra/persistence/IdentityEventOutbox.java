@@ -9,12 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.DeviceKeyRotatedV1;
 import io.simanchor.api.events.DeviceStateChangedV1;
-import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.outbox.OutboxEvent;
 import io.simanchor.support.outbox.OutboxWriter;
 
-/** Routes identity-service's events to their topics and keys (docs/events.md) through the outbox. */
+/** Routes identity-service's lifecycle events to their topics and keys (docs/events.md) through the outbox. */
 @ApplicationScoped
 public class IdentityEventOutbox {
 
@@ -24,7 +23,7 @@ public class IdentityEventOutbox {
         this.outbox = outbox;
     }
 
-    /** Appends a lifecycle or security event record within the caller's transaction. */
+    /** Appends a lifecycle event record within the caller's transaction. */
     void append(Connection connection, Object event, Instant occurredAt) throws SQLException {
         outbox.append(connection, route(event, occurredAt));
     }
@@ -46,10 +45,6 @@ public class IdentityEventOutbox {
         if (event instanceof DeviceKeyRotatedV1 e) {
             return new OutboxEvent(Topics.DEVICE_LIFECYCLE, e.device().deviceId(), DeviceKeyRotatedV1.TYPE, e,
                     occurredAt);
-        }
-        if (event instanceof SecurityEventV1 e) {
-            return new OutboxEvent(Topics.SECURITY_EVENTS, e.deviceId() != null ? e.deviceId() : e.subject(),
-                    SecurityEventV1.TYPE, e, occurredAt);
         }
         throw new IllegalArgumentException("not an event record: " + event.getClass().getName());
     }

@@ -2,40 +2,22 @@ package io.simanchor.identity.infra.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.identity.domain.SecurityEvents;
-import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.outbox.SecurityEventOutbox;
 
-/**
- * {@link SecurityEvents} through the outbox, so they survive a Kafka outage like lifecycle events. If
- * even the database fails, the event is logged (without secrets) rather than failing the refusal.
- */
+/** {@link SecurityEvents} through the outbox, so they survive a Kafka outage like lifecycle events. */
 @ApplicationScoped
 public class OutboxSecurityEvents implements SecurityEvents {
 
-    private static final Logger LOG = Logger.getLogger(OutboxSecurityEvents.class);
+    private final SecurityEventOutbox outbox;
 
-    private final Jdbc jdbc;
-    private final IdentityEventOutbox outbox;
-
-    OutboxSecurityEvents(Jdbc jdbc, IdentityEventOutbox outbox) {
-        this.jdbc = jdbc;
+    OutboxSecurityEvents(SecurityEventOutbox outbox) {
         this.outbox = outbox;
     }
 
     @Override
     public void raise(SecurityEventV1 event) {
-        try {
-            jdbc.read(connection -> {
-                outbox.append(connection, event, event.occurredAt());
-                return null;
-            });
-            outbox.committed();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Security event not queued [reason: %s, tenant: %s, device: %s]", event.reasonCode(),
-                    event.tenantId(), event.deviceId());
-        }
+        outbox.raise(event);
     }
 }

@@ -1,4 +1,4 @@
-package io.simanchor.identity.config;
+package io.simanchor.support.persistence;
 
 import javax.sql.DataSource;
 
@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.support.outbox.OutboxSignal;
 import io.simanchor.support.outbox.OutboxWriter;
-import io.simanchor.support.persistence.AuditWriter;
-import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.outbox.SecurityEventOutbox;
 
-/** The shared persistence building blocks from platform-support, as CDI beans of this service. */
+/**
+ * The persistence building blocks every service shares, as CDI beans over the service's one datasource
+ * (its own schema, DESIGN.md §2).
+ */
 @ApplicationScoped
-public class PersistenceWiring {
+public class PersistenceBeans {
 
     @Produces
     @Singleton
@@ -39,5 +41,11 @@ public class PersistenceWiring {
     @Singleton
     AuditWriter auditWriter(ObjectMapper json) {
         return new AuditWriter(json);
+    }
+
+    @Produces
+    @Singleton
+    SecurityEventOutbox securityEventOutbox(Jdbc jdbc, OutboxWriter outbox) {
+        return new SecurityEventOutbox(jdbc, outbox);
     }
 }

@@ -1,4 +1,4 @@
-package io.simanchor.identity.testing;
+package io.simanchor.support.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

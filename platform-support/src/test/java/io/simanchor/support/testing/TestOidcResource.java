@@ -1,4 +1,4 @@
-package io.simanchor.identity.testing;
+package io.simanchor.support.testing;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,7 +27,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String ISSUER = "https://oidc.test.simanchor.local/realms/simanchor";
+    public static final String ISSUER = "https://oidc.test.simanchor.local/realms/simanchor";
     private static final KeyPair KEYS = newKeyPair();
 
     @Override

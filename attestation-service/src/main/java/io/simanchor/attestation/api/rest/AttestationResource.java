@@ -1,0 +1,74 @@
+package io.simanchor.attestation.api.rest;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.simanchor.api.attestation.EatEvidenceV1;
+import io.simanchor.attestation.domain.AttestationNonces;
+import io.simanchor.attestation.domain.AttestationService;
+import io.simanchor.attestation.domain.SignedEvidence;
+import io.simanchor.attestation.infra.jose.CompactEvidenceReader;
+import io.simanchor.attestation.infra.jose.MalformedEvidenceException;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The device-facing verifier API (docs/attestation.md): a nonce, then evidence for it. Devices
+ * authenticate by their evidence's signature, so these endpoints take no bearer token.
+ */
+@Path("/api/v1/attestation")
+@Blocking
+@Produces(MediaType.APPLICATION_JSON)
+public class AttestationResource {
+
+    private final AttestationService attestation;
+
+    AttestationResource(AttestationService attestation) {
+        this.attestation = attestation;
+    }
+
+    /** Body of a challenge request. */
+    public record ChallengeRequest(String deviceId) {
+    }
+
+    /** A nonce for the device's next evidence. */
+    public record ChallengeResponse(String nonce, Instant expiresAt) {
+    }
+
+    /**
+     * The result of an appraisal.
+     *
+     * @param ear the signed EAR, to present to relying parties
+     * @param status {@code ear.status}, for the device's own logs (relying parties read the EAR)
+     * @param expiresAt the EAR's {@code exp}
+     */
+    public record ResultResponse(String ear, String status, Instant expiresAt) {
+    }
+
+    @POST
+    @Path("/challenges")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ChallengeResponse challenge(ChallengeRequest request) {
+        AttestationNonces.IssuedNonce nonce = attestation.challenge(request == null ? null : request.deviceId());
+        return new ChallengeResponse(nonce.nonce(), nonce.expiresAt());
+    }
+
+    @POST
+    @Path("/evidence")
+    @Consumes(EatEvidenceV1.MEDIA_TYPE)
+    public ResultResponse evidence(String compactJws) {
+        SignedEvidence evidence;
+        try {
+            evidence = CompactEvidenceReader.read(compactJws);
+        } catch (MalformedEvidenceException e) {
+            throw attestation.malformed(e.getMessage());
+        }
+        AttestationService.Verdict verdict = attestation.appraise(evidence);
+        return new ResultResponse(verdict.ear(), verdict.result().appraisal().status().claimValue(),
+                verdict.result().expiresAt());
+    }
+}

@@ -1,0 +1,88 @@
+package io.simanchor.attestation.config;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.simanchor.attestation.domain.AppraisalLedger;
+import io.simanchor.attestation.domain.AppraisalPolicies;
+import io.simanchor.attestation.domain.AttestationNonces;
+import io.simanchor.attestation.domain.AttestationService;
+import io.simanchor.attestation.domain.DeviceViews;
+import io.simanchor.attestation.domain.PolicyAdministration;
+import io.simanchor.attestation.domain.ReferenceValueStore;
+import io.simanchor.attestation.domain.ResultSigner;
+import io.simanchor.attestation.domain.SecurityEvents;
+import io.simanchor.attestation.infra.crypto.EarSigner;
+import io.simanchor.attestation.infra.crypto.VerifierKey;
+
+/** Builds the framework-free domain services from their ports; the only place they meet CDI. */
+@ApplicationScoped
+public class DomainWiring {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Produces
+    @Singleton
+    AttestationNonces nonces(AttestationConfig config, SecureRandom random, Clock clock) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(config.nonce().macKey().trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("simanchor.attestation.nonce.mac-key is not base64");
+        }
+        if (key.length < AttestationNonces.MIN_KEY_BYTES) {
+            throw new IllegalStateException("simanchor.attestation.nonce.mac-key must hold at least "
+                    + AttestationNonces.MIN_KEY_BYTES + " bytes");
+        }
+        return new AttestationNonces(key, random, clock, config.nonce().ttl());
+    }
+
+    @Produces
+    @Singleton
+    VerifierKey verifierKey(AttestationConfig config, SecureRandom random, Clock clock) {
+        char[] password = config.result().keystorePassword().orElse("").toCharArray();
+        return VerifierKey.loadOrCreate(config.result().keystorePath().map(Path::of), password, random, clock);
+    }
+
+    @Produces
+    @Singleton
+    ResultSigner resultSigner(VerifierKey key, AttestationConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        return new EarSigner(key, config.result().developer(), "attestation-service " + version);
+    }
+
+    @Produces
+    @Singleton
+    AttestationService attestationService(AttestationNonces nonces, DeviceViews devices, AppraisalPolicies policies,
+            ReferenceValueStore referenceValues, AppraisalLedger ledger, ResultSigner signer,
+            SecurityEvents securityEvents, Clock clock, AttestationConfig config) {
+        return new AttestationService(nonces, devices, policies, referenceValues, ledger, signer, securityEvents,
+                clock, new AttestationService.Settings(config.maxClockSkew(), config.nonce().ttl(),
+                        config.result().lifetime()));
+    }
+
+    @Produces
+    @Singleton
+    PolicyAdministration policyAdministration(ReferenceValueStore referenceValues, AppraisalPolicies policies,
+            Clock clock) {
+        return new PolicyAdministration(referenceValues, policies, clock);
+    }
+}

@@ -1,0 +1,50 @@
+package io.simanchor.support.crypto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+
+/**
+ * PKCS#12 keystore files holding a service's own keys. Written atomically with mode 600, so a reader
+ * (another instance, a restart) sees either no file or a complete one, and no other user can read it.
+ */
+public final class Pkcs12Files {
+
+    private Pkcs12Files() {
+    }
+
+    /** Loads the keystore at {@code path}. */
+    public static KeyStore load(Path path, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            keyStore.load(in, password);
+        }
+        return keyStore;
+    }
+
+    /** An empty keystore to fill and {@link #save}. */
+    public static KeyStore empty() throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        return keyStore;
+    }
+
+    /** Writes {@code keyStore} to {@code path}: a temporary file in the same directory, then an atomic move. */
+    public static void save(KeyStore keyStore, Path path, char[] password)
+            throws IOException, GeneralSecurityException {
+        Path parent = path.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, path.getFileName().toString(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            keyStore.store(out, password);
+        }
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,57 @@
+package io.simanchor.support.outbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * Outbox relay settings, a group in each service's configuration ({@code simanchor.<service>.events.*});
+ * the service READMEs list the keys and defaults.
+ */
+public interface OutboxRelayConfig {
+
+    /** How often the relay looks for events when nothing woke it. */
+    @WithDefault("200ms")
+    Duration pollInterval();
+
+    /**
+     * After a round that published less than a full batch, how long the relay lets events gather before
+     * the next one: fewer, larger rounds (one Kafka flush and one database commit each) under load, at
+     * the cost of this much extra latency per event.
+     */
+    @WithDefault("20ms")
+    Duration batchLinger();
+
+    /** Most events published in one round. */
+    @WithDefault("500")
+    int batchSize();
+
+    /** Partitions of topics the service creates. */
+    @WithDefault("3")
+    int partitions();
+
+    /** Replication factor of topics the service creates (1 on a single broker). */
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** A topic the service creates with these settings. */
+    default NewTopic topic(String name) {
+        return new NewTopic(name, partitions(), replicationFactor());
+    }
+
+    /** A compacted topic (the latest record per key is the state) the service creates with these settings. */
+    default NewTopic compactedTopic(String name) {
+        return topic(name).configs(Map.of("cleanup.policy", "compact"));
+    }
+
+    /** The relay settings for {@code service}. */
+    default KafkaOutboxRelay.Settings relaySettings(String service, long lockKey, String bootstrapServers,
+            List<NewTopic> topics) {
+        return new KafkaOutboxRelay.Settings(service, lockKey, bootstrapServers, topics, pollInterval(),
+                batchLinger(), batchSize());
+    }
+}
