@@ -70,6 +70,27 @@ public final class EvidenceSigner {
         }
     }
 
+    /** {@code claims} as compact JWS under the standard header, as the agent sends them. */
+    public String compact(EatEvidenceV1 claims) {
+        return compact(header(), claims);
+    }
+
+    /** {@code claims} as compact JWS under {@code header}, hostile or not. */
+    public String compact(Map<String, Object> header, EatEvidenceV1 claims) {
+        try {
+            return compactRaw(JSON.writeValueAsString(header), JSON.writeValueAsString(claims));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A compact JWS of exactly these header and payload texts, for malformed-JSON cases. */
+    public String compactRaw(String headerJson, String payload) {
+        String signingInput = B64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return signingInput + "." + B64.encodeToString(rawSignature(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    }
+
     /** ES256 signature (R || S, RFC 7518 §3.4) over {@code input}. */
     public byte[] rawSignature(byte[] input) {
         try {

@@ -60,6 +60,7 @@ public class KafkaDeviceViews implements DeviceViews {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration METADATA_REFRESH = Duration.ofSeconds(10);
     private static final Duration METADATA_REFRESH_WHILE_ABSENT = Duration.ofSeconds(1);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final Map<String, DeviceView> devices = new ConcurrentHashMap<>();
     private final ObjectMapper json;
@@ -112,10 +113,36 @@ public class KafkaDeviceViews implements DeviceViews {
     }
 
     private void run() {
+        long backoff = 0;
+        while (running) {
+            try {
+                if (backoff > 0) {
+                    Thread.sleep(backoff);
+                }
+                read();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (WakeupException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // Stale state must not pass for current: not ready until the view has caught up again.
+                caughtUp = false;
+                backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(100, backoff * 2));
+                LOG.errorf(e, "The device view stopped reading %s, restarting in %d ms", Topics.DEVICE_LIFECYCLE,
+                        backoff);
+            }
+        }
+    }
+
+    /** Reads the topic from the beginning until stopped. */
+    private void read() throws InterruptedException {
         try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(properties())) {
             consumer = kafka;
             Map<TopicPartition, Long> catchUpTo = null;
-            long nextMetadataCheck = 0;
+            long nextMetadataCheck = System.nanoTime();
             while (running) {
                 if (System.nanoTime() - nextMetadataCheck >= 0) {
                     boolean present = refreshAssignment(kafka);
@@ -129,6 +156,10 @@ public class KafkaDeviceViews implements DeviceViews {
                     nextMetadataCheck = System.nanoTime()
                             + (present ? METADATA_REFRESH : METADATA_REFRESH_WHILE_ABSENT).toNanos();
                 }
+                if (kafka.assignment().isEmpty()) {
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
                 for (ConsumerRecord<String, String> record : kafka.poll(POLL)) {
                     apply(record);
                 }
@@ -136,13 +167,8 @@ public class KafkaDeviceViews implements DeviceViews {
                     markCaughtUp();
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "The device view stopped reading %s; evidence is appraised against stale state",
-                    Topics.DEVICE_LIFECYCLE);
+        } finally {
+            consumer = null;
         }
     }
 
