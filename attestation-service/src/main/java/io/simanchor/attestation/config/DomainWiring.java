@@ -44,7 +44,8 @@ public class DomainWiring {
     AttestationNonces nonces(AttestationConfig config, SecureRandom random, Clock clock) {
         byte[] key;
         try {
-            key = Base64.getDecoder().decode(config.nonce().macKey().trim());
+            // Standard or URL-safe base64: secrets generators produce either.
+            key = Base64.getDecoder().decode(config.nonce().macKey().trim().replace('-', '+').replace('_', '/'));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("simanchor.attestation.nonce.mac-key is not base64");
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,11 @@ public final class AgentCli {
                 --warmup N             enroll N more devices first, untimed, so the figures show
                                        a warmed-up service (default 0)
                 --hw-model MODEL       hardware model of the devices (default tracker-x1)
+                --attestation-url URL  then let every enrolled device attest once with
+                                       attestation-service (one reports unreleased firmware,
+                                       one has debugging enabled) and print the EAR status
+                --appraisals N         after that, N timed appraisals (load generator; default 0)
+                --appraisal-concurrency N  appraisals in flight at once (default 16)
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
                                endorsed SIM records, upload it, upload it again (must change nothing)
@@ -53,7 +59,8 @@ public final class AgentCli {
     private static final Set<String> COMMON_OPTIONS = Set.of("identity-url", "token-url", "client-id", "json",
             "hw-model");
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
-            "fleet-enroll", Set.of("devices", "concurrency", "warmup"),
+            "fleet-enroll", Set.of("devices", "concurrency", "warmup", "attestation-url", "appraisals",
+                    "appraisal-concurrency"),
             "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
@@ -101,11 +108,16 @@ public final class AgentCli {
     }
 
     private static int fleetEnroll(Map<String, String> options, String secret, PrintStream out) throws IOException {
+        String hwModel = options.getOrDefault("hw-model", "tracker-x1");
         FleetEnrollment.Settings settings = new FleetEnrollment.Settings(
                 positive(options.getOrDefault("devices", "20"), "--devices"),
                 positive(options.getOrDefault("concurrency", "8"), "--concurrency"),
                 notNegative(options.getOrDefault("warmup", "0"), "--warmup"), operator(options, secret),
-                options.getOrDefault("hw-model", "tracker-x1"));
+                hwModel, Optional.ofNullable(options.get("attestation-url"))
+                        .map(url -> new FleetAttestation.Settings(URI.create(url), hwModel,
+                                notNegative(options.getOrDefault("appraisals", "0"), "--appraisals"),
+                                positive(options.getOrDefault("appraisal-concurrency", "16"),
+                                        "--appraisal-concurrency"))));
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,12 +36,15 @@ final class FleetEnrollment {
      *        enrollment path (a long-running service's steady state), left out of every figure
      * @param operator the operator who registers the devices
      * @param hwModel hardware model of the simulated devices
+     * @param attestation when present, the enrolled devices then attest (docs/attestation.md)
      */
-    record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel) {
+    record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel,
+            Optional<FleetAttestation.Settings> attestation) {
     }
 
     /** One device's outcome. */
-    private record Outcome(String iccid, IdentityClient.Enrollment enrollment, long enrollNanos, String error) {
+    private record Outcome(SimulatedDevice device, IdentityClient.Enrollment enrollment, long enrollNanos,
+            String error) {
     }
 
     private final Settings settings;
@@ -72,7 +76,20 @@ final class FleetEnrollment {
             long start = System.nanoTime();
             List<Outcome> outcomes = enrollAll(session.identity(), fleet.subList(settings.warmup(), fleet.size()),
                     "enrolled");
-            return summarise(outcomes, System.nanoTime() - start);
+            Result enrollment = summarise(outcomes, System.nanoTime() - start);
+            if (settings.attestation().isEmpty()) {
+                return enrollment;
+            }
+            out.printf("%n  Attestation (%s)%n", settings.attestation().get().attestationUrl());
+            List<FleetAttestation.Device> enrolled = outcomes.stream()
+                    .filter(o -> o.enrollment() != null)
+                    .map(o -> new FleetAttestation.Device(o.enrollment().deviceId(), o.device().key()))
+                    .toList();
+            Result attestation = new FleetAttestation(settings.attestation().get(), out).run(session.http(),
+                    session.token(), enrolled);
+            Map<String, Object> figures = new LinkedHashMap<>(enrollment.figures());
+            figures.put("attestation", attestation.figures());
+            return new Result(enrollment.failed() + attestation.failed(), figures);
         }
     }
 
@@ -117,11 +134,11 @@ final class FleetEnrollment {
                 .thenCompose(challenge -> identity.enroll(challenge.challengeId(),
                         CsrBuilder.pem(CsrBuilder.build(device.key(), challenge.nonce()))))
                 .handle((enrollment, failure) -> failure == null
-                        ? new Outcome(device.iccid(), enrollment, System.nanoTime() - start, null)
-                        : new Outcome(device.iccid(), null, System.nanoTime() - start, messageOf(failure)));
+                        ? new Outcome(device, enrollment, System.nanoTime() - start, null)
+                        : new Outcome(device, null, System.nanoTime() - start, messageOf(failure)));
     }
 
-    private static String messageOf(Throwable failure) {
+    static String messageOf(Throwable failure) {
         Throwable cause = Await.causeOf(failure);
         return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
@@ -155,7 +172,7 @@ final class FleetEnrollment {
             out.printf(", latency p50 %.1f ms, p99 %.1f ms", percentile(latencies, 50), percentile(latencies, 99));
         }
         out.println();
-        failed.stream().limit(5).forEach(o -> out.printf("  FAILED %s: %s%n", o.iccid(), o.error()));
+        failed.stream().limit(5).forEach(o -> out.printf("  FAILED %s: %s%n", o.device().iccid(), o.error()));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("benchmark", "enrollment");
         figures.put("devices", outcomes.size());
@@ -172,7 +189,7 @@ final class FleetEnrollment {
         return new Result(failed.size(), figures);
     }
 
-    private static double percentile(List<Long> sorted, int percentile) {
+    static double percentile(List<Long> sorted, int percentile) {
         int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, index)) / 1e6;
     }

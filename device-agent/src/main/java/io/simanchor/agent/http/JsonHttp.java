@@ -83,6 +83,11 @@ public final class JsonHttp implements AutoCloseable {
         return send(call, "application/json", Buffer.buffer(bytes), expectedStatus);
     }
 
+    /** Sends a text body of the given media type, for example a compact JWS. */
+    public CompletionStage<JsonNode> text(Call call, String contentType, String body, int expectedStatus) {
+        return send(call, contentType, Buffer.buffer(body), expectedStatus);
+    }
+
     /** Sends an {@code application/x-www-form-urlencoded} body. */
     public CompletionStage<JsonNode> form(Call call, String form, int expectedStatus) {
         return send(call, "application/x-www-form-urlencoded", Buffer.buffer(form), expectedStatus);

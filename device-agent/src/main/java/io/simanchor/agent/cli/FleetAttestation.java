@@ -1,0 +1,228 @@
+package io.simanchor.agent.cli;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.simanchor.agent.attest.AttestationClient;
+import io.simanchor.agent.attest.EvidenceBuilder;
+import io.simanchor.agent.enroll.SoftwareKey;
+import io.simanchor.agent.http.HttpCallException;
+import io.simanchor.agent.http.JsonHttp;
+import io.simanchor.api.attestation.MeasurementV1;
+
+/**
+ * The fleet simulator's attestation run: the operator provisions the reference values of the simulated
+ * firmware, then every enrolled device attests once (challenge, EAT signed by its key, EAR). Two devices
+ * misbehave on purpose so the outcome shows the appraisal at work: the second runs an unreleased firmware
+ * version, the third has debugging enabled. With {@code appraisals > 0} it then runs a timed load of that
+ * many appraisals, the figures of docs/performance.md.
+ */
+final class FleetAttestation {
+
+    static final String FIRMWARE = "tracker-firmware";
+    static final String FIRMWARE_VERSION = "4.2.0";
+    static final String UNRELEASED_VERSION = "4.3.0-rc1";
+    private static final List<String> COMPONENTS = List.of("bootloader", "kernel", "application");
+    /** RFC 9711 §4.2.9: 3 = disabled since boot; 0 = enabled. */
+    private static final int DEBUG_DISABLED = 3;
+    private static final int DEBUG_ENABLED = 0;
+    private static final int UNKNOWN_DEVICE_RETRIES = 20;
+    private static final Duration UNKNOWN_DEVICE_RETRY = Duration.ofMillis(250);
+
+    /**
+     * Settings of a run.
+     *
+     * @param attestationUrl attestation-service base URL
+     * @param hwModel the devices' hardware model
+     * @param appraisals timed appraisals after the fleet attested once (0: none)
+     * @param concurrency appraisals in flight at once during the timed run
+     */
+    record Settings(URI attestationUrl, String hwModel, int appraisals, int concurrency) {
+    }
+
+    /** An enrolled device: its id and key. */
+    record Device(String deviceId, SoftwareKey key) {
+    }
+
+    private record Attested(Device device, EvidenceBuilder.DeviceState state, String status, long nanos,
+            String error, boolean unknownDevice) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    FleetAttestation(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Attests every device once, then runs the timed appraisals; returns the figures and the failures. */
+    FleetEnrollment.Result run(JsonHttp http, String operatorToken, List<Device> devices) {
+        AttestationClient attestation = new AttestationClient(http, settings.attestationUrl());
+        provisionReferenceValues(http, operatorToken);
+        out.printf("  reference values provisioned for %s %s (%d components)%n", settings.hwModel(),
+                FIRMWARE_VERSION, COMPONENTS.size());
+
+        List<Attested> once = Await.result(BoundedConcurrency.map(indexes(devices.size()), settings.concurrency(),
+                i -> attest(attestation, devices.get(i), stateOf(i))));
+        out.println();
+        out.printf("    %-38s %-12s %-8s %s%n", "device id", "swversion", "dbgstat", "EAR status");
+        once.stream()
+                .limit(20)
+                .forEach(a -> out.printf("    %-38s %-12s %-8d %s%n", a.device().deviceId(),
+                        a.state().swVersion(), a.state().debugStatus(),
+                        a.error() == null ? a.status() : "FAILED " + a.error()));
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        once.forEach(a -> byStatus.merge(a.error() == null ? a.status() : "failed", 1L, Long::sum));
+        out.printf("%n  Attested %d devices: %s%n", once.size(), byStatus);
+
+        int failed = (int) once.stream().filter(a -> a.error() != null).count();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("attested", once.size());
+        figures.put("statuses", byStatus);
+        if (settings.appraisals() > 0) {
+            failed += timedRun(attestation, devices, figures);
+        }
+        return new FleetEnrollment.Result(failed, figures);
+    }
+
+    private int timedRun(AttestationClient attestation, List<Device> devices, Map<String, Object> figures) {
+        EvidenceBuilder.DeviceState genuine = stateOf(0);
+        AtomicInteger done = new AtomicInteger();
+        int step = Math.max(1, settings.appraisals() / 10);
+        long start = System.nanoTime();
+        List<Attested> outcomes = Await.result(BoundedConcurrency.map(indexes(settings.appraisals()),
+                settings.concurrency(), i -> attest(attestation, devices.get(i % devices.size()), genuine)
+                        .thenApply(a -> {
+                            int finished = done.incrementAndGet();
+                            if (finished % step == 0) {
+                                out.printf("  appraised %d/%d%n", finished, settings.appraisals());
+                            }
+                            return a;
+                        })));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Long> latencies = new ArrayList<>(outcomes.stream()
+                .filter(a -> a.error() == null)
+                .map(Attested::nanos)
+                .toList());
+        Collections.sort(latencies);
+        int failed = outcomes.size() - latencies.size();
+        out.printf("%n  Appraised %d of %d in %.2f s: %.1f appraisals/s", latencies.size(), outcomes.size(), seconds,
+                latencies.size() / seconds);
+        if (!latencies.isEmpty()) {
+            out.printf(", evidence latency p50 %.1f ms, p99 %.1f ms", FleetEnrollment.percentile(latencies, 50),
+                    FleetEnrollment.percentile(latencies, 99));
+        }
+        out.println();
+        outcomes.stream()
+                .filter(a -> a.error() != null)
+                .limit(5)
+                .forEach(a -> out.printf("  FAILED %s: %s%n", a.device().deviceId(), a.error()));
+        figures.put("appraisals", outcomes.size());
+        figures.put("appraisalConcurrency", settings.concurrency());
+        figures.put("appraisalsFailed", failed);
+        figures.put("appraisalSeconds", Math.round(seconds * 100) / 100.0);
+        figures.put("appraisalsPerSecond", Math.round(latencies.size() / seconds * 10) / 10.0);
+        if (!latencies.isEmpty()) {
+            figures.put("evidenceLatencyP50Ms", Math.round(FleetEnrollment.percentile(latencies, 50) * 100) / 100.0);
+            figures.put("evidenceLatencyP99Ms", Math.round(FleetEnrollment.percentile(latencies, 99) * 100) / 100.0);
+        }
+        return failed;
+    }
+
+    /**
+     * Challenge, evidence, EAR. A device that enrolled a moment ago may not have reached the verifier's
+     * view yet (event-carried state, within 5 s by design), so {@code DEVICE_UNKNOWN} is retried for that
+     * long before it counts as a failure.
+     */
+    private CompletionStage<Attested> attest(AttestationClient attestation, Device device,
+            EvidenceBuilder.DeviceState state) {
+        return attestOnce(attestation, device, state).thenCompose(attested -> attested.unknownDevice()
+                ? retryUnknown(attestation, device, state, UNKNOWN_DEVICE_RETRIES)
+                : CompletableFuture.completedFuture(attested));
+    }
+
+    private CompletionStage<Attested> retryUnknown(AttestationClient attestation, Device device,
+            EvidenceBuilder.DeviceState state, int retriesLeft) {
+        Executor later = CompletableFuture.delayedExecutor(UNKNOWN_DEVICE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> null, later)
+                .thenCompose(ignored -> attestOnce(attestation, device, state))
+                .thenCompose(attested -> attested.unknownDevice() && retriesLeft > 1
+                        ? retryUnknown(attestation, device, state, retriesLeft - 1)
+                        : CompletableFuture.completedFuture(attested));
+    }
+
+    /** One attempt; the latency is that of the evidence call, the verifier's work. */
+    private CompletionStage<Attested> attestOnce(AttestationClient attestation, Device device,
+            EvidenceBuilder.DeviceState state) {
+        return attestation.challenge(device.deviceId()).thenCompose(nonce -> {
+            String evidence = EvidenceBuilder.sign(
+                    EvidenceBuilder.claims(device.deviceId(), nonce, state, Instant.now()), device.key()::sign);
+            long start = System.nanoTime();
+            return attestation.appraise(evidence)
+                    .thenApply(result -> new Attested(device, state, result.status(), System.nanoTime() - start,
+                            null, false));
+        })
+                .exceptionally(failure -> new Attested(device, state, null, 0, FleetEnrollment.messageOf(failure),
+                        Await.causeOf(failure) instanceof HttpCallException call && call.status() == 404));
+    }
+
+    /** The state each simulated device reports: device 1 runs unreleased firmware, device 2 is being debugged. */
+    private EvidenceBuilder.DeviceState stateOf(int index) {
+        String version = index == 1 ? UNRELEASED_VERSION : FIRMWARE_VERSION;
+        int debug = index == 2 ? DEBUG_ENABLED : DEBUG_DISABLED;
+        return new EvidenceBuilder.DeviceState(settings.hwModel(), FIRMWARE, version, measurements(version), debug,
+                true);
+    }
+
+    private void provisionReferenceValues(JsonHttp http, String operatorToken) {
+        URI url = settings.attestationUrl()
+                .resolve("/api/v1/admin/reference-values/" + settings.hwModel() + "/" + FIRMWARE_VERSION);
+        Await.result(http.json(JsonHttp.Call.of("PUT", url, Optional.of(operatorToken)),
+                Map.of("measurements", measurements(FIRMWARE_VERSION)), 200));
+    }
+
+    /** The simulated firmware's measurements: a digest per component and version. */
+    static List<MeasurementV1> measurements(String version) {
+        return COMPONENTS.stream()
+                .map(component -> new MeasurementV1(component, MeasurementV1.SHA_256,
+                        digest(FIRMWARE + "/" + version + "/" + component)))
+                .toList();
+    }
+
+    private static String digest(String text) {
+        try {
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
+        }
+    }
+
+    private static List<Integer> indexes(int count) {
+        List<Integer> indexes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            indexes.add(i);
+        }
+        return indexes;
+    }
+}
