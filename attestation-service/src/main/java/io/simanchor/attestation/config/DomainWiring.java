@@ -23,21 +23,12 @@ import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.attestation.infra.crypto.EarSigner;
 import io.simanchor.attestation.infra.crypto.VerifierKey;
 
-/** Builds the framework-free domain services from their ports; the only place they meet CDI. */
+/**
+ * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
+ * and the random source come from platform-support's {@code PlatformBeans}.
+ */
 @ApplicationScoped
 public class DomainWiring {
-
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Produces
-    @Singleton
-    SecureRandom secureRandom() {
-        return new SecureRandom();
-    }
 
     @Produces
     @Singleton

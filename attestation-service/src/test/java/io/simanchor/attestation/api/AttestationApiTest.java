@@ -163,14 +163,14 @@ class AttestationApiTest {
                     .containsKey("ear.trustworthiness-vector");
 
             var published = events.awaitAtLeast(1,
-                    event -> device.id().equals(event.key()) && event.value().contains(nonceFree(device)),
+                    event -> device.id().equals(event.key()) && event.value().contains(deviceIdMember(device)),
                     Duration.ofSeconds(10));
             assertThat(published.get(0).type()).isEqualTo("simanchor.attestation.appraised.v1");
         }
     }
 
-    /** A substring every result event of {@code device} has. */
-    private static String nonceFree(Device device) {
+    /** The {@code deviceId} member as it appears in every result event of {@code device}. */
+    private static String deviceIdMember(Device device) {
         return "\"deviceId\":\"" + device.id() + "\"";
     }
 

@@ -94,15 +94,7 @@ class NonceReplayAcrossInstancesIT {
     void a_nonce_is_accepted_once_whichever_instance_sees_it() throws Exception {
         String deviceId = UUID.randomUUID().toString();
         EvidenceSigner sim = EvidenceSigner.p256();
-        try (LifecycleEvents lifecycle = new LifecycleEvents(kafka.bootstrapServers())) {
-            lifecycle.enrolled(LifecycleEvents.snapshot(deviceId, MODEL, sim.publicKey(), DeviceState.ACTIVE));
-        }
-        for (PackagedService instance : List.of(first, second)) {
-            await().atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> evidence(instance, sim.compact(claims(deviceId, nonce(instance, deviceId))))
-                            .statusCode() == 200);
-        }
+        enrollEverywhere(deviceId, sim);
 
         String evidence = sim.compact(claims(deviceId, nonce(first, deviceId)));
         HttpResponse<String> accepted = evidence(second, evidence);
@@ -123,6 +115,18 @@ class NonceReplayAcrossInstancesIT {
     void the_same_evidence_sent_to_both_instances_at_once_is_accepted_exactly_once() throws Exception {
         String deviceId = UUID.randomUUID().toString();
         EvidenceSigner sim = EvidenceSigner.p256();
+        enrollEverywhere(deviceId, sim);
+        for (int round = 0; round < 20; round++) {
+            String evidence = sim.compact(claims(deviceId, nonce(round % 2 == 0 ? first : second, deviceId)));
+            CompletableFuture<Integer> viaFirst = CompletableFuture.supplyAsync(() -> status(first, evidence));
+            CompletableFuture<Integer> viaSecond = CompletableFuture.supplyAsync(() -> status(second, evidence));
+            assertThat(List.of(viaFirst.get(), viaSecond.get())).as("round " + round)
+                    .containsExactlyInAnyOrder(200, 409);
+        }
+    }
+
+    /** Publishes the device's enrollment and waits until both instances appraise its evidence. */
+    private static void enrollEverywhere(String deviceId, EvidenceSigner sim) {
         try (LifecycleEvents lifecycle = new LifecycleEvents(kafka.bootstrapServers())) {
             lifecycle.enrolled(LifecycleEvents.snapshot(deviceId, MODEL, sim.publicKey(), DeviceState.ACTIVE));
         }
@@ -131,13 +135,6 @@ class NonceReplayAcrossInstancesIT {
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> evidence(instance, sim.compact(claims(deviceId, nonce(instance, deviceId))))
                             .statusCode() == 200);
-        }
-        for (int round = 0; round < 20; round++) {
-            String evidence = sim.compact(claims(deviceId, nonce(round % 2 == 0 ? first : second, deviceId)));
-            CompletableFuture<Integer> viaFirst = CompletableFuture.supplyAsync(() -> status(first, evidence));
-            CompletableFuture<Integer> viaSecond = CompletableFuture.supplyAsync(() -> status(second, evidence));
-            assertThat(List.of(viaFirst.get(), viaSecond.get())).as("round " + round)
-                    .containsExactlyInAnyOrder(200, 409);
         }
     }
 

@@ -24,21 +24,12 @@ import io.simanchor.identity.domain.TenantService;
 import io.simanchor.identity.domain.TenantStore;
 import io.simanchor.identity.domain.VendorKeyStore;
 
-/** Builds the framework-free domain services from their ports; the only place they meet CDI. */
+/**
+ * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
+ * and the random source come from platform-support's {@code PlatformBeans}.
+ */
 @ApplicationScoped
 public class DomainWiring {
-
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Produces
-    @Singleton
-    SecureRandom secureRandom() {
-        return new SecureRandom();
-    }
 
     @Produces
     @Singleton

@@ -2,9 +2,6 @@ package io.simanchor.identity.infra.persistence;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,7 +11,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.identity.config.IdentityConfig;
+import io.simanchor.support.outbox.PublishedOutboxRows;
 import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.runtime.PeriodicTask;
 
 /**
  * Removes expired challenges and published outbox rows, which otherwise grow with every enrollment a
@@ -30,7 +29,7 @@ public class Housekeeping {
     private final Jdbc jdbc;
     private final IdentityConfig.Housekeeping config;
     private final Clock clock;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask task;
 
     Housekeeping(Jdbc jdbc, IdentityConfig config, Clock clock) {
         this.jdbc = jdbc;
@@ -39,18 +38,12 @@ public class Housekeeping {
     }
 
     void start(@Observes StartupEvent event) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = config.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::runSafely, interval, interval, TimeUnit.MILLISECONDS);
+        task = PeriodicTask.start("housekeeping", config.interval(), this::runAndReport);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (task != null) {
+            task.close();
         }
     }
 
@@ -60,9 +53,7 @@ public class Housekeeping {
         int challenges = jdbc.deleteInChunks("delete from challenge where id in "
                 + "(select id from challenge where expires_at < ? limit " + CHUNK + ")",
                 now.minus(config.challengeRetention()), CHUNK);
-        int outbox = jdbc.deleteInChunks("delete from outbox where id in (select id from outbox "
-                + "where published_at is not null and published_at < ? limit " + CHUNK + ")",
-                now.minus(config.outboxRetention()), CHUNK);
+        int outbox = PublishedOutboxRows.removePublishedBefore(jdbc, now.minus(config.outboxRetention()));
         return new Removed(challenges, outbox);
     }
 
@@ -70,15 +61,11 @@ public class Housekeeping {
     public record Removed(int challenges, int outboxRows) {
     }
 
-    private void runSafely() {
-        try {
-            Removed removed = runOnce();
-            if (removed.challenges() + removed.outboxRows() > 0) {
-                LOG.infof("Housekeeping removed %d expired challenges and %d published outbox rows",
-                        removed.challenges(), removed.outboxRows());
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("Housekeeping failed, will retry at the next interval [cause: %s]", e.toString());
+    private void runAndReport() {
+        Removed removed = runOnce();
+        if (removed.challenges() + removed.outboxRows() > 0) {
+            LOG.infof("Housekeeping removed %d expired challenges and %d published outbox rows",
+                    removed.challenges(), removed.outboxRows());
         }
     }
 }
