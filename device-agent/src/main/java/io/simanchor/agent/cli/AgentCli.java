@@ -37,6 +37,10 @@ public final class AgentCli {
                                        one has debugging enabled) and print the EAR status
                 --appraisals N         after that, N timed appraisals (load generator; default 0)
                 --appraisal-concurrency N  appraisals in flight at once (default 16)
+                --appraisal-warmup N   N untimed appraisals before the timed ones (default 0)
+                --appraisal-rate R     start the timed appraisals at R per second whatever the
+                                       answers' pace (open loop) instead of a fixed number in
+                                       flight; shows the latency at a given load (default: off)
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
                                endorsed SIM records, upload it, upload it again (must change nothing)
@@ -60,7 +64,7 @@ public final class AgentCli {
             "hw-model");
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
             "fleet-enroll", Set.of("devices", "concurrency", "warmup", "attestation-url", "appraisals",
-                    "appraisal-concurrency"),
+                    "appraisal-concurrency", "appraisal-warmup", "appraisal-rate"),
             "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
@@ -117,7 +121,9 @@ public final class AgentCli {
                         .map(url -> new FleetAttestation.Settings(URI.create(url), hwModel,
                                 notNegative(options.getOrDefault("appraisals", "0"), "--appraisals"),
                                 positive(options.getOrDefault("appraisal-concurrency", "16"),
-                                        "--appraisal-concurrency"))));
+                                        "--appraisal-concurrency"),
+                                notNegative(options.getOrDefault("appraisal-warmup", "0"), "--appraisal-warmup"),
+                                notNegative(options.getOrDefault("appraisal-rate", "0"), "--appraisal-rate"))));
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import io.simanchor.agent.attest.AttestationClient;
 import io.simanchor.agent.attest.EvidenceBuilder;
@@ -32,7 +34,9 @@ import io.simanchor.api.attestation.MeasurementV1;
  * firmware, then every enrolled device attests once (challenge, EAT signed by its key, EAR). Two devices
  * misbehave on purpose so the outcome shows the appraisal at work: the second runs an unreleased firmware
  * version, the third has debugging enabled. With {@code appraisals > 0} it then runs a timed load of that
- * many appraisals, the figures of docs/performance.md.
+ * many appraisals, the figures of docs/performance.md: either closed loop (a fixed number in flight, which
+ * finds the peak rate) or open loop at a fixed rate (each appraisal starts on schedule whether or not the
+ * earlier ones have finished, so a slow service cannot hide its latency by slowing the generator down).
  */
 final class FleetAttestation {
 
@@ -52,9 +56,12 @@ final class FleetAttestation {
      * @param attestationUrl attestation-service base URL
      * @param hwModel the devices' hardware model
      * @param appraisals timed appraisals after the fleet attested once (0: none)
-     * @param concurrency appraisals in flight at once during the timed run
+     * @param concurrency appraisals in flight at once during the timed run (closed loop)
+     * @param warmup untimed appraisals before the timed run, so the figures describe a warmed-up service
+     * @param ratePerSecond when positive, the timed appraisals start at this rate (open loop) instead
      */
-    record Settings(URI attestationUrl, String hwModel, int appraisals, int concurrency) {
+    record Settings(URI attestationUrl, String hwModel, int appraisals, int concurrency, int warmup,
+            int ratePerSecond) {
     }
 
     /** An enrolled device: its id and key. */
@@ -105,18 +112,25 @@ final class FleetAttestation {
 
     private int timedRun(AttestationClient attestation, List<Device> devices, Map<String, Object> figures) {
         EvidenceBuilder.DeviceState genuine = stateOf(0);
+        Function<Integer, CompletionStage<Attested>> appraisal = i -> attest(attestation,
+                devices.get(i % devices.size()), genuine);
+        if (settings.warmup() > 0) {
+            out.printf("  warming up: %d untimed appraisals%n", settings.warmup());
+            Await.result(BoundedConcurrency.map(indexes(settings.warmup()), settings.concurrency(), appraisal));
+        }
         AtomicInteger done = new AtomicInteger();
         int step = Math.max(1, settings.appraisals() / 10);
+        Function<Integer, CompletionStage<Attested>> counted = i -> appraisal.apply(i).thenApply(a -> {
+            int finished = done.incrementAndGet();
+            if (finished % step == 0) {
+                out.printf("  appraised %d/%d%n", finished, settings.appraisals());
+            }
+            return a;
+        });
         long start = System.nanoTime();
-        List<Attested> outcomes = Await.result(BoundedConcurrency.map(indexes(settings.appraisals()),
-                settings.concurrency(), i -> attest(attestation, devices.get(i % devices.size()), genuine)
-                        .thenApply(a -> {
-                            int finished = done.incrementAndGet();
-                            if (finished % step == 0) {
-                                out.printf("  appraised %d/%d%n", finished, settings.appraisals());
-                            }
-                            return a;
-                        })));
+        List<Attested> outcomes = Await.result(settings.ratePerSecond() > 0
+                ? paced(settings.appraisals(), settings.ratePerSecond(), counted)
+                : BoundedConcurrency.map(indexes(settings.appraisals()), settings.concurrency(), counted));
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Long> latencies = new ArrayList<>(outcomes.stream()
                 .filter(a -> a.error() == null)
@@ -124,7 +138,10 @@ final class FleetAttestation {
                 .toList());
         Collections.sort(latencies);
         int failed = outcomes.size() - latencies.size();
-        out.printf("%n  Appraised %d of %d in %.2f s: %.1f appraisals/s", latencies.size(), outcomes.size(), seconds,
+        out.printf("%n  Appraised %d of %d in %.2f s (%s): %.1f appraisals/s", latencies.size(), outcomes.size(),
+                seconds, settings.ratePerSecond() > 0
+                        ? "open loop, started at " + settings.ratePerSecond() + "/s"
+                        : "closed loop, " + settings.concurrency() + " in flight",
                 latencies.size() / seconds);
         if (!latencies.isEmpty()) {
             out.printf(", evidence latency p50 %.1f ms, p99 %.1f ms", FleetEnrollment.percentile(latencies, 50),
@@ -136,7 +153,12 @@ final class FleetAttestation {
                 .limit(5)
                 .forEach(a -> out.printf("  FAILED %s: %s%n", a.device().deviceId(), a.error()));
         figures.put("appraisals", outcomes.size());
-        figures.put("appraisalConcurrency", settings.concurrency());
+        figures.put("appraisalWarmup", settings.warmup());
+        if (settings.ratePerSecond() > 0) {
+            figures.put("appraisalRateTarget", settings.ratePerSecond());
+        } else {
+            figures.put("appraisalConcurrency", settings.concurrency());
+        }
         figures.put("appraisalsFailed", failed);
         figures.put("appraisalSeconds", Math.round(seconds * 100) / 100.0);
         figures.put("appraisalsPerSecond", Math.round(latencies.size() / seconds * 10) / 10.0);
@@ -145,6 +167,26 @@ final class FleetAttestation {
             figures.put("evidenceLatencyP99Ms", Math.round(FleetEnrollment.percentile(latencies, 99) * 100) / 100.0);
         }
         return failed;
+    }
+
+    /**
+     * Open loop: starts appraisal {@code i} at {@code i / rate} seconds after the first, from one pacing
+     * thread, without waiting for earlier ones (the calls themselves are asynchronous).
+     */
+    private static CompletableFuture<List<Attested>> paced(int count, int ratePerSecond,
+            Function<Integer, CompletionStage<Attested>> appraisal) {
+        List<CompletableFuture<Attested>> started = new ArrayList<>(count);
+        long start = System.nanoTime();
+        double intervalNanos = 1e9 / ratePerSecond;
+        for (int i = 0; i < count; i++) {
+            long wait = start + (long) (i * intervalNanos) - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            started.add(appraisal.apply(i).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> started.stream().map(CompletableFuture::join).toList());
     }
 
     /**

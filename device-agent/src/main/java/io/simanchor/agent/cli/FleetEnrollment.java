@@ -62,7 +62,9 @@ final class FleetEnrollment {
 
     /** Runs the enrollment. */
     Result run() {
-        try (Operator.Session session = settings.operator().signIn(settings.concurrency())) {
+        int connections = Math.max(settings.concurrency(),
+                settings.attestation().map(FleetAttestation.Settings::concurrency).orElse(0));
+        try (Operator.Session session = settings.operator().signIn(connections)) {
             out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
                     settings.operator().clientId());
             List<SimulatedDevice> fleet = register(session);

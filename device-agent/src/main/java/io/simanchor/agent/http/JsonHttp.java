@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -32,16 +35,26 @@ import io.vertx.core.http.RequestOptions;
  * <p>
  * HTTP/1.1 on purpose: a h2c upgrade attempt on every new connection costs the service more CPU than
  * HTTP/2 saves on a loopback fleet simulation (docs/performance.md).
+ *
+ * <p>
+ * Every call is started on the client's own event loop, whichever thread asks: with calls started from
+ * a foreign thread (an open-loop load generator's pacing thread), one request in a few thousand was never
+ * handed a pooled connection and its answer never came.
  */
 public final class JsonHttp implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long a call may wait for a pooled connection before it fails. */
+    private static final Duration CONNECTION_WAIT = Duration.ofSeconds(30);
+
     private final Vertx vertx;
+    private final Context loop;
     private final HttpClient client;
 
     private JsonHttp(Vertx vertx, HttpClient client) {
         this.vertx = vertx;
+        this.loop = vertx.getOrCreateContext();
         this.client = client;
     }
 
@@ -95,27 +108,38 @@ public final class JsonHttp implements AutoCloseable {
 
     /** Streams a file as the body, without reading it into memory. */
     public CompletionStage<JsonNode> file(Call call, String contentType, Path file, int expectedStatus) {
-        Future<JsonNode> answer = vertx.fileSystem()
+        return onLoop(() -> vertx.fileSystem()
                 .open(file.toString(), new OpenOptions().setRead(true))
                 .compose(content -> client.request(options(call, contentType))
                         .compose(request -> request.send(content))
                         .compose(response -> read(call, response, expectedStatus))
-                        .eventually(() -> content.close()));
-        return answer.recover(e -> failed(call, e)).toCompletionStage();
+                        .eventually(() -> content.close())))
+                .recover(e -> failed(call, e))
+                .toCompletionStage();
     }
 
     private CompletionStage<JsonNode> send(Call call, String contentType, Buffer body, int expectedStatus) {
-        return client.request(options(call, contentType))
+        return onLoop(() -> client.request(options(call, contentType))
                 .compose(request -> request.send(body))
-                .compose(response -> read(call, response, expectedStatus))
+                .compose(response -> read(call, response, expectedStatus)))
                 .recover(e -> failed(call, e))
                 .toCompletionStage();
+    }
+
+    private <T> Future<T> onLoop(Supplier<Future<T>> call) {
+        if (Vertx.currentContext() == loop) {
+            return call.get();
+        }
+        Promise<T> answer = Promise.promise();
+        loop.runOnContext(ignored -> call.get().onComplete(answer));
+        return answer.future();
     }
 
     private static RequestOptions options(Call call, String contentType) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(call.method()))
                 .setAbsoluteURI(call.url().toString())
+                .setConnectTimeout(CONNECTION_WAIT.toMillis())
                 .setIdleTimeout(call.timeout().toMillis())
                 .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
                 .putHeader(HttpHeaders.ACCEPT, "application/json");
