@@ -16,6 +16,8 @@ import io.simanchor.api.events.AttestationResultV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.support.crypto.EcCurve;
+import io.simanchor.support.jose.Es256Jws;
+import io.simanchor.support.jose.JwsHeader;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
@@ -98,7 +100,7 @@ public final class AttestationService {
         if (device.key().curve() != EcCurve.SECP256R1) {
             throw refuse(AttestationProblems.KEY_NOT_ES256, device, "The enrolled key is not a P-256 key");
         }
-        if (!Es256Signature.verifies(device.key(), evidence.signingInput(), evidence.signature())) {
+        if (!Es256Jws.verifies(device.key(), evidence.signingInput(), evidence.signature())) {
             throw refuse(AttestationProblems.SIGNATURE_INVALID, device,
                     "The signature does not verify with the enrolled key");
         }
@@ -129,11 +131,16 @@ public final class AttestationService {
         return refuse(AttestationProblems.EVIDENCE_MALFORMED, null, "The evidence is malformed: " + reason);
     }
 
-    private void checkHeader(EvidenceHeader header) {
-        Es256Signature.headerProblem(header).ifPresent(problem -> {
-            throw refuse(problem, null, problem == AttestationProblems.ALG_NOT_ALLOWED
-                    ? "alg " + printable(header.alg()) + " is not allowed; use ES256"
-                    : problem.title());
+    private void checkHeader(JwsHeader header) {
+        Es256Jws.headerViolation(header).ifPresent(violation -> {
+            throw switch (violation) {
+                case ALG_NOT_ALLOWED -> refuse(AttestationProblems.ALG_NOT_ALLOWED, null,
+                        "alg " + printable(header.alg()) + " is not allowed; use ES256");
+                case EMBEDDED_KEY -> refuse(AttestationProblems.EMBEDDED_KEY_REFUSED, null,
+                        AttestationProblems.EMBEDDED_KEY_REFUSED.title());
+                case CRIT_UNSUPPORTED -> refuse(AttestationProblems.CRIT_UNSUPPORTED, null,
+                        AttestationProblems.CRIT_UNSUPPORTED.title());
+            };
         });
         String typ = header.typ() == null ? "" : header.typ().toLowerCase(Locale.ROOT);
         // RFC 7515 §4.1.9: "application/" may be omitted from typ; media types compare case-insensitively.

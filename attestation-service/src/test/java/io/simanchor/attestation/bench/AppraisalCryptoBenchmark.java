@@ -25,13 +25,13 @@ import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.api.attestation.Ueid;
 import io.simanchor.attestation.domain.Appraisal;
 import io.simanchor.attestation.domain.AttestationResult;
-import io.simanchor.attestation.domain.Es256Signature;
 import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.attestation.infra.crypto.EarSigner;
 import io.simanchor.attestation.infra.crypto.VerifierKey;
 import io.simanchor.attestation.testing.EvidenceSigner;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.jose.Es256Jws;
 
 /**
  * The per-core crypto bound of one appraisal with the active provider (docs/performance.md): one ES256
@@ -70,7 +70,7 @@ public class AppraisalCryptoBenchmark {
 
     @Benchmark
     public boolean verifyEvidence() {
-        return Es256Signature.verifies(deviceKey, evidence.signingInput(), evidence.signature());
+        return Es256Jws.verifies(deviceKey, evidence.signingInput(), evidence.signature());
     }
 
     @Benchmark
@@ -81,7 +81,7 @@ public class AppraisalCryptoBenchmark {
     /** Both, as every appraisal does them: the bound the service's throughput is compared with. */
     @Benchmark
     public String verifyAndSign() {
-        if (!Es256Signature.verifies(deviceKey, evidence.signingInput(), evidence.signature())) {
+        if (!Es256Jws.verifies(deviceKey, evidence.signingInput(), evidence.signature())) {
             throw new IllegalStateException("benchmark evidence does not verify");
         }
         return earSigner.sign(result);

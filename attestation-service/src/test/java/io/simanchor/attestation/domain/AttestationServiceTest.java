@@ -29,6 +29,7 @@ import io.simanchor.attestation.testing.EvidenceSigner;
 import io.simanchor.attestation.testing.InMemoryPolicies;
 import io.simanchor.attestation.testing.InMemoryReferenceValues;
 import io.simanchor.attestation.testing.MutableClock;
+import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.problem.ProblemException;
 
 /** The verifier's checks, one hostile input at a time, with in-memory ports and real signatures. */
@@ -106,7 +107,7 @@ class AttestationServiceTest {
 
     @Test
     void a_header_that_carries_or_points_to_a_key_is_refused() {
-        for (String parameter : Es256Signature.KEY_PARAMETERS) {
+        for (String parameter : Es256Jws.KEY_PARAMETERS) {
             assertRefusedWithHeader(parameter, "attacker-supplied", "EMBEDDED_KEY_REFUSED");
         }
     }

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.api.attestation.EatEvidenceV1;
-import io.simanchor.attestation.domain.EvidenceHeader;
 import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.jose.JwsHeader;
 
 /** A device's P-256 key that signs evidence in compact JWS form, the way the agent does. */
 public final class EvidenceSigner {
@@ -63,8 +63,8 @@ public final class EvidenceSigner {
             String signingInput = B64.encodeToString(JSON.writeValueAsBytes(header)) + "."
                     + B64.encodeToString(JSON.writeValueAsBytes(claims));
             byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
-            return new SignedEvidence(new EvidenceHeader((String) header.get("alg"), (String) header.get("typ"),
-                    header.keySet()), claims, input, rawSignature(input));
+            return new SignedEvidence(new JwsHeader((String) header.get("alg"), (String) header.get("typ"),
+                    (String) header.get("kid"), header.keySet()), claims, input, rawSignature(input));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

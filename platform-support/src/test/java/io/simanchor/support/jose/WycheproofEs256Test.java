@@ -1,4 +1,4 @@
-package io.simanchor.attestation.domain;
+package io.simanchor.support.jose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,16 +16,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.simanchor.support.crypto.EcPublicKey;
 
 /**
- * Every vector of Wycheproof's {@code ecdsa_secp256r1_sha256_p1363_test.json} through the evidence
- * signature check ({@link Es256Signature#verifies}, ES256's R || S form): valid ones verify, invalid ones
- * do not, acceptable ones may go either way but never throw.
+ * Every vector of Wycheproof's {@code ecdsa_secp256r1_sha256_p1363_test.json} through
+ * {@link Es256Jws#verifies} (ES256's R || S form), the one signature check behind attestation-service's
+ * evidence and token-service's client assertions and EARs: valid ones verify, invalid ones do not,
+ * acceptable ones may go either way but never throw.
  */
-class WycheproofEvidenceSignatureTest {
+class WycheproofEs256Test {
 
     private static final HexFormat HEX = HexFormat.of();
 
     @Test
-    void every_p1363_vector_gets_the_expected_verdict_from_the_evidence_check() throws IOException {
+    void every_p1363_vector_gets_the_expected_verdict() throws IOException {
         JsonNode vectors;
         try (InputStream in = getClass().getResourceAsStream("/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json")) {
             vectors = new ObjectMapper().readTree(in);
@@ -35,7 +36,7 @@ class WycheproofEvidenceSignatureTest {
         for (JsonNode group : vectors.get("testGroups")) {
             EcPublicKey key = EcPublicKey.fromSpki(HEX.parseHex(group.get("publicKeyDer").asText()));
             for (JsonNode test : group.get("tests")) {
-                boolean verified = Es256Signature.verifies(key, HEX.parseHex(test.get("msg").asText()),
+                boolean verified = Es256Jws.verifies(key, HEX.parseHex(test.get("msg").asText()),
                         HEX.parseHex(test.get("sig").asText()));
                 String result = test.get("result").asText();
                 if (("valid".equals(result) && !verified) || ("invalid".equals(result) && verified)) {

@@ -1,4 +1,4 @@
-package io.simanchor.attestation.infra.jose;
+package io.simanchor.support.jose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
 
-import io.simanchor.attestation.domain.Es256Signature;
 import io.simanchor.support.crypto.EcPublicKey;
 
 /**
- * The ES256 groups of Wycheproof's json_web_signature_test.json (platform-support's test resources,
- * unchanged from C2SP/wycheproof) through the evidence reader and the evidence signature rules: a
- * {@code valid} JWS passes, every {@code invalid} one is refused at some step. The EAT profile (typ,
- * claims) is left out on purpose: these vectors are about the JWS layer, and their payloads are not EATs.
+ * The ES256 groups of Wycheproof's json_web_signature_test.json (test resources, unchanged from
+ * C2SP/wycheproof) through the JWS steps every SIM Anchor verifier takes, in their order: {@link StrictJws}
+ * parsing, {@link Es256Jws} header rules, signature. attestation-service's evidence check and
+ * token-service's client-assertion and EAR checks are exactly these calls followed by their own claim
+ * rules, so a {@code valid} JWS passes here and every {@code invalid} one is refused at some step. The
+ * token profiles (typ, claims) are left out on purpose: these payloads are not EATs or assertions.
  */
 class WycheproofJwsTest {
 
@@ -39,7 +40,7 @@ class WycheproofJwsTest {
             EcPublicKey key = EcPublicKey.of(ECKey.parse(jwk.toString()).toECPublicKey());
             for (JsonNode test : group.get("tests")) {
                 if (!test.get("jws").isTextual()) {
-                    continue; // JSON serialisation: evidence is only accepted in compact form
+                    continue; // JSON serialisation: only the compact form is accepted anywhere
                 }
                 boolean accepted = accepts(key, test.get("jws").asText());
                 String expected = test.get("result").asText();
@@ -56,10 +57,10 @@ class WycheproofJwsTest {
 
     private static boolean accepts(EcPublicKey key, String compact) {
         try {
-            CompactEvidenceReader.CompactJws jws = CompactEvidenceReader.CompactJws.parse(compact);
-            return Es256Signature.headerProblem(jws.header()).isEmpty()
-                    && Es256Signature.verifies(key, jws.signingInput(), jws.signature());
-        } catch (MalformedEvidenceException e) {
+            StrictJws jws = StrictJws.parse(compact, 16 * 1024);
+            return Es256Jws.headerViolation(jws.header()).isEmpty()
+                    && Es256Jws.verifies(key, jws.signingInput(), jws.signature());
+        } catch (MalformedJwsException e) {
             return false;
         }
     }

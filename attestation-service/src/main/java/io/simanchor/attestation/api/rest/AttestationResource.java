@@ -13,7 +13,7 @@ import io.simanchor.attestation.domain.AttestationNonces;
 import io.simanchor.attestation.domain.AttestationService;
 import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.attestation.infra.jose.CompactEvidenceReader;
-import io.simanchor.attestation.infra.jose.MalformedEvidenceException;
+import io.simanchor.support.jose.MalformedJwsException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -64,7 +64,7 @@ public class AttestationResource {
         SignedEvidence evidence;
         try {
             evidence = CompactEvidenceReader.read(compactJws);
-        } catch (MalformedEvidenceException e) {
+        } catch (MalformedJwsException e) {
             throw attestation.malformed(e.getMessage());
         }
         AttestationService.Verdict verdict = attestation.appraise(evidence);

@@ -9,6 +9,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 import io.simanchor.attestation.domain.SignedEvidence;
+import io.simanchor.support.jose.MalformedJwsException;
 
 class CompactEvidenceReaderTest {
 
@@ -91,14 +92,14 @@ class CompactEvidenceReaderTest {
         String claims = "{\"iat\":\"<script>alert(1)</script>\"}";
 
         assertThatThrownBy(() -> CompactEvidenceReader.read(b64(HEADER) + "." + b64(claims) + "." + SIGNATURE))
-                .isInstanceOf(MalformedEvidenceException.class)
+                .isInstanceOf(MalformedJwsException.class)
                 .message()
                 .doesNotContain("<script>");
     }
 
     private static void assertMalformed(String compact, String reason) {
         assertThatThrownBy(() -> CompactEvidenceReader.read(compact))
-                .isInstanceOf(MalformedEvidenceException.class)
+                .isInstanceOf(MalformedJwsException.class)
                 .hasMessageContaining(reason);
     }
 

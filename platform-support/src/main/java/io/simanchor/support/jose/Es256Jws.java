@@ -1,4 +1,4 @@
-package io.simanchor.attestation.domain;
+package io.simanchor.support.jose;
 
 import java.util.Optional;
 import java.util.Set;
@@ -6,35 +6,43 @@ import java.util.Set;
 import io.simanchor.support.crypto.EcCurve;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.EcdsaVerifier;
-import io.simanchor.support.problem.ProblemType;
 
 /**
- * The JWS signature rules for evidence, apart from the EAT profile: one algorithm named by the verifier
- * (RFC 8725 §3.1), no key taken from the token, no critical extensions, and an ES256 signature (RFC 7518
- * §3.4, R || S) that verifies with the enrolled key through the platform's ECDSA seam. The Wycheproof JWS
- * and P1363 vectors are run through exactly these two methods.
+ * The JWS signature rules every SIM Anchor verifier applies, whatever the token's profile: one algorithm
+ * named by the verifier (RFC 8725 §3.1), no key taken from the token, no critical extensions, and an ES256
+ * signature (RFC 7518 §3.4, R || S) that verifies with a key the verifier already holds, through the
+ * platform's ECDSA seam. The Wycheproof JWS and P1363 vectors run through exactly these two methods.
  */
-public final class Es256Signature {
+public final class Es256Jws {
 
     /** RFC 8725 §3.1: one algorithm, named explicitly; never taken from the token. */
     public static final String ALG = "ES256";
     /** Header parameters that carry or point to a key (RFC 7515 §4.1.2 to §4.1.7). */
     public static final Set<String> KEY_PARAMETERS = Set.of("jwk", "jku", "x5c", "x5u", "x5t", "x5t#S256");
 
-    private Es256Signature() {
+    /** Why a header cannot be accepted. */
+    public enum HeaderViolation {
+        /** {@code alg} is not ES256 ({@code none}, HS256, ES384, ...). */
+        ALG_NOT_ALLOWED,
+        /** The header carries or points to a key. */
+        EMBEDDED_KEY,
+        /** RFC 7515 §4.1.11: a recipient that does not understand a critical extension must reject. */
+        CRIT_UNSUPPORTED
+    }
+
+    private Es256Jws() {
     }
 
     /** Why the header cannot be accepted, or empty. Needs no key, so it runs before any lookup. */
-    public static Optional<ProblemType> headerProblem(EvidenceHeader header) {
+    public static Optional<HeaderViolation> headerViolation(JwsHeader header) {
         if (!ALG.equals(header.alg())) {
-            return Optional.of(AttestationProblems.ALG_NOT_ALLOWED);
+            return Optional.of(HeaderViolation.ALG_NOT_ALLOWED);
         }
         if (header.parameterNames().stream().anyMatch(KEY_PARAMETERS::contains)) {
-            return Optional.of(AttestationProblems.EMBEDDED_KEY_REFUSED);
+            return Optional.of(HeaderViolation.EMBEDDED_KEY);
         }
         if (header.parameterNames().contains("crit")) {
-            // RFC 7515 §4.1.11: a recipient that does not understand a critical extension must reject.
-            return Optional.of(AttestationProblems.CRIT_UNSUPPORTED);
+            return Optional.of(HeaderViolation.CRIT_UNSUPPORTED);
         }
         return Optional.empty();
     }

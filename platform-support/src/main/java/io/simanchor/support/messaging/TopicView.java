@@ -1,0 +1,245 @@
+package io.simanchor.support.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds a service-local view from Kafka topics: every partition of each topic is read by every instance
+ * (no consumer group: each instance needs every device), from the beginning or from a look-back window,
+ * on one daemon thread. The view reports {@link #caughtUp()} once it has read up to the end offsets found
+ * when it started, so a service can stay unready rather than answer from a half-built view. A failure
+ * restarts the reader with back-off and marks the view not caught up until it has read everything again.
+ * Topics are never auto-created by this consumer: their owners create them with the right settings.
+ */
+public final class TopicView implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TopicView.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration METADATA_REFRESH = Duration.ofSeconds(10);
+    private static final Duration METADATA_REFRESH_WHILE_ABSENT = Duration.ofSeconds(1);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    /**
+     * A topic to read.
+     *
+     * @param topic the topic name
+     * @param lookBack empty: from the beginning (a compacted snapshot topic); present: only records
+     *        written within this window before start-up (an event stream of which only recent facts matter)
+     */
+    public record Subscription(String topic, Optional<Duration> lookBack) {
+
+        /** The whole topic. */
+        public static Subscription fromBeginning(String topic) {
+            return new Subscription(topic, Optional.empty());
+        }
+
+        /** The records of the last {@code window}. */
+        public static Subscription lastWindow(String topic, Duration window) {
+            return new Subscription(topic, Optional.of(window));
+        }
+    }
+
+    private final String name;
+    private final String bootstrapServers;
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    private final Consumer<ConsumerRecord<String, String>> handler;
+    private final Clock clock;
+    private volatile boolean running;
+    private volatile boolean caughtUp;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread reader;
+
+    /**
+     * @param name names the reader thread and the Kafka client id, e.g. {@code token-service-device-view}
+     * @param handler applies one record to the view; called on the reader thread only, in partition order.
+     *        It must not throw for a record it cannot read (skip and log it), or the reader restarts.
+     */
+    public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
+            Consumer<ConsumerRecord<String, String>> handler, Clock clock) {
+        this.name = name;
+        this.bootstrapServers = bootstrapServers;
+        subscriptions.forEach(subscription -> this.subscriptions.put(subscription.topic(), subscription));
+        this.handler = handler;
+        this.clock = clock;
+    }
+
+    /** The value of a record header as text, or null. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the view has read everything that was on its topics when it started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Starts reading on a daemon thread. */
+    public void start() {
+        running = true;
+        reader = new Thread(this::run, name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, String> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (reader != null) {
+            reader.join(5_000);
+        }
+    }
+
+    private void run() {
+        long backoff = 0;
+        while (running) {
+            try {
+                if (backoff > 0) {
+                    Thread.sleep(backoff);
+                }
+                read();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (WakeupException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // Stale state must not pass for current: not ready until the view has caught up again.
+                caughtUp = false;
+                backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(100, backoff * 2));
+                LOG.errorf(e, "The view %s stopped reading %s, restarting in %d ms", name, subscriptions.keySet(),
+                        backoff);
+            }
+        }
+    }
+
+    private void read() throws InterruptedException {
+        try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(properties())) {
+            consumer = kafka;
+            Map<TopicPartition, Long> catchUpTo = null;
+            long nextMetadataCheck = System.nanoTime();
+            while (running) {
+                if (System.nanoTime() - nextMetadataCheck >= 0) {
+                    boolean present = refreshAssignment(kafka);
+                    if (catchUpTo == null && present) {
+                        catchUpTo = kafka.endOffsets(kafka.assignment());
+                    }
+                    if (!present && !caughtUp) {
+                        // No topic yet means nothing was ever published: the empty view is complete.
+                        markCaughtUp();
+                    }
+                    nextMetadataCheck = System.nanoTime()
+                            + (present ? METADATA_REFRESH : METADATA_REFRESH_WHILE_ABSENT).toNanos();
+                }
+                if (kafka.assignment().isEmpty()) {
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
+                for (ConsumerRecord<String, String> record : kafka.poll(POLL)) {
+                    handler.accept(record);
+                }
+                if (!caughtUp && catchUpTo != null && reached(kafka, catchUpTo)) {
+                    markCaughtUp();
+                }
+            }
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private Properties properties() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return properties;
+    }
+
+    /** Assigns every partition of every existing topic, new ones at their start; false while none exists. */
+    private boolean refreshAssignment(KafkaConsumer<String, String> kafka) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (String topic : subscriptions.keySet()) {
+            kafka.partitionsFor(topic, Duration.ofSeconds(5))
+                    .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        }
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        Set<TopicPartition> added = new HashSet<>(partitions);
+        added.removeAll(kafka.assignment());
+        if (!added.isEmpty()) {
+            kafka.assign(partitions);
+            seekToStart(kafka, added);
+        }
+        return true;
+    }
+
+    private void seekToStart(KafkaConsumer<String, String> kafka, Set<TopicPartition> partitions) {
+        Map<TopicPartition, Long> windowStarts = new HashMap<>();
+        Set<TopicPartition> fromBeginning = new HashSet<>();
+        for (TopicPartition partition : partitions) {
+            subscriptions.get(partition.topic())
+                    .lookBack()
+                    .ifPresentOrElse(
+                            window -> windowStarts.put(partition, clock.instant().minus(window).toEpochMilli()),
+                            () -> fromBeginning.add(partition));
+        }
+        kafka.seekToBeginning(fromBeginning);
+        if (!windowStarts.isEmpty()) {
+            Map<TopicPartition, OffsetAndTimestamp> offsets = kafka.offsetsForTimes(windowStarts);
+            Set<TopicPartition> nothingRecent = new HashSet<>();
+            windowStarts.keySet().forEach(partition -> {
+                OffsetAndTimestamp offset = offsets.get(partition);
+                if (offset == null) {
+                    nothingRecent.add(partition);
+                } else {
+                    kafka.seek(partition, offset.offset());
+                }
+            });
+            kafka.seekToEnd(nothingRecent);
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<String, String> kafka, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (kafka.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void markCaughtUp() {
+        caughtUp = true;
+        LOG.infof("View %s caught up with %s", name, subscriptions.keySet());
+    }
+}

@@ -1,0 +1,163 @@
+package io.simanchor.support.persistence;
+
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+
+import io.simanchor.support.outbox.OutboxEvent;
+import io.simanchor.support.outbox.OutboxWriter;
+
+/**
+ * Records single-use values (attestation nonces, client-assertion {@code jti}s) on PostgreSQL with group
+ * commit, each with the event its first use produces. The record and the event must be durable before
+ * the caller answers, and a commit per request would make the database's commit rate the service's
+ * ceiling. So concurrent callers queue here and one writer records them together: one batched
+ * {@code insert ... on conflict do nothing} (its update count per row says which values were new, also
+ * across instances, because they share the primary key), the events of the new ones in the outbox, one
+ * commit. A lone request is written at once; batches form only under load.
+ *
+ * <p>
+ * The table needs a {@code bytea} primary key column and an {@code expires_at timestamptz} column, so
+ * housekeeping can delete rows once the value could no longer be accepted anyway.
+ *
+ * @param <P> what the caller records with a value; turned into its event on first use
+ */
+public final class FirstUseLedger<P> implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FirstUseLedger.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private record Pending<P>(byte[] id, Instant expiresAt, P payload, CompletableFuture<Boolean> recorded) {
+    }
+
+    private final String name;
+    private final Jdbc jdbc;
+    private final OutboxWriter outbox;
+    private final String insert;
+    private final int maxBatch;
+    private final Function<P, Optional<OutboxEvent>> eventOf;
+    private final BlockingQueue<Pending<P>> queue = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread writer;
+
+    /**
+     * @param name the writer thread's name
+     * @param table table name (a fixed identifier from code, never input)
+     * @param idColumn its primary key column
+     * @param maxBatch most values per commit
+     * @param eventOf the event a value's first use publishes, if any
+     */
+    public FirstUseLedger(String name, Jdbc jdbc, OutboxWriter outbox, String table, String idColumn, int maxBatch,
+            Function<P, Optional<OutboxEvent>> eventOf) {
+        if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(idColumn).matches()) {
+            throw new IllegalArgumentException("not a plain SQL identifier");
+        }
+        this.name = name;
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.insert = "insert into " + table + " (" + idColumn + ", expires_at) values (?, ?) on conflict do nothing";
+        this.maxBatch = maxBatch;
+        this.eventOf = eventOf;
+    }
+
+    /** Starts the writer thread. */
+    public void start() {
+        running = true;
+        writer = new Thread(this::run, name);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        if (writer != null) {
+            writer.interrupt();
+            writer.join(5_000);
+        }
+    }
+
+    /**
+     * Records {@code id} and, if this is its first use, the payload's event, durably; blocks until
+     * committed.
+     *
+     * @return true on first use, false if the value was recorded before (by any instance)
+     * @throws PersistenceException or another runtime exception when the batch could not be written
+     */
+    public boolean recordFirstUse(byte[] id, Instant expiresAt, P payload) {
+        if (!running) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.recorded().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private void run() {
+        List<Pending<P>> batch = new ArrayList<>(maxBatch);
+        while (running) {
+            try {
+                batch.add(queue.take());
+                queue.drainTo(batch, maxBatch - 1);
+                record(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.warnf("Single-use values not recorded, refusing them [ledger: %s, count: %d, cause: %s]", name,
+                        batch.size(), e.toString());
+                batch.forEach(pending -> pending.recorded().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        List<Pending<P>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(pending -> pending.recorded()
+                .completeExceptionally(new IllegalStateException("the service is stopping")));
+    }
+
+    private void record(List<Pending<P>> batch) {
+        boolean[] firstUse = jdbc.inTransaction(connection -> {
+            boolean[] inserted = new boolean[batch.size()];
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                for (Pending<P> pending : batch) {
+                    statement.setBytes(1, pending.id());
+                    statement.setTimestamp(2, Timestamp.from(pending.expiresAt()));
+                    statement.addBatch();
+                }
+                int[] counts = statement.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    inserted[i] = counts[i] == 1;
+                }
+            }
+            List<OutboxEvent> events = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (inserted[i]) {
+                    eventOf.apply(batch.get(i).payload()).ifPresent(events::add);
+                }
+            }
+            outbox.appendAll(connection, events);
+            return inserted;
+        });
+        outbox.committed();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).recorded().complete(firstUse[i]);
+        }
+    }
+}
