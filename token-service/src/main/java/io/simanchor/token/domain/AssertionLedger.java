@@ -1,0 +1,19 @@
+package io.simanchor.token.domain;
+
+import java.time.Instant;
+
+/**
+ * Remembers used client assertions until they expire, so each {@code jti} is accepted once (RFC 7523 §3
+ * item 7), across every instance, and records the issued-token event with it.
+ */
+public interface AssertionLedger {
+
+    /**
+     * Records the assertion's use and, on first use, the decision; durable when it returns.
+     *
+     * @param assertionId a digest of the device id and {@code jti}
+     * @param expiresAt the assertion's {@code exp}: after that it is refused anyway, so the record may go
+     * @return true on first use
+     */
+    boolean recordFirstUse(byte[] assertionId, Instant expiresAt, TokenDecision issued);
+}

@@ -1,0 +1,111 @@
+package io.simanchor.token.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token buckets, one for the whole instance and one per device. The global bucket is taken before any
+ * signature is verified and protects the instance's CPU from a flood of forged requests. A device's bucket
+ * is taken only once its assertion verified, so nobody can spend another device's share by sending
+ * requests in its name; a device that floods with valid assertions spends only its own bucket, and the
+ * others keep theirs.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6585#section-4">RFC 6585 §4, 429 and Retry-After</a>
+ */
+public final class RateLimiter {
+
+    /**
+     * Limits.
+     *
+     * @param perDevicePerSecond sustained requests per device
+     * @param perDeviceBurst requests a device may send at once
+     * @param globalPerSecond sustained requests per instance
+     * @param globalBurst requests the instance takes at once
+     */
+    public record Limits(double perDevicePerSecond, int perDeviceBurst, double globalPerSecond, int globalBurst) {
+    }
+
+    private final Limits limits;
+    private final Clock clock;
+    private final Bucket global;
+    private final Map<String, Bucket> devices = new ConcurrentHashMap<>();
+
+    public RateLimiter(Limits limits, Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+        this.global = new Bucket(limits.globalPerSecond(), limits.globalBurst(), nanos());
+    }
+
+    /** Takes one request from the instance's bucket: empty if allowed, else how long to wait. */
+    public Optional<Duration> acquireGlobal() {
+        return global.take(nanos());
+    }
+
+    /** Takes one request from an authenticated device's bucket: empty if allowed, else how long to wait. */
+    public Optional<Duration> acquireDevice(String deviceId) {
+        long now = nanos();
+        return devices.computeIfAbsent(deviceId,
+                id -> new Bucket(limits.perDevicePerSecond(), limits.perDeviceBurst(), now)).take(now);
+    }
+
+    /** Forgets devices whose bucket has been full for a while, so the map stays as large as the active fleet. */
+    public void forgetIdle() {
+        long now = nanos();
+        for (Iterator<Bucket> it = devices.values().iterator(); it.hasNext();) {
+            if (it.next().full(now)) {
+                it.remove();
+            }
+        }
+    }
+
+    /** How many devices are being tracked. */
+    public int trackedDevices() {
+        return devices.size();
+    }
+
+    private long nanos() {
+        Duration sinceEpoch = Duration.between(java.time.Instant.EPOCH, clock.instant());
+        return sinceEpoch.toNanos();
+    }
+
+    private static final class Bucket {
+
+        private final double perNano;
+        private final double capacity;
+        private double tokens;
+        private long updatedAt;
+
+        Bucket(double perSecond, int capacity, long now) {
+            this.perNano = perSecond / 1e9;
+            this.capacity = capacity;
+            this.tokens = capacity;
+            this.updatedAt = now;
+        }
+
+        synchronized Optional<Duration> take(long now) {
+            refill(now);
+            if (tokens >= 1) {
+                tokens -= 1;
+                return Optional.empty();
+            }
+            long waitNanos = (long) Math.ceil((1 - tokens) / perNano);
+            return Optional.of(Duration.ofNanos(waitNanos));
+        }
+
+        synchronized boolean full(long now) {
+            refill(now);
+            return tokens >= capacity;
+        }
+
+        private void refill(long now) {
+            if (now > updatedAt) {
+                tokens = Math.min(capacity, tokens + (now - updatedAt) * perNano);
+                updatedAt = now;
+            }
+        }
+    }
+}

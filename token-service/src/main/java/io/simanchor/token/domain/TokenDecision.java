@@ -1,0 +1,18 @@
+package io.simanchor.token.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One decision of the token endpoint, as published on {@code simanchor.token-events}.
+ *
+ * @param deviceId the device the request named, if it got that far
+ * @param issued whether a token was issued
+ * @param reason the denial reason, when refused
+ * @param scope the granted or requested scope
+ * @param tokenId the access token's {@code jti}, when issued
+ * @param earStatus the presented attestation status, when it was read
+ */
+public record TokenDecision(Optional<String> deviceId, boolean issued, Optional<DenialReason> reason,
+        Optional<String> scope, Optional<String> tokenId, Optional<String> earStatus, Instant decidedAt) {
+}

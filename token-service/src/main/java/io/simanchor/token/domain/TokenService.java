@@ -1,0 +1,148 @@
+package io.simanchor.token.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.support.jose.Es256Jws;
+
+/**
+ * The token endpoint's decision: a device authenticated by a client assertion signed with its SIM key
+ * (RFC 7523) and vouched for by a fresh attestation result gets a short-lived, sender-constrained access
+ * token (RFC 9068, {@code cnf.jkt} per RFC 9449 §6.1). Order matters: everything that needs no key is
+ * checked first, the {@code jti} is spent only after the signature verified (so nobody can burn another
+ * device's assertion ids), and every refusal is published with its reason.
+ */
+public final class TokenService {
+
+    /**
+     * Settings.
+     *
+     * @param issuer this server's issuer identifier (RFC 8414), the access tokens' {@code iss}
+     * @param assertionRules what a client assertion must satisfy
+     */
+    public record Settings(String issuer, ClientAssertion.Rules assertionRules) {
+    }
+
+    private final DeviceViews devices;
+    private final EarCheck earCheck;
+    private final TokenPolicy policy;
+    private final AssertionLedger ledger;
+    private final AccessTokenSigner signer;
+    private final TokenEvents events;
+    private final RateLimiter rateLimiter;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Settings settings;
+
+    public TokenService(DeviceViews devices, EarCheck earCheck, TokenPolicy policy, AssertionLedger ledger,
+            AccessTokenSigner signer, TokenEvents events, RateLimiter rateLimiter, SecureRandom random, Clock clock,
+            Settings settings) {
+        this.devices = devices;
+        this.earCheck = earCheck;
+        this.policy = policy;
+        this.ledger = ledger;
+        this.signer = signer;
+        this.events = events;
+        this.rateLimiter = rateLimiter;
+        this.random = random;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Decides on the request in form parameters; throws {@link TokenDenied}, published, when refused. */
+    public IssuedToken issue(Map<String, List<String>> form) {
+        Instant now = clock.instant();
+        try {
+            return issue(TokenRequest.fromForm(form), now);
+        } catch (TokenDenied denied) {
+            events.denied(new TokenDecision(denied.deviceId(), false, Optional.of(denied.reason()),
+                    Optional.empty(), Optional.empty(), Optional.empty(), now), denied.getMessage());
+            throw denied;
+        }
+    }
+
+    private IssuedToken issue(TokenRequest request, Instant now) {
+        ClientAssertion assertion = ClientAssertion.check(request.clientAssertion(), settings.assertionRules(), now);
+        String deviceId = assertion.deviceId();
+        rateLimiter.acquireGlobal().ifPresent(wait -> {
+            throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "instance rate limit", wait);
+        });
+        DeviceView device = devices.find(deviceId)
+                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_UNKNOWN, deviceId, "no such device"));
+        if (!Es256Jws.verifies(device.key(), assertion.jws().signingInput(), assertion.jws().signature())) {
+            throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
+                    "assertion signature does not verify with the enrolled key");
+        }
+        rateLimiter.acquireDevice(deviceId).ifPresent(wait -> {
+            throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "device rate limit", wait);
+        });
+        if (device.state() != DeviceState.ACTIVE) {
+            throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + device.state());
+        }
+        TokenPolicy.Scope scope = policy.scope(request.scope(), deviceId);
+        VerifiedEar ear = earCheck.check(request.attestationResult(), device, now);
+        if (!TokenPolicy.allows(scope, ear.status())) {
+            throw new TokenDenied(DenialReason.EAR_STATUS_NOT_ALLOWED, deviceId,
+                    "EAR status " + ear.status().claimValue() + " not allowed for scope " + scope.name());
+        }
+        Duration lifetime = policy.lifetime(scope);
+        String tokenId = randomId();
+        TokenDecision issued = new TokenDecision(Optional.of(deviceId), true, Optional.empty(),
+                Optional.of(scope.name()), Optional.of(tokenId), Optional.of(ear.status().claimValue()), now);
+        // Only a request that earns a token spends its jti, and the issued event commits with it; a replay
+        // is refused before anything is signed for it.
+        if (!ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt(), issued)) {
+            throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
+        }
+        String token = signer.sign(claims(device, scope, ear, tokenId, now, now.plus(lifetime)));
+        return new IssuedToken(token, lifetime, scope.name());
+    }
+
+    /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */
+    private Map<String, Object> claims(DeviceView device, TokenPolicy.Scope scope, VerifiedEar ear, String tokenId,
+            Instant now, Instant expiresAt) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", settings.issuer());
+        claims.put("sub", device.deviceId());
+        claims.put("aud", scope.audience());
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", expiresAt.getEpochSecond());
+        claims.put("jti", tokenId);
+        claims.put("client_id", device.deviceId());
+        claims.put("scope", scope.name());
+        claims.put("cnf", Map.of("jkt", device.key().thumbprint()));
+        claims.put("attestation", Map.of("status", ear.status().claimValue(), "policy_id", ear.policyId(),
+                "iat", ear.issuedAt().getEpochSecond()));
+        return claims;
+    }
+
+    private String randomId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The ledger key: SHA-256 of device id and jti, so ids of any length fit one fixed-size key. */
+    static byte[] assertionId(String deviceId, String jti) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(deviceId.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(jti.getBytes(StandardCharsets.UTF_8));
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
+        }
+    }
+}
