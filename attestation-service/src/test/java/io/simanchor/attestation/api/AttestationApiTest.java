@@ -38,7 +38,7 @@ import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
 import io.simanchor.attestation.domain.AttestationNonces;
 import io.simanchor.attestation.testing.EvidenceSigner;
-import io.simanchor.attestation.testing.LifecycleEvents;
+import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.TestOidcResource;
 
@@ -54,7 +54,7 @@ class AttestationApiTest {
     static final String BOOT = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
     static final String EAT_JWT = "application/eat+jwt";
 
-    static LifecycleEvents lifecycle;
+    static DeviceEvents lifecycle;
     static boolean referenceValuesProvisioned;
 
     /** A device known to the verifier, with its SIM key. */
@@ -63,7 +63,7 @@ class AttestationApiTest {
 
     @BeforeAll
     static void publisher() {
-        lifecycle = new LifecycleEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        lifecycle = new DeviceEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
     }
 
     @BeforeEach
@@ -89,7 +89,7 @@ class AttestationApiTest {
     static Device enrolledDevice() {
         String id = UUID.randomUUID().toString();
         EvidenceSigner sim = EvidenceSigner.p256();
-        DeviceSnapshotV1 snapshot = LifecycleEvents.snapshot(id, MODEL, sim.publicKey(), DeviceState.ACTIVE);
+        DeviceSnapshotV1 snapshot = DeviceEvents.snapshot(id, MODEL, sim.publicKey(), DeviceState.ACTIVE);
         lifecycle.enrolled(snapshot);
         Device device = new Device(id, sim, snapshot);
         // Known once the view has read the event: a challenge then evidence gets a result.
@@ -301,7 +301,7 @@ class AttestationApiTest {
     @Test
     void suspension_revocation_and_key_rotation_apply_within_five_seconds() {
         Device suspended = enrolledDevice();
-        lifecycle.stateChanged(LifecycleEvents.snapshot(suspended.id(), MODEL, suspended.sim().publicKey(),
+        lifecycle.stateChanged(DeviceEvents.snapshot(suspended.id(), MODEL, suspended.sim().publicKey(),
                 DeviceState.SUSPENDED), DeviceState.ACTIVE);
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
@@ -309,7 +309,7 @@ class AttestationApiTest {
                         403, "DEVICE_NOT_ACTIVE"));
 
         Device revoked = enrolledDevice();
-        lifecycle.stateChanged(LifecycleEvents.snapshot(revoked.id(), MODEL, revoked.sim().publicKey(),
+        lifecycle.stateChanged(DeviceEvents.snapshot(revoked.id(), MODEL, revoked.sim().publicKey(),
                 DeviceState.REVOKED), DeviceState.ACTIVE);
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
@@ -318,7 +318,7 @@ class AttestationApiTest {
 
         Device rotated = enrolledDevice();
         EvidenceSigner newSim = EvidenceSigner.p256();
-        lifecycle.keyRotated(LifecycleEvents.snapshot(rotated.id(), MODEL, newSim.publicKey(), DeviceState.ACTIVE),
+        lifecycle.keyRotated(DeviceEvents.snapshot(rotated.id(), MODEL, newSim.publicKey(), DeviceState.ACTIVE),
                 rotated.sim().publicKey().thumbprint());
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))

@@ -34,7 +34,7 @@ import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.api.attestation.Ueid;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.attestation.testing.EvidenceSigner;
-import io.simanchor.attestation.testing.LifecycleEvents;
+import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.PackagedService;
@@ -127,8 +127,8 @@ class NonceReplayAcrossInstancesIT {
 
     /** Publishes the device's enrollment and waits until both instances appraise its evidence. */
     private static void enrollEverywhere(String deviceId, EvidenceSigner sim) {
-        try (LifecycleEvents lifecycle = new LifecycleEvents(kafka.bootstrapServers())) {
-            lifecycle.enrolled(LifecycleEvents.snapshot(deviceId, MODEL, sim.publicKey(), DeviceState.ACTIVE));
+        try (DeviceEvents lifecycle = new DeviceEvents(kafka.bootstrapServers())) {
+            lifecycle.enrolled(DeviceEvents.snapshot(deviceId, MODEL, sim.publicKey(), DeviceState.ACTIVE));
         }
         for (PackagedService instance : List.of(first, second)) {
             await().atMost(Duration.ofSeconds(10))

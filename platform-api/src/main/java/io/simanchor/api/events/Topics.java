@@ -12,6 +12,9 @@ public final class Topics {
     /** Appraisal outcomes of attestation-service, key = device id. Compacted: the latest one counts. */
     public static final String ATTESTATION_RESULTS = "simanchor.attestation-results";
 
+    /** Decisions of token-service (issued and denied, with reason codes), key = device id. Not compacted. */
+    public static final String TOKEN_EVENTS = "simanchor.token-events";
+
     /** Rejections and attacks, each with a reason code (GSMA CLP.13 6.13). Not compacted. */
     public static final String SECURITY_EVENTS = "simanchor.security-events";
 

@@ -91,6 +91,14 @@ class EventFixturesTest {
     }
 
     @Test
+    void token_decision_matches_its_fixture() throws IOException {
+        assertRoundTrip("token-decision-v1.json", TokenDecisionV1.class,
+                new TokenDecisionV1(TokenDecisionV1.ISSUED, "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71", null, null,
+                        "telemetry", "q8bF2nU0cQ5yW1xZr3tJ7A", "affirming", Instant.parse("2026-11-23T10:00:00Z"),
+                        Instant.parse("2026-11-23T10:10:00Z")));
+    }
+
+    @Test
     void eat_evidence_claims_match_their_fixture() throws IOException {
         assertRoundTrip("eat-evidence-v1.json", EatEvidenceV1.class,
                 new EatEvidenceV1("AfVNNlqtZ3Xz4wS1R3n8dYc2cQ0mJ8oW2xYk9tB1uPqfZ0lI0QpM8mKc0A4Vb2yTq1Rz9w",
@@ -105,7 +113,7 @@ class EventFixturesTest {
     @Test
     void event_types_are_versioned_and_distinct() {
         assertThat(new String[]{DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE, DeviceKeyRotatedV1.TYPE,
-                SecurityEventV1.TYPE, AttestationResultV1.TYPE})
+                SecurityEventV1.TYPE, AttestationResultV1.TYPE, TokenDecisionV1.TYPE})
                 .doesNotHaveDuplicates()
                 .allMatch(type -> type.startsWith("simanchor.") && type.endsWith(".v1"));
     }

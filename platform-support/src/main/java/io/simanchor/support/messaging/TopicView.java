@@ -145,16 +145,18 @@ public final class TopicView implements AutoCloseable {
             long nextMetadataCheck = System.nanoTime();
             while (running) {
                 if (System.nanoTime() - nextMetadataCheck >= 0) {
-                    boolean present = refreshAssignment(kafka);
-                    if (catchUpTo == null && present) {
+                    int present = refreshAssignment(kafka);
+                    if (catchUpTo == null && present > 0) {
                         catchUpTo = kafka.endOffsets(kafka.assignment());
                     }
-                    if (!present && !caughtUp) {
+                    if (present == 0 && !caughtUp) {
                         // No topic yet means nothing was ever published: the empty view is complete.
                         markCaughtUp();
                     }
-                    nextMetadataCheck = System.nanoTime()
-                            + (present ? METADATA_REFRESH : METADATA_REFRESH_WHILE_ABSENT).toNanos();
+                    // A topic created later (the first event ever of its kind) is picked up within a second.
+                    nextMetadataCheck = System.nanoTime() + (present == subscriptions.size()
+                            ? METADATA_REFRESH
+                            : METADATA_REFRESH_WHILE_ABSENT).toNanos();
                 }
                 if (kafka.assignment().isEmpty()) {
                     Thread.sleep(POLL.toMillis());
@@ -184,15 +186,17 @@ public final class TopicView implements AutoCloseable {
         return properties;
     }
 
-    /** Assigns every partition of every existing topic, new ones at their start; false while none exists. */
-    private boolean refreshAssignment(KafkaConsumer<String, String> kafka) {
+    /** Assigns every partition of every existing topic, new ones at their start; returns how many topics exist. */
+    private int refreshAssignment(KafkaConsumer<String, String> kafka) {
         Set<TopicPartition> partitions = new HashSet<>();
+        int present = 0;
         for (String topic : subscriptions.keySet()) {
-            kafka.partitionsFor(topic, Duration.ofSeconds(5))
-                    .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+            var infos = kafka.partitionsFor(topic, Duration.ofSeconds(5));
+            infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+            present += infos.isEmpty() ? 0 : 1;
         }
         if (partitions.isEmpty()) {
-            return false;
+            return 0;
         }
         Set<TopicPartition> added = new HashSet<>(partitions);
         added.removeAll(kafka.assignment());
@@ -200,7 +204,7 @@ public final class TopicView implements AutoCloseable {
             kafka.assign(partitions);
             seekToStart(kafka, added);
         }
-        return true;
+        return present;
     }
 
     private void seekToStart(KafkaConsumer<String, String> kafka, Set<TopicPartition> partitions) {
@@ -215,17 +219,14 @@ public final class TopicView implements AutoCloseable {
         }
         kafka.seekToBeginning(fromBeginning);
         if (!windowStarts.isEmpty()) {
+            // The end offsets are taken first: a partition with nothing in the window is read from there,
+            // so a record appended while the window is being looked up is read, not skipped.
+            Map<TopicPartition, Long> ends = kafka.endOffsets(windowStarts.keySet());
             Map<TopicPartition, OffsetAndTimestamp> offsets = kafka.offsetsForTimes(windowStarts);
-            Set<TopicPartition> nothingRecent = new HashSet<>();
             windowStarts.keySet().forEach(partition -> {
                 OffsetAndTimestamp offset = offsets.get(partition);
-                if (offset == null) {
-                    nothingRecent.add(partition);
-                } else {
-                    kafka.seek(partition, offset.offset());
-                }
+                kafka.seek(partition, offset == null ? ends.get(partition) : offset.offset());
             });
-            kafka.seekToEnd(nothingRecent);
         }
     }
 

@@ -66,8 +66,7 @@ public final class TokenService {
         try {
             return issue(TokenRequest.fromForm(form), now);
         } catch (TokenDenied denied) {
-            events.denied(new TokenDecision(denied.deviceId(), false, Optional.of(denied.reason()),
-                    Optional.empty(), Optional.empty(), Optional.empty(), now), denied.getMessage());
+            events.denied(TokenDecision.denied(denied, now), denied.getMessage());
             throw denied;
         }
     }
@@ -99,7 +98,8 @@ public final class TokenService {
         Duration lifetime = policy.lifetime(scope);
         String tokenId = randomId();
         TokenDecision issued = new TokenDecision(Optional.of(deviceId), true, Optional.empty(),
-                Optional.of(scope.name()), Optional.of(tokenId), Optional.of(ear.status().claimValue()), now);
+                Optional.of(scope.name()), Optional.of(tokenId), Optional.of(ear.status().claimValue()), now,
+                Optional.of(now.plus(lifetime)));
         // Only a request that earns a token spends its jti, and the issued event commits with it; a replay
         // is refused before anything is signed for it.
         if (!ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt(), issued)) {

@@ -29,6 +29,7 @@ import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.jose.StrictJws;
+import io.simanchor.token.testing.TestJws;
 
 /**
  * The token endpoint's rules against hostile requests: every refusal has its reason, is published, and

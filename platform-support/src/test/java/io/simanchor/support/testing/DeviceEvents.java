@@ -1,4 +1,4 @@
-package io.simanchor.attestation.testing;
+package io.simanchor.support.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.simanchor.api.events.AttestationResultV1;
 import io.simanchor.api.events.CloudEventHeaders;
 import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.DeviceKeyRotatedV1;
@@ -30,17 +31,18 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
 
 /**
- * Publishes {@code simanchor.device-lifecycle} events the way identity-service does (same records, same
- * CloudEvents headers), so the verifier's device view is fed exactly as in production.
+ * Publishes the events other services' device views read, as identity-service and attestation-service
+ * would: lifecycle snapshots on {@code simanchor.device-lifecycle} and appraisals on
+ * {@code simanchor.attestation-results}, with CloudEvents headers.
  */
-public final class LifecycleEvents implements AutoCloseable {
+public final class DeviceEvents implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final KafkaProducer<String, String> producer;
 
-    public LifecycleEvents(String bootstrapServers) {
+    public DeviceEvents(String bootstrapServers) {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
@@ -54,46 +56,54 @@ public final class LifecycleEvents implements AutoCloseable {
     }
 
     public void enrolled(DeviceSnapshotV1 device) {
-        send(device.deviceId(), DeviceEnrolledV1.TYPE, new DeviceEnrolledV1(device, Instant.now()));
+        send(Topics.DEVICE_LIFECYCLE, device.deviceId(), DeviceEnrolledV1.TYPE,
+                new DeviceEnrolledV1(device, Instant.now()));
     }
 
     public void stateChanged(DeviceSnapshotV1 device, DeviceState previous) {
-        send(device.deviceId(), DeviceStateChangedV1.TYPE,
+        send(Topics.DEVICE_LIFECYCLE, device.deviceId(), DeviceStateChangedV1.TYPE,
                 new DeviceStateChangedV1(device, previous, "test", "tester", Instant.now()));
     }
 
     public void keyRotated(DeviceSnapshotV1 device, String previousThumbprint) {
-        send(device.deviceId(), DeviceKeyRotatedV1.TYPE,
+        send(Topics.DEVICE_LIFECYCLE, device.deviceId(), DeviceKeyRotatedV1.TYPE,
                 new DeviceKeyRotatedV1(device, previousThumbprint, Instant.now()));
+    }
+
+    /** An appraisal outcome of attestation-service. */
+    public void appraised(AttestationResultV1 result) {
+        send(Topics.ATTESTATION_RESULTS, result.deviceId(), AttestationResultV1.TYPE, result);
     }
 
     /** A record the view cannot use, to show it skips rather than stops. */
     public void garbage(String deviceId) {
-        sendRaw(deviceId, DeviceEnrolledV1.TYPE, "{not json");
+        sendRaw(Topics.DEVICE_LIFECYCLE, deviceId, DeviceEnrolledV1.TYPE, "{not json");
     }
 
-    private void send(String key, String type, Object event) {
+    private void send(String topic, String key, String type, Object event) {
         try {
-            sendRaw(key, type, JSON.writeValueAsString(event));
+            sendRaw(topic, key, type, JSON.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void sendRaw(String key, String type, String value) {
+    private void sendRaw(String topic, String key, String type, String value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
         headers.add(CloudEventHeaders.ID, bytes(UUID.randomUUID().toString()));
-        headers.add(CloudEventHeaders.SOURCE, bytes("/simanchor/identity-service"));
+        headers.add(CloudEventHeaders.SOURCE, bytes(Topics.ATTESTATION_RESULTS.equals(topic)
+                ? "/simanchor/attestation-service"
+                : "/simanchor/identity-service"));
         headers.add(CloudEventHeaders.TYPE, bytes(type));
         try {
-            producer.send(new ProducerRecord<>(Topics.DEVICE_LIFECYCLE, null, key, value, headers))
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
                     .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot publish a lifecycle event", e);
+            throw new IllegalStateException("cannot publish a test event", e);
         }
     }
 

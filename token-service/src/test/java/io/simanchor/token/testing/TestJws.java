@@ -1,4 +1,4 @@
-package io.simanchor.token.domain;
+package io.simanchor.token.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Signs test JWTs with any header, hostile or not. */
-final class TestJws {
+public final class TestJws {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -22,7 +22,7 @@ final class TestJws {
     private TestJws() {
     }
 
-    static KeyPair p256() {
+    public static KeyPair p256() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -33,7 +33,7 @@ final class TestJws {
     }
 
     /** ES256 over {@code header.claims} with {@code key}, whatever the header says. */
-    static String es256(Map<String, Object> header, Map<String, Object> claims, PrivateKey key) {
+    public static String es256(Map<String, Object> header, Map<String, Object> claims, PrivateKey key) {
         String input = b64(header) + "." + b64(claims);
         try {
             Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
@@ -46,11 +46,19 @@ final class TestJws {
     }
 
     /** A JWS with the given raw signature bytes. */
-    static String withSignature(Map<String, Object> header, Map<String, Object> claims, byte[] signature) {
+    public static String withSignature(Map<String, Object> header, Map<String, Object> claims, byte[] signature) {
         return b64(header) + "." + b64(claims) + "." + B64.encodeToString(signature);
     }
 
-    static String b64(Object json) {
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String b64(Object json) {
         try {
             return B64.encodeToString(JSON.writeValueAsBytes(json));
         } catch (JsonProcessingException e) {
@@ -60,7 +68,7 @@ final class TestJws {
 
     /** The decoded payload of a compact JWS. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> payload(String compact) {
+    public static Map<String, Object> payload(String compact) {
         try {
             return JSON.readValue(Base64.getUrlDecoder().decode(compact.split("\\.")[1]), Map.class);
         } catch (java.io.IOException e) {

@@ -1,0 +1,87 @@
+package io.simanchor.support.messaging;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.api.events.DeviceEnrolledV1;
+import io.simanchor.api.events.DeviceKeyRotatedV1;
+import io.simanchor.api.events.DeviceSnapshotV1;
+import io.simanchor.api.events.DeviceStateChangedV1;
+import io.simanchor.api.events.EcPublicJwkV1;
+import io.simanchor.api.events.Topics;
+import io.simanchor.support.crypto.CryptoInputException;
+import io.simanchor.support.crypto.EcPublicKey;
+
+/**
+ * Reads {@code simanchor.device-lifecycle} records for a service's device view. Every lifecycle event
+ * carries the device's whole snapshot (docs/events.md), so a view keeps the latest one per device; a
+ * tombstone removes the device. A tolerant reader, unlike the REST APIs: fields added by a later event
+ * version are ignored, and a record it cannot read is skipped and logged, leaving the device as it was,
+ * because one bad record must not stop a view every request depends on.
+ */
+public final class DeviceSnapshots {
+
+    private static final Logger LOG = Logger.getLogger(DeviceSnapshots.class);
+    private static final Set<String> SNAPSHOT_EVENTS = Set.of(DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE,
+            DeviceKeyRotatedV1.TYPE);
+
+    private final ObjectMapper json;
+    private final ObjectReader snapshots;
+
+    public DeviceSnapshots(ObjectMapper json) {
+        this.json = json;
+        this.snapshots = json.readerFor(DeviceSnapshotV1.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
+     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, or {@code remove}
+     * with the device id for a tombstone. Records of other types are ignored.
+     */
+    public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
+            Consumer<String> remove) {
+        if (record.key() == null) {
+            return;
+        }
+        if (record.value() == null) {
+            remove.accept(record.key());
+            return;
+        }
+        String type = TopicView.header(record, CloudEventHeaders.TYPE);
+        if (type == null || !SNAPSHOT_EVENTS.contains(type)) {
+            return;
+        }
+        try {
+            JsonNode node = json.readTree(record.value()).get("device");
+            DeviceSnapshotV1 snapshot = node == null || !node.isObject()
+                    ? null
+                    : snapshots.<DeviceSnapshotV1>readValue(node);
+            if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
+                    || snapshot.state() == null || snapshot.hwModel() == null) {
+                skip(record, type, "incomplete snapshot");
+                return;
+            }
+            EcPublicJwkV1 jwk = snapshot.publicKey();
+            upsert.accept(snapshot,
+                    EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
+        } catch (IOException | CryptoInputException e) {
+            skip(record, type, e.getClass().getSimpleName());
+        }
+    }
+
+    private static void skip(ConsumerRecord<String, String> record, String type, String cause) {
+        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, type: %s, cause: %s]",
+                Topics.DEVICE_LIFECYCLE, record.partition(), record.offset(), type, cause);
+    }
+}

@@ -1,0 +1,110 @@
+package io.simanchor.token.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.simanchor.api.events.Topics;
+import io.simanchor.support.outbox.BatchedOutbox;
+import io.simanchor.support.outbox.KafkaOutboxRelay;
+import io.simanchor.support.outbox.OutboxRelayConfig;
+import io.simanchor.support.outbox.OutboxSignal;
+import io.simanchor.support.outbox.PublishedOutboxRows;
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.runtime.PeriodicTask;
+import io.simanchor.token.domain.RateLimiter;
+import io.simanchor.token.infra.crypto.TokenSigningKeys;
+import io.simanchor.token.infra.crypto.VerifierJwks;
+import io.simanchor.token.infra.messaging.KafkaDeviceViews;
+import io.simanchor.token.infra.persistence.PgAssertionLedger;
+
+/**
+ * Starts the service's moving parts in dependency order and stops them in reverse: signing keys (created
+ * or rotated if due), the ledger and decision writers, the device view, the verifier's keys, the event
+ * relay, and the periodic tasks (key ring refresh, verifier key refresh, housekeeping).
+ */
+@ApplicationScoped
+public class ServiceLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ServiceLifecycle.class);
+    /** Advisory lock key: "simanchor token outbox". */
+    private static final long RELAY_LOCK = 0x5349_4d41_4f42_0004L;
+    private static final int HOUSEKEEPING_CHUNK = 10_000;
+
+    private final TokenSigningKeys keys;
+    private final PgAssertionLedger ledger;
+    private final BatchedOutbox decisions;
+    private final KafkaDeviceViews devices;
+    private final VerifierJwks verifierKeys;
+    private final RateLimiter rateLimiter;
+    private final KafkaOutboxRelay relay;
+    private final Jdbc jdbc;
+    private final TokenConfig config;
+    private final Clock clock;
+    private final List<PeriodicTask> tasks = new ArrayList<>();
+
+    ServiceLifecycle(TokenSigningKeys keys, PgAssertionLedger ledger, BatchedOutbox decisions,
+            KafkaDeviceViews devices, VerifierJwks verifierKeys, RateLimiter rateLimiter, DataSource dataSource,
+            OutboxSignal signal, Jdbc jdbc, TokenConfig config, Clock clock,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.keys = keys;
+        this.ledger = ledger;
+        this.decisions = decisions;
+        this.devices = devices;
+        this.verifierKeys = verifierKeys;
+        this.rateLimiter = rateLimiter;
+        this.jdbc = jdbc;
+        this.config = config;
+        this.clock = clock;
+        OutboxRelayConfig events = config.events();
+        this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("token-service", RELAY_LOCK,
+                bootstrapServers, List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS))));
+    }
+
+    void start(@Observes StartupEvent event) {
+        keys.start();
+        ledger.start();
+        decisions.start();
+        devices.start();
+        verifierKeys.refresh();
+        relay.start();
+        tasks.add(PeriodicTask.start("signing-key-refresh", config.keys().refresh(), keys::refresh));
+        tasks.add(PeriodicTask.start("verifier-key-refresh", config.ear().verifierJwksRefresh(),
+                verifierKeys::refresh));
+        tasks.add(PeriodicTask.start("rate-limiter-cleanup", Duration.ofMinutes(1), rateLimiter::forgetIdle));
+        tasks.add(PeriodicTask.start("housekeeping", config.housekeeping().interval(), this::housekeeping));
+        LOG.infof("token-service started [issuer: %s, signing kid: %s, verifier keys: %d]", config.issuer(),
+                keys.currentKeyId(), verifierKeys.size());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        tasks.forEach(PeriodicTask::close);
+        relay.stop();
+        devices.close();
+        decisions.close();
+        ledger.close();
+    }
+
+    private void housekeeping() {
+        int assertions = jdbc.deleteInChunks("delete from used_assertion where assertion_id in (select assertion_id"
+                + " from used_assertion where expires_at < ? limit " + HOUSEKEEPING_CHUNK + ")", clock.instant(),
+                HOUSEKEEPING_CHUNK);
+        int outbox = PublishedOutboxRows.removePublishedBefore(jdbc,
+                clock.instant().minus(config.housekeeping().outboxRetention()));
+        if (assertions + outbox > 0) {
+            LOG.infof("Housekeeping removed %d used-assertion records and %d published outbox rows", assertions,
+                    outbox);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.simanchor.token.config;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.support.outbox.BatchedOutbox;
+import io.simanchor.support.outbox.OutboxWriter;
+import io.simanchor.support.persistence.AuditWriter;
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.token.domain.ClientAssertion;
+import io.simanchor.token.domain.EarCheck;
+import io.simanchor.token.domain.RateLimiter;
+import io.simanchor.token.domain.TokenPolicy;
+import io.simanchor.token.domain.TokenService;
+import io.simanchor.token.infra.crypto.KeyEncryption;
+import io.simanchor.token.infra.crypto.TokenSigningKeys;
+import io.simanchor.token.infra.crypto.VerifierJwks;
+import io.simanchor.token.infra.messaging.KafkaDeviceViews;
+import io.simanchor.token.infra.persistence.OutboxTokenEvents;
+import io.simanchor.token.infra.persistence.PgAssertionLedger;
+import io.simanchor.token.infra.persistence.PgSigningKeys;
+
+/**
+ * Builds the domain service and the infrastructure it runs on; the only place they meet CDI.
+ * {@link ServiceLifecycle} starts and stops them. The clock and the random source come from
+ * platform-support's {@code PlatformBeans}.
+ */
+@ApplicationScoped
+public class ServiceWiring {
+
+    /** Where the token endpoint lives below the issuer (RFC 8414 {@code token_endpoint}). */
+    public static final String TOKEN_PATH = "/oauth2/token";
+
+    @Produces
+    @Singleton
+    TokenPolicy policy(TokenConfig config) {
+        Map<String, TokenPolicy.Scope> scopes = config.policy()
+                .scopes()
+                .entrySet()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, scope -> new TokenPolicy.Scope(scope.getKey(),
+                        scope.getValue().audience(), scope.getValue().lifetime(), scope.getValue().allowWarning())));
+        return new TokenPolicy(scopes, config.policy().defaultScope(), config.policy().maxLifetime());
+    }
+
+    @Produces
+    @Singleton
+    VerifierJwks verifierKeys(ObjectMapper json, TokenConfig config) {
+        return new VerifierJwks(json, config.ear().verifierJwksUrl().map(URI::create), config.ear().verifierJwks());
+    }
+
+    @Produces
+    @Singleton
+    KafkaDeviceViews deviceViews(ObjectMapper json, TokenConfig config, Clock clock,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new KafkaDeviceViews(json, bootstrapServers, config.ear().maxAge(), clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenSigningKeys signingKeys(Jdbc jdbc, AuditWriter audit, TokenConfig config, SecureRandom random, Clock clock) {
+        return new TokenSigningKeys(new PgSigningKeys(jdbc, KeyEncryption.fromBase64(config.keys().encryptionKey(),
+                random), audit), random, clock, config.keys().rotationPeriod(),
+                config.policy().maxLifetime().plus(config.maxClockSkew()));
+    }
+
+    @Produces
+    @Singleton
+    PgAssertionLedger assertionLedger(Jdbc jdbc, OutboxWriter outbox, TokenConfig config) {
+        return new PgAssertionLedger(jdbc, outbox, config.ledger().maxBatch());
+    }
+
+    @Produces
+    @Singleton
+    BatchedOutbox decisionOutbox(Jdbc jdbc, OutboxWriter outbox) {
+        return new BatchedOutbox("token-decisions", jdbc, outbox, 100_000, 500);
+    }
+
+    @Produces
+    @Singleton
+    RateLimiter rateLimiter(TokenConfig config, Clock clock) {
+        TokenConfig.RateLimits limits = config.rateLimit();
+        return new RateLimiter(new RateLimiter.Limits(limits.perDevicePerSecond(), limits.perDeviceBurst(),
+                limits.globalPerSecond(), limits.globalBurst()), clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenService tokenService(KafkaDeviceViews devices, VerifierJwks verifierKeys, TokenPolicy policy,
+            PgAssertionLedger ledger, TokenSigningKeys signer, BatchedOutbox decisions, RateLimiter rateLimiter,
+            SecureRandom random, Clock clock, TokenConfig config) {
+        String issuer = config.issuer();
+        return new TokenService(devices, new EarCheck(verifierKeys, config.ear().maxAge(), config.maxClockSkew()),
+                policy, ledger, signer, new OutboxTokenEvents(decisions), rateLimiter, random, clock,
+                new TokenService.Settings(issuer, new ClientAssertion.Rules(List.of(issuer, issuer + TOKEN_PATH),
+                        config.maxAssertionLifetime(), config.maxClockSkew())));
+    }
+}

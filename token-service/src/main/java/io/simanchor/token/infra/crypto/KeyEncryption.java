@@ -1,0 +1,76 @@
+package io.simanchor.token.infra.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts signing keys at rest: AES-256-GCM (NIST SP 800-38D) with a fresh 96-bit IV per key and the
+ * key id as additional authenticated data, so a stored key cannot be swapped onto another row unnoticed.
+ * Stored form: IV || ciphertext || tag.
+ */
+public final class KeyEncryption {
+
+    private static final int KEY_BYTES = 32;
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec key;
+    private final SecureRandom random;
+
+    private KeyEncryption(byte[] key, SecureRandom random) {
+        this.key = new SecretKeySpec(key, "AES");
+        this.random = random;
+    }
+
+    /** From the configured base64 key (standard or URL-safe alphabet); exactly 32 bytes. */
+    public static KeyEncryption fromBase64(String encoded, SecureRandom random) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(encoded.trim().replace('-', '+').replace('_', '/'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("simanchor.token.keys.encryption-key is not base64");
+        }
+        if (key.length != KEY_BYTES) {
+            throw new IllegalStateException("simanchor.token.keys.encryption-key must be 32 bytes (AES-256)");
+        }
+        return new KeyEncryption(key, random);
+    }
+
+    public byte[] encrypt(byte[] plaintext, String keyId) {
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(keyId.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext);
+            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    /** Throws {@link IllegalStateException} when the key or the AAD does not match (wrong secret, moved row). */
+    public byte[] decrypt(byte[] stored, String keyId) {
+        if (stored.length <= IV_BYTES) {
+            throw new IllegalStateException("stored signing key " + keyId + " is truncated");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(stored, IV_BYTES)));
+            cipher.updateAAD(keyId.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(stored, IV_BYTES, stored.length - IV_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing key " + keyId
+                    + " cannot be decrypted: is simanchor.token.keys.encryption-key the one it was stored with?");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.simanchor.token.infra.messaging;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.simanchor.api.attestation.ArStatus;
+import io.simanchor.api.events.AttestationResultV1;
+import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.events.Topics;
+import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.TopicView;
+import io.simanchor.token.domain.DeviceView;
+import io.simanchor.token.domain.DeviceViews;
+
+/**
+ * token-service's view of every device: key and state from {@code simanchor.device-lifecycle} (the whole
+ * compacted topic), and the latest appraisal from {@code simanchor.attestation-results} — only its last
+ * {@code ear.max-age}, because an older appraisal can never supersede an EAR the service would accept.
+ * Suspensions, revocations and key rotations apply as soon as their event is read.
+ */
+public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaDeviceViews.class);
+
+    private record Device(String deviceId, EcPublicKey key, DeviceState state) {
+    }
+
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, DeviceView.Appraisal> appraisals = new ConcurrentHashMap<>();
+    private final DeviceSnapshots snapshots;
+    private final ObjectReader results;
+    private final TopicView view;
+
+    public KafkaDeviceViews(ObjectMapper json, String bootstrapServers, Duration maxEarAge, Clock clock) {
+        this.snapshots = new DeviceSnapshots(json);
+        this.results = json.readerFor(AttestationResultV1.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.view = new TopicView("token-service-device-view", bootstrapServers,
+                List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
+                        TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
+                this::apply, clock);
+    }
+
+    public void start() {
+        view.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        view.close();
+    }
+
+    @Override
+    public Optional<DeviceView> find(String deviceId) {
+        Device device = devices.get(deviceId);
+        return device == null
+                ? Optional.empty()
+                : Optional.of(new DeviceView(device.deviceId(), device.key(), device.state(),
+                        Optional.ofNullable(appraisals.get(deviceId))));
+    }
+
+    /** Whether the view has read everything that was on its topics when the service started. */
+    public boolean caughtUp() {
+        return view.caughtUp();
+    }
+
+    /** How many devices the view holds. */
+    public int size() {
+        return devices.size();
+    }
+
+    void apply(ConsumerRecord<String, String> record) {
+        if (Topics.ATTESTATION_RESULTS.equals(record.topic())) {
+            applyResult(record);
+            return;
+        }
+        snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(),
+                new Device(snapshot.deviceId(), key, snapshot.state())), id -> {
+                    devices.remove(id);
+                    appraisals.remove(id);
+                });
+    }
+
+    private void applyResult(ConsumerRecord<String, String> record) {
+        if (record.key() == null || record.value() == null
+                || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
+            return;
+        }
+        AttestationResultV1 result;
+        try {
+            result = results.readValue(record.value());
+        } catch (IOException e) {
+            skip(record, e.getClass().getSimpleName());
+            return;
+        }
+        Optional<ArStatus> status = Arrays.stream(ArStatus.values())
+                .filter(known -> known.claimValue().equals(result.status()))
+                .findFirst();
+        if (result.deviceId() == null || result.appraisedAt() == null || status.isEmpty()) {
+            skip(record, "incomplete result");
+            return;
+        }
+        DeviceView.Appraisal appraisal = new DeviceView.Appraisal(status.get(), result.appraisedAt());
+        // Records of one device share a partition and arrive in order; keep the newest regardless.
+        appraisals.merge(result.deviceId(), appraisal,
+                (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
+    }
+
+    private static void skip(ConsumerRecord<String, String> record, String cause) {
+        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
+                Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), cause);
+    }
+}

@@ -1,0 +1,272 @@
+package io.simanchor.token.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.simanchor.api.attestation.ArStatus;
+import io.simanchor.api.events.AttestationResultV1;
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.events.Topics;
+import io.simanchor.support.testing.DeviceEvents;
+import io.simanchor.support.testing.KafkaEvents;
+import io.simanchor.support.testing.TestOidcResource;
+import io.simanchor.token.testing.TestDevice;
+
+/**
+ * The token endpoint end to end over HTTP with its real PostgreSQL and Kafka: devices become known only
+ * through {@code simanchor.device-lifecycle}, decisions leave on {@code simanchor.token-events}.
+ */
+@QuarkusTest
+class TokenApiTest {
+
+    static final String ISSUER = "https://token.simanchor.test";
+    static final String FORM = "application/x-www-form-urlencoded";
+
+    static DeviceEvents events;
+
+    @BeforeAll
+    static void publisher() {
+        events = new DeviceEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
+    @AfterAll
+    static void closePublisher() {
+        events.close();
+    }
+
+    /** A device enrolled through a lifecycle event, once the service's view knows it. */
+    static TestDevice enrolledDevice() {
+        TestDevice device = TestDevice.create();
+        events.enrolled(device.snapshot(DeviceState.ACTIVE));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> request(device, device.ear(ArStatus.AFFIRMING)).extract().statusCode() == 200);
+        return device;
+    }
+
+    static ValidatableResponse request(TestDevice device, String ear, String... more) {
+        var request = given().contentType(FORM)
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                .formParam("client_assertion", device.assertion(ISSUER))
+                .formParam("attestation_result", ear);
+        for (int i = 0; i < more.length; i += 2) {
+            request.formParam(more[i], more[i + 1]);
+        }
+        return request.post("/oauth2/token").then();
+    }
+
+    static void assertError(ValidatableResponse response, int status, String error) {
+        response.statusCode(status)
+                .contentType("application/json")
+                .header("Cache-Control", "no-store")
+                .body("error", equalTo(error))
+                .body("error_description", not(nullValue()))
+                .body("access_token", nullValue());
+    }
+
+    @Test
+    void an_attested_device_gets_an_access_token_verifiable_with_the_published_keys() throws Exception {
+        TestDevice device = enrolledDevice();
+        try (KafkaEvents decisions = KafkaEvents.of(Topics.TOKEN_EVENTS)) {
+            var body = request(device, device.ear(ArStatus.AFFIRMING)).statusCode(200)
+                    .header("Cache-Control", "no-store")
+                    .header("Pragma", "no-cache")
+                    .body("token_type", equalTo("Bearer"))
+                    .body("expires_in", equalTo(600))
+                    .body("scope", equalTo("device"))
+                    .extract();
+
+            JWSObject token = JWSObject.parse(body.path("access_token"));
+            assertThat(token.getHeader().getType().getType()).isEqualTo("at+jwt");
+            JWKSet jwks = JWKSet.parse(given().get("/oauth2/jwks")
+                    .then()
+                    .statusCode(200)
+                    .header("Cache-Control", "public, max-age=300")
+                    .extract()
+                    .asString());
+            assertThat(jwks.getKeys()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(token.verify(new ECDSAVerifier(jwks.getKeyByKeyId(token.getHeader().getKeyID()).toECKey())))
+                    .isTrue();
+            Map<String, Object> claims = token.getPayload().toJSONObject();
+            assertThat(claims).containsEntry("iss", ISSUER)
+                    .containsEntry("sub", device.id())
+                    .containsEntry("aud", "simanchor-devices")
+                    .containsEntry("cnf", Map.of("jkt", device.publicKey().thumbprint()));
+
+            assertThat(decisions.awaitAtLeast(1, event -> event.key().equals(device.id())
+                    && event.value().contains("\"issued\""), Duration.ofSeconds(10))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void a_replayed_assertion_is_refused_and_reported_as_an_attack() {
+        TestDevice device = enrolledDevice();
+        String assertion = device.assertion(ISSUER);
+        String ear = device.ear(ArStatus.AFFIRMING);
+        post(form(assertion, ear)).statusCode(200);
+        try (KafkaEvents security = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            assertError(post(form(assertion, ear)), 401, "invalid_client");
+            assertThat(security.awaitAtLeast(1, event -> event.key().equals(device.id())
+                    && event.value().contains("ASSERTION_REPLAYED"), Duration.ofSeconds(10))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void malformed_requests_get_rfc_6749_errors_never_a_server_error() {
+        TestDevice device = enrolledDevice();
+        String assertion = device.assertion(ISSUER);
+        String ear = device.ear(ArStatus.AFFIRMING);
+        assertError(given().contentType("application/json")
+                .body(Map.of("grant_type", "client_credentials"))
+                .post("/oauth2/token")
+                .then(), 400, "invalid_request");
+        assertError(given().contentType(FORM).formParam("grant_type", "password").post("/oauth2/token").then(), 400,
+                "unsupported_grant_type");
+        assertError(given().contentType(FORM)
+                .formParam("grant_type", "client_credentials")
+                .post("/oauth2/token")
+                .then(), 400, "invalid_request");
+        assertError(given().contentType(FORM)
+                .body(form(assertion, ear) + "&grant_type=client_credentials")
+                .post("/oauth2/token")
+                .then(), 400, "invalid_request");
+        assertError(post(form("not-a-jwt", ear)), 401, "invalid_client");
+        assertError(post(form(assertion, ear) + "&scope=admin"), 400, "invalid_scope");
+        given().contentType(FORM)
+                .body("grant_type=client_credentials&client_assertion=" + "A".repeat(20_000))
+                .post("/oauth2/token")
+                .then()
+                .statusCode(413);
+    }
+
+    @Test
+    void the_attestation_decides_and_a_newer_worse_appraisal_supersedes_an_older_ear() {
+        TestDevice device = enrolledDevice();
+        assertError(request(device, device.ear(ArStatus.CONTRAINDICATED)), 400, "invalid_grant");
+        assertError(request(device, device.ear(ArStatus.WARNING)), 400, "invalid_grant");
+        request(device, device.ear(ArStatus.WARNING), "scope", "firmware").statusCode(200)
+                .body("scope", equalTo("firmware"));
+
+        String olderEar = device.ear(ArStatus.AFFIRMING, Instant.now().minusSeconds(30),
+                io.simanchor.token.testing.VerifierKeyResource.KEY.getPrivate());
+        events.appraised(new AttestationResultV1(device.id(), "default", "contraindicated", Map.of("executables", 96),
+                "simanchor/default/v1", "tracker-x1", "6.6.6", List.of("MEASUREMENT_MISMATCH"),
+                device.publicKey().thumbprint(), Instant.now(), Instant.now().plusSeconds(3600)));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> request(device, olderEar).extract().statusCode() == 400);
+        assertError(request(device, olderEar), 400, "invalid_grant");
+    }
+
+    @Test
+    void a_suspended_device_stops_getting_tokens_within_5_seconds() {
+        TestDevice device = enrolledDevice();
+        Instant suspended = Instant.now();
+        events.stateChanged(device.snapshot(DeviceState.SUSPENDED), DeviceState.ACTIVE);
+
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> request(device, device.ear(ArStatus.AFFIRMING)).extract().statusCode() == 400);
+        assertThat(Duration.between(suspended, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertError(request(device, device.ear(ArStatus.AFFIRMING)), 400, "unauthorized_client");
+    }
+
+    @Test
+    void a_flooding_device_gets_429_and_the_others_do_not() {
+        TestDevice flooding = enrolledDevice();
+        TestDevice other = enrolledDevice();
+        int limited = 0;
+        for (int i = 0; i < 60; i++) {
+            var response = request(flooding, flooding.ear(ArStatus.AFFIRMING)).extract();
+            if (response.statusCode() == 429) {
+                assertThat(response.header("Retry-After")).matches("[1-9][0-9]*");
+                assertThat(response.jsonPath().getString("error")).isEqualTo("temporarily_unavailable");
+                limited++;
+            }
+        }
+        assertThat(limited).isPositive();
+        request(other, other.ear(ArStatus.AFFIRMING)).statusCode(200);
+    }
+
+    @Test
+    void rotation_keeps_earlier_tokens_valid_and_signs_with_the_key_published_in_advance() throws Exception {
+        TestDevice device = enrolledDevice();
+        JWSObject before = JWSObject.parse(request(device, device.ear(ArStatus.AFFIRMING)).extract()
+                .path("access_token"));
+        JWKSet jwksBefore = JWKSet.parse(given().get("/oauth2/jwks").asString());
+
+        given().post("/api/v1/admin/keys:rotate").then().statusCode(401);
+        given().auth()
+                .oauth2(TestOidcResource.token("alice", "device-admin"))
+                .post("/api/v1/admin/keys:rotate")
+                .then()
+                .statusCode(403);
+        String current = given().auth()
+                .oauth2(TestOidcResource.token("pat", "policy-admin"))
+                .post("/api/v1/admin/keys:rotate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("currentKeyId");
+
+        assertThat(current).isNotEqualTo(before.getHeader().getKeyID());
+        assertThat(jwksBefore.getKeyByKeyId(current)).as("the new signing key was published before it signed")
+                .isNotNull();
+        JWKSet jwksAfter = JWKSet.parse(given().get("/oauth2/jwks").asString());
+        assertThat(before.verify(new ECDSAVerifier(jwksAfter.getKeyByKeyId(before.getHeader().getKeyID()).toECKey())))
+                .isTrue();
+        JWSObject after = JWSObject.parse(request(device, device.ear(ArStatus.AFFIRMING)).extract()
+                .path("access_token"));
+        assertThat(after.getHeader().getKeyID()).isEqualTo(current);
+        assertThat(jwksAfter.getKeys()).as("every key published before, plus a new next key")
+                .hasSize(jwksBefore.getKeys().size() + 1)
+                .extracting(key -> key.getKeyID())
+                .containsAll(jwksBefore.getKeys().stream().map(key -> key.getKeyID()).toList());
+    }
+
+    @Test
+    void metadata_describes_the_endpoint() {
+        given().get("/.well-known/oauth-authorization-server")
+                .then()
+                .statusCode(200)
+                .body("issuer", equalTo(ISSUER))
+                .body("token_endpoint", equalTo(ISSUER + "/oauth2/token"))
+                .body("jwks_uri", equalTo(ISSUER + "/oauth2/jwks"))
+                .body("grant_types_supported", hasItems("client_credentials"))
+                .body("token_endpoint_auth_methods_supported", hasItems("private_key_jwt"))
+                .body("token_endpoint_auth_signing_alg_values_supported", hasItems("ES256"))
+                .body("scopes_supported", hasItems("device", "firmware"));
+    }
+
+    private static String form(String assertion, String ear) {
+        return "grant_type=client_credentials&client_assertion_type="
+                + "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=" + assertion
+                + "&attestation_result=" + ear;
+    }
+
+    private static ValidatableResponse post(String form) {
+        return given().contentType(FORM).body(form).post("/oauth2/token").then();
+    }
+}

@@ -1,0 +1,17 @@
+package io.simanchor.token.testing;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.simanchor.support.testing.KafkaTestResource;
+import io.simanchor.support.testing.PostgresTestResource;
+import io.simanchor.support.testing.TestOidcResource;
+
+/** The real infrastructure every token-service @QuarkusTest runs against (annotations apply globally). */
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(TestOidcResource.class)
+@QuarkusTestResource(VerifierKeyResource.class)
+public final class TokenTestResources {
+
+    private TokenTestResources() {
+    }
+}
