@@ -1,15 +1,12 @@
 package io.simanchor.agent.attest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.simanchor.agent.jose.Es256;
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.api.attestation.Ueid;
@@ -21,11 +18,7 @@ import io.simanchor.api.attestation.Ueid;
  */
 public final class EvidenceBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final String HEADER = BASE64URL
-            .encodeToString(("{\"alg\":\"ES256\",\"typ\":\"" + EatEvidenceV1.JWT_TYPE + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+    private static final Map<String, String> HEADER = header();
 
     /**
      * What the device reports about itself.
@@ -44,6 +37,13 @@ public final class EvidenceBuilder {
     private EvidenceBuilder() {
     }
 
+    private static Map<String, String> header() {
+        Map<String, String> header = new LinkedHashMap<>();
+        header.put("alg", "ES256");
+        header.put("typ", EatEvidenceV1.JWT_TYPE);
+        return header;
+    }
+
     /** The claims for {@code deviceId} answering {@code nonce}, issued now. */
     public static EatEvidenceV1 claims(String deviceId, String nonce, DeviceState state, Instant now) {
         return new EatEvidenceV1(nonce, Ueid.of(deviceId), now.getEpochSecond(), state.hwModel(), state.swName(),
@@ -55,14 +55,6 @@ public final class EvidenceBuilder {
      * returns the DER ECDSA signature (what JCA and PKCS#11 produce).
      */
     public static String sign(EatEvidenceV1 claims, UnaryOperator<byte[]> derSigner) {
-        String payload;
-        try {
-            payload = BASE64URL.encodeToString(JSON.writeValueAsBytes(claims));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("evidence claims not serialisable", e);
-        }
-        String signingInput = HEADER + "." + payload;
-        byte[] signature = Es256.fromDer(derSigner.apply(signingInput.getBytes(StandardCharsets.US_ASCII)));
-        return signingInput + "." + BASE64URL.encodeToString(signature);
+        return Es256.compact(HEADER, claims, derSigner);
     }
 }

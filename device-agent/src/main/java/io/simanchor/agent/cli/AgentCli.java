@@ -41,6 +41,9 @@ public final class AgentCli {
                 --appraisal-rate R     start the timed appraisals at R per second whatever the
                                        answers' pace (open loop) instead of a fixed number in
                                        flight; shows the latency at a given load (default: off)
+                --token-service-url URL  then every attested device asks token-service for an
+                                       access token with its EAR, and one device is revoked to
+                                       show token-service refusing it within 5 s
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
                                endorsed SIM records, upload it, upload it again (must change nothing)
@@ -64,7 +67,7 @@ public final class AgentCli {
             "hw-model");
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
             "fleet-enroll", Set.of("devices", "concurrency", "warmup", "attestation-url", "appraisals",
-                    "appraisal-concurrency", "appraisal-warmup", "appraisal-rate"),
+                    "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url"),
             "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
@@ -123,7 +126,11 @@ public final class AgentCli {
                                 positive(options.getOrDefault("appraisal-concurrency", "16"),
                                         "--appraisal-concurrency"),
                                 notNegative(options.getOrDefault("appraisal-warmup", "0"), "--appraisal-warmup"),
-                                notNegative(options.getOrDefault("appraisal-rate", "0"), "--appraisal-rate"))));
+                                notNegative(options.getOrDefault("appraisal-rate", "0"), "--appraisal-rate"))),
+                Optional.ofNullable(options.get("token-service-url")).map(URI::create));
+        if (settings.tokenServiceUrl().isPresent() && settings.attestation().isEmpty()) {
+            throw new IllegalArgumentException("--token-service-url needs --attestation-url: tokens need an EAR");
+        }
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;

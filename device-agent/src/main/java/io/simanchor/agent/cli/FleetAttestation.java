@@ -33,7 +33,7 @@ import io.simanchor.api.attestation.MeasurementV1;
  * The fleet simulator's attestation run: the operator provisions the reference values of the simulated
  * firmware, then every enrolled device attests once (challenge, EAT signed by its key, EAR). Two devices
  * misbehave on purpose so the outcome shows the appraisal at work: the second runs an unreleased firmware
- * version, the third has debugging enabled. With {@code appraisals > 0} it then runs a timed load of that
+ * version, the third has debugging enabled, the fourth runs a tampered kernel. With {@code appraisals > 0} it then runs a timed load of that
  * many appraisals, the figures of docs/performance.md: either closed loop (a fixed number in flight, which
  * finds the peak rate) or open loop at a fixed rate (each appraisal starts on schedule whether or not the
  * earlier ones have finished, so a slow service cannot hide its latency by slowing the generator down).
@@ -68,12 +68,17 @@ final class FleetAttestation {
     record Device(String deviceId, SoftwareKey key) {
     }
 
-    private record Attested(Device device, EvidenceBuilder.DeviceState state, String status, long nanos,
-            String error, boolean unknownDevice) {
+    private record Attested(Device device, EvidenceBuilder.DeviceState state, String status, String ear,
+            long nanos, String error, boolean unknownDevice) {
+    }
+
+    /** A device that attested: its key, EAR status and the EAR to present to relying parties. */
+    record Attestation(String deviceId, SoftwareKey key, String status, String ear) {
     }
 
     private final Settings settings;
     private final PrintStream out;
+    private final List<Attestation> attested = new ArrayList<>();
 
     FleetAttestation(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -100,6 +105,10 @@ final class FleetAttestation {
         once.forEach(a -> byStatus.merge(a.error() == null ? a.status() : "failed", 1L, Long::sum));
         out.printf("%n  Attested %d devices: %s%n", once.size(), byStatus);
 
+        once.stream()
+                .filter(a -> a.error() == null)
+                .forEach(a -> attested.add(new Attestation(a.device().deviceId(), a.device().key(), a.status(),
+                        a.ear())));
         int failed = (int) once.stream().filter(a -> a.error() != null).count();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("attested", once.size());
@@ -219,19 +228,33 @@ final class FleetAttestation {
                     EvidenceBuilder.claims(device.deviceId(), nonce, state, Instant.now()), device.key()::sign);
             long start = System.nanoTime();
             return attestation.appraise(evidence)
-                    .thenApply(result -> new Attested(device, state, result.status(), System.nanoTime() - start,
-                            null, false));
+                    .thenApply(result -> new Attested(device, state, result.status(), result.ear(),
+                            System.nanoTime() - start, null, false));
         })
-                .exceptionally(failure -> new Attested(device, state, null, 0, FleetEnrollment.messageOf(failure),
+                .exceptionally(failure -> new Attested(device, state, null, null, 0, FleetEnrollment.messageOf(failure),
                         Await.causeOf(failure) instanceof HttpCallException call && call.status() == 404));
     }
 
-    /** The state each simulated device reports: device 1 runs unreleased firmware, device 2 is being debugged. */
+    /** The devices that attested in the first round, in order. */
+    List<Attestation> attested() {
+        return List.copyOf(attested);
+    }
+
+    /**
+     * The state each simulated device reports: device 1 runs unreleased firmware, device 2 is being
+     * debugged, device 3 runs a tampered kernel (its digest matches no released build).
+     */
     private EvidenceBuilder.DeviceState stateOf(int index) {
         String version = index == 1 ? UNRELEASED_VERSION : FIRMWARE_VERSION;
         int debug = index == 2 ? DEBUG_ENABLED : DEBUG_DISABLED;
-        return new EvidenceBuilder.DeviceState(settings.hwModel(), FIRMWARE, version, measurements(version), debug,
-                true);
+        List<MeasurementV1> measurements = index == 3
+                ? measurements(version).stream()
+                        .map(m -> m.component().equals("kernel")
+                                ? new MeasurementV1(m.component(), m.alg(), digest("tampered kernel"))
+                                : m)
+                        .toList()
+                : measurements(version);
+        return new EvidenceBuilder.DeviceState(settings.hwModel(), FIRMWARE, version, measurements, debug, true);
     }
 
     private void provisionReferenceValues(JsonHttp http, String operatorToken) {

@@ -2,6 +2,7 @@ package io.simanchor.agent.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -37,9 +38,10 @@ final class FleetEnrollment {
      * @param operator the operator who registers the devices
      * @param hwModel hardware model of the simulated devices
      * @param attestation when present, the enrolled devices then attest (docs/attestation.md)
+     * @param tokenServiceUrl when present (with attestation), the attested devices then ask for tokens
      */
     record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel,
-            Optional<FleetAttestation.Settings> attestation) {
+            Optional<FleetAttestation.Settings> attestation, Optional<URI> tokenServiceUrl) {
     }
 
     /** One device's outcome. */
@@ -87,11 +89,17 @@ final class FleetEnrollment {
                     .filter(o -> o.enrollment() != null)
                     .map(o -> new FleetAttestation.Device(o.enrollment().deviceId(), o.device().key()))
                     .toList();
-            Result attestation = new FleetAttestation(settings.attestation().get(), out).run(session.http(),
-                    session.token(), enrolled);
+            FleetAttestation fleetAttestation = new FleetAttestation(settings.attestation().get(), out);
+            Result attestation = fleetAttestation.run(session.http(), session.token(), enrolled);
             Map<String, Object> figures = new LinkedHashMap<>(enrollment.figures());
             figures.put("attestation", attestation.figures());
-            return new Result(enrollment.failed() + attestation.failed(), figures);
+            if (settings.tokenServiceUrl().isEmpty()) {
+                return new Result(enrollment.failed() + attestation.failed(), figures);
+            }
+            Result tokens = new FleetTokens(settings.tokenServiceUrl().get(), out).run(session.http(),
+                    session.identity(), session.token(), fleetAttestation.attested());
+            figures.put("tokens", tokens.figures());
+            return new Result(enrollment.failed() + attestation.failed() + tokens.failed(), figures);
         }
     }
 

@@ -58,6 +58,13 @@ public final class IdentityClient {
                 .thenApply(body -> null);
     }
 
+    /** Revokes a device for good (operator call, role device-admin). */
+    public CompletionStage<Void> revoke(String bearerToken, String deviceId, String reason) {
+        return http.json(post("/api/v1/admin/devices/" + deviceId + "/revoke", Optional.of(bearerToken)),
+                Map.of("reason", reason), 200)
+                .thenApply(body -> null);
+    }
+
     /** Registers (or replaces) a SIM vendor's public key for a tenant (operator call, role policy-admin). */
     public CompletionStage<Void> putVendorKey(String bearerToken, String tenant, String keyId, String publicKeyPem) {
         return http.json(JsonHttp.Call.of("PUT", url("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + keyId),

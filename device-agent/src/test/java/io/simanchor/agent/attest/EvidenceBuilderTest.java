@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.agent.enroll.SoftwareKey;
+import io.simanchor.agent.jose.Es256;
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.api.attestation.Ueid;

@@ -41,6 +41,8 @@ public class ServiceLifecycle {
     /** Advisory lock key: "simanchor token outbox". */
     private static final long RELAY_LOCK = 0x5349_4d41_4f42_0004L;
     private static final int HOUSEKEEPING_CHUNK = 10_000;
+    /** How often the verifier's keys are checked; fetched only when due or not yet fetched. */
+    private static final Duration VERIFIER_KEY_CHECK = Duration.ofSeconds(2);
 
     private final TokenSigningKeys keys;
     private final PgAssertionLedger ledger;
@@ -77,11 +79,10 @@ public class ServiceLifecycle {
         ledger.start();
         decisions.start();
         devices.start();
-        verifierKeys.refresh();
+        verifierKeys.refreshIfDue();
         relay.start();
         tasks.add(PeriodicTask.start("signing-key-refresh", config.keys().refresh(), keys::refresh));
-        tasks.add(PeriodicTask.start("verifier-key-refresh", config.ear().verifierJwksRefresh(),
-                verifierKeys::refresh));
+        tasks.add(PeriodicTask.start("verifier-key-refresh", VERIFIER_KEY_CHECK, verifierKeys::refreshIfDue));
         tasks.add(PeriodicTask.start("rate-limiter-cleanup", Duration.ofMinutes(1), rateLimiter::forgetIdle));
         tasks.add(PeriodicTask.start("housekeeping", config.housekeeping().interval(), this::housekeeping));
         LOG.infof("token-service started [issuer: %s, signing kid: %s, verifier keys: %d]", config.issuer(),

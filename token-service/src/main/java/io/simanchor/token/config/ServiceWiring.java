@@ -58,7 +58,8 @@ public class ServiceWiring {
     @Produces
     @Singleton
     VerifierJwks verifierKeys(ObjectMapper json, TokenConfig config) {
-        return new VerifierJwks(json, config.ear().verifierJwksUrl().map(URI::create), config.ear().verifierJwks());
+        return new VerifierJwks(json, config.ear().verifierJwksUrl().map(URI::create), config.ear().verifierJwks(),
+                config.ear().verifierJwksRefresh());
     }
 
     @Produces

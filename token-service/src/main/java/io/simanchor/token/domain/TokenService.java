@@ -83,12 +83,12 @@ public final class TokenService {
             throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
                     "assertion signature does not verify with the enrolled key");
         }
-        rateLimiter.acquireDevice(deviceId).ifPresent(wait -> {
-            throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "device rate limit", wait);
-        });
         if (device.state() != DeviceState.ACTIVE) {
             throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + device.state());
         }
+        rateLimiter.acquireDevice(deviceId).ifPresent(wait -> {
+            throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "device rate limit", wait);
+        });
         TokenPolicy.Scope scope = policy.scope(request.scope(), deviceId);
         VerifiedEar ear = earCheck.check(request.attestationResult(), device, now);
         if (!TokenPolicy.allows(scope, ear.status())) {

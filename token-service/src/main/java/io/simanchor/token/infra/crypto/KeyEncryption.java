@@ -11,14 +11,22 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
 /**
  * Encrypts signing keys at rest: AES-256-GCM (NIST SP 800-38D) with a fresh 96-bit IV per key and the
  * key id as additional authenticated data, so a stored key cannot be swapped onto another row unnoticed.
- * Stored form: IV || ciphertext || tag.
+ * Stored form: IV || ciphertext || tag. The AES key is derived from the configured secret (at least 32
+ * bytes) with HKDF-SHA256 (RFC 5869), so a secret of any format-safe length works and this key is bound
+ * to its one purpose.
  */
 public final class KeyEncryption {
 
     private static final int KEY_BYTES = 32;
+    private static final byte[] HKDF_INFO = "simanchor token-service signing keys at rest v1"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -30,17 +38,21 @@ public final class KeyEncryption {
         this.random = random;
     }
 
-    /** From the configured base64 key (standard or URL-safe alphabet); exactly 32 bytes. */
+    /** From the configured base64 secret (standard or URL-safe alphabet, at least 32 bytes). */
     public static KeyEncryption fromBase64(String encoded, SecureRandom random) {
-        byte[] key;
+        byte[] secret;
         try {
-            key = Base64.getDecoder().decode(encoded.trim().replace('-', '+').replace('_', '/'));
+            secret = Base64.getDecoder().decode(encoded.trim().replace('-', '+').replace('_', '/'));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("simanchor.token.keys.encryption-key is not base64");
         }
-        if (key.length != KEY_BYTES) {
-            throw new IllegalStateException("simanchor.token.keys.encryption-key must be 32 bytes (AES-256)");
+        if (secret.length < KEY_BYTES) {
+            throw new IllegalStateException("simanchor.token.keys.encryption-key must hold at least 32 bytes");
         }
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(SHA256Digest.newInstance());
+        hkdf.init(new HKDFParameters(secret, null, HKDF_INFO));
+        byte[] key = new byte[KEY_BYTES];
+        hkdf.generateBytes(key, 0, KEY_BYTES);
         return new KeyEncryption(key, random);
     }
 

@@ -32,12 +32,20 @@ public final class VerifierJwks implements VerifierKeys {
     private final ObjectMapper json;
     private final Optional<URI> url;
     private final Map<String, EcPublicKey> inline;
+    private final Duration refreshInterval;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Map<String, EcPublicKey> keys;
+    private long lastFetchNanos;
+    private boolean fetched;
 
-    public VerifierJwks(ObjectMapper json, Optional<URI> url, Optional<String> inlineJwks) {
+    /**
+     * @param refreshInterval how often the URL is read again once it has answered; until it first does
+     *        (the verifier may start after this service), every call of {@link #refreshIfDue()} tries
+     */
+    public VerifierJwks(ObjectMapper json, Optional<URI> url, Optional<String> inlineJwks, Duration refreshInterval) {
         this.json = json;
         this.url = url;
+        this.refreshInterval = refreshInterval;
         try {
             this.inline = inlineJwks.isPresent() ? parse(json.readTree(inlineJwks.get())) : Map.of();
         } catch (IOException e) {
@@ -56,11 +64,19 @@ public final class VerifierJwks implements VerifierKeys {
         return keys.size();
     }
 
-    /** Reads the URL's key set again; keeps the known keys if that fails. */
-    public void refresh() {
-        if (url.isEmpty()) {
+    /** Reads the URL's key set if it has never answered or the refresh interval has passed. */
+    public synchronized void refreshIfDue() {
+        if (url.isEmpty() || (fetched && System.nanoTime() - lastFetchNanos < refreshInterval.toNanos())) {
             return;
         }
+        if (refresh()) {
+            fetched = true;
+            lastFetchNanos = System.nanoTime();
+        }
+    }
+
+    /** Reads the URL's key set again; keeps the known keys if that fails. Returns whether it answered. */
+    private boolean refresh() {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.get())
                     .timeout(Duration.ofSeconds(10))
@@ -68,19 +84,21 @@ public final class VerifierJwks implements VerifierKeys {
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 LOG.warnf("Verifier keys not refreshed [url: %s, status: %d]", url.get(), response.statusCode());
-                return;
+                return false;
             }
-            Map<String, EcPublicKey> fetched = new HashMap<>(inline);
-            fetched.putAll(parse(json.readTree(response.body())));
-            if (!fetched.keySet().equals(keys.keySet())) {
-                LOG.infof("Verifier keys now %s", fetched.keySet());
+            Map<String, EcPublicKey> known = new HashMap<>(inline);
+            known.putAll(parse(json.readTree(response.body())));
+            if (!known.keySet().equals(keys.keySet())) {
+                LOG.infof("Verifier keys now %s", known.keySet());
             }
-            keys = Map.copyOf(fetched);
+            keys = Map.copyOf(known);
+            return true;
         } catch (IOException e) {
             LOG.warnf("Verifier keys not refreshed [url: %s, cause: %s]", url.get(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private static Map<String, EcPublicKey> parse(JsonNode jwks) {

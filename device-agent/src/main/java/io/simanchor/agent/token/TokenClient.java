@@ -1,0 +1,79 @@
+package io.simanchor.agent.token;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+import io.simanchor.agent.http.JsonHttp;
+import io.simanchor.agent.jose.Es256;
+
+/**
+ * Client of token-service's token endpoint: client credentials authenticated by a JWT client assertion
+ * signed with the device key (RFC 7523 §2.2), plus the device's current EAR. Every assertion has a fresh
+ * {@code jti} and is signed anew, so a signature value is never reused. A refusal completes with
+ * {@link io.simanchor.agent.http.HttpCallException} carrying the RFC 6749 error body.
+ */
+public final class TokenClient {
+
+    /** How long an assertion is valid: enough for the request to arrive, far below the 5 min maximum. */
+    private static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(60);
+    private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    private static final Map<String, String> HEADER = Map.of("alg", "ES256", "typ", "JWT");
+
+    private final JsonHttp http;
+    private final URI issuer;
+
+    /** @param issuer token-service's issuer (RFC 8414); the token endpoint is {@code /oauth2/token} below it */
+    public TokenClient(JsonHttp http, URI issuer) {
+        this.http = http;
+        this.issuer = issuer;
+    }
+
+    /** An access token as issued. */
+    public record AccessToken(String token, Duration expiresIn, String scope) {
+    }
+
+    /**
+     * Asks for a token.
+     *
+     * @param derSigner signs with the device key, returning a DER ECDSA P-256 signature
+     * @param ear the device's current attestation result
+     */
+    public CompletionStage<AccessToken> token(String deviceId, UnaryOperator<byte[]> derSigner, String ear,
+            Optional<String> scope) {
+        Instant now = Instant.now();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", deviceId);
+        claims.put("sub", deviceId);
+        claims.put("aud", issuer.toString());
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_assertion_type", ASSERTION_TYPE);
+        form.put("client_assertion", Es256.compact(HEADER, claims, derSigner));
+        form.put("attestation_result", ear);
+        scope.ifPresent(value -> form.put("scope", value));
+        return http.form(JsonHttp.Call.of("POST", issuer.resolve("/oauth2/token"), Optional.empty()), encode(form), 200)
+                .thenApply(body -> new AccessToken(body.get("access_token").asText(),
+                        Duration.ofSeconds(body.get("expires_in").asLong()), body.get("scope").asText()));
+    }
+
+    private static String encode(Map<String, String> form) {
+        return form.entrySet()
+                .stream()
+                .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
