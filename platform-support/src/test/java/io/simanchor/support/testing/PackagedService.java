@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A service as it ships: {@code target/quarkus-app/quarkus-run.jar} of the module under test, started
@@ -30,16 +31,28 @@ public final class PackagedService implements AutoCloseable {
      * @param environment configuration (QUARKUS_..., KAFKA_..., SIMANCHOR_...); the HTTP port is added
      */
     public static PackagedService start(String name, Map<String, String> environment) {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " does not exist: run the integration tests with 'mvn verify'");
+        return start(name, Path.of("target/quarkus-app/quarkus-run.jar"), baseUrl -> environment);
+    }
+
+    /**
+     * Starts a packaged service from {@code jar} (another module's, for tests across services) and waits
+     * until {@code /q/health/ready} is 200.
+     *
+     * @param environment configuration for the base URL the service will have (a service whose issuer is
+     *        its own URL needs it); the HTTP host and port are added
+     */
+    public static PackagedService start(String name, Path jar, Function<String, Map<String, String>> environment) {
+        Path absolute = jar.toAbsolutePath().normalize();
+        if (!Files.exists(absolute)) {
+            throw new IllegalStateException(absolute + " does not exist: build it first ('mvn verify')");
         }
         int port = FreePorts.next();
-        Map<String, String> env = new HashMap<>(environment);
+        Map<String, String> env = new HashMap<>(environment.apply("http://127.0.0.1:" + port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         ManagedProcess process = ManagedProcess.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar.toString()), env, jar.getParent(), Path.of("target", name + "-it.log"));
+                .toString(), "-jar", absolute.toString()), env, absolute.getParent(),
+                Path.of("target", name + "-it.log"));
         PackagedService service = new PackagedService(process, port);
         ReadinessProbe.awaitOk(URI.create(service.baseUrl() + "/q/health/ready"), Duration.ofSeconds(120),
                 process::isAlive, process::logTail);

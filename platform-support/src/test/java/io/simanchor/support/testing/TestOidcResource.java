@@ -32,8 +32,10 @@ public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // Tokens are verified with the key alone: no server to discover (an empty URL unsets the configured one,
+        // which matters for packaged services started by integration tests in the prod profile).
         return Map.of("quarkus.oidc.public-key", Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded()),
-                "quarkus.oidc.token.issuer", ISSUER);
+                "quarkus.oidc.token.issuer", ISSUER, "quarkus.oidc.auth-server-url", "");
     }
 
     @Override

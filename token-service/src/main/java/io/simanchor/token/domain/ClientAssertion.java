@@ -60,8 +60,11 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
         Long issuedAt = seconds(claims, "iat");
         Long expires = seconds(claims, "exp");
         Object audience = claims.get("aud");
-        if (issuer == null || subject == null || jti == null || issuedAt == null || expires == null
-                || audience == null) {
+        // RFC 7523 §3 requires iss, sub, aud and exp; SIM Anchor also requires jti (single use). iat is
+        // optional there, and real clients omit it (the Nimbus OAuth 2.0 SDK does): without it, the 5-minute
+        // bound is measured from now instead.
+        if (issuer == null || subject == null || jti == null || expires == null || audience == null
+                || (claims.containsKey("iat") && issuedAt == null)) {
             throw new TokenDenied(DenialReason.ASSERTION_CLAIM_MISSING, issuer, "client assertion lacks a claim");
         }
         if (!issuer.equals(subject)) {
@@ -75,7 +78,7 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
         if (!audienceAccepted(audience, rules.acceptedAudiences())) {
             throw new TokenDenied(DenialReason.ASSERTION_AUDIENCE_INVALID, deviceId, "aud not this server");
         }
-        Instant iat = Instant.ofEpochSecond(issuedAt);
+        Instant iat = issuedAt == null ? now : Instant.ofEpochSecond(issuedAt);
         Instant exp = Instant.ofEpochSecond(expires);
         if (!exp.isAfter(now.minus(rules.clockSkew()))) {
             throw new TokenDenied(DenialReason.ASSERTION_EXPIRED, deviceId, "assertion expired at " + exp);
@@ -87,7 +90,8 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
         if (notBefore.isPresent() && Instant.ofEpochSecond(notBefore.get()).isAfter(now.plus(rules.clockSkew()))) {
             throw new TokenDenied(DenialReason.ASSERTION_NOT_YET_VALID, deviceId, "assertion nbf in the future");
         }
-        if (exp.isAfter(iat.plus(rules.maxLifetime())) || exp.isBefore(iat)) {
+        Duration allowed = issuedAt == null ? rules.maxLifetime().plus(rules.clockSkew()) : rules.maxLifetime();
+        if (exp.isAfter(iat.plus(allowed)) || exp.isBefore(iat)) {
             throw new TokenDenied(DenialReason.ASSERTION_LIFETIME_TOO_LONG, deviceId, "exp - iat out of bounds");
         }
         return new ClientAssertion(jws, deviceId, jti, exp);

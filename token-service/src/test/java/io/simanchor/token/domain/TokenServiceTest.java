@@ -135,6 +135,19 @@ class TokenServiceTest {
     }
 
     @Test
+    void an_assertion_without_iat_is_bounded_from_now() {
+        // RFC 7523 §3 makes iat optional; the Nimbus OAuth 2.0 SDK leaves it out.
+        service().issue(form(assertion(claims(c -> {
+            c.remove("iat");
+            c.put("exp", NOW.plusSeconds(300).getEpochSecond());
+        })), ear(ArStatus.AFFIRMING)));
+        assertDenied(assertion(claims(c -> {
+            c.remove("iat");
+            c.put("exp", NOW.plusSeconds(3600).getEpochSecond());
+        })), DenialReason.ASSERTION_LIFETIME_TOO_LONG);
+    }
+
+    @Test
     void the_kid_of_an_assertion_is_never_used_to_find_a_key() {
         // A kid pointing anywhere changes nothing: the enrolled key is the only key tried.
         Map<String, Object> header = Map.of("alg", "ES256", "typ", "JWT", "kid", "../../verifier-1");
