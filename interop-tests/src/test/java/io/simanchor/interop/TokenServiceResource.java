@@ -34,7 +34,6 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.PackagedService;
-import io.simanchor.support.testing.TestOidcResource;
 
 /**
  * Starts the packaged token-service (with its own PostgreSQL and Kafka) and points the relying party at
@@ -62,15 +61,9 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
         }
         postgres = EmbeddedPostgresServer.start();
         kafka = EmbeddedKafkaBroker.start();
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> env = PackagedService.environment(postgres, kafka);
         env.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY", "aW50ZXJvcC1vbmx5LWtleS1lbmNyeXB0aW9uLXNlY3JldC0zMmJ5dGVz");
         env.put("SIMANCHOR_TOKEN_EAR_VERIFIER_JWKS", new JWKSet(verifierKey.toPublicJWK()).toString());
-        new TestOidcResource().start()
-                .forEach((key, value) -> env.put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         tokenService = PackagedService.start("token-service",
                 Path.of("../token-service/target/quarkus-app/quarkus-run.jar"),
                 baseUrl -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.simanchor.support.outbox.OutboxRelayConfig;
+import io.simanchor.support.persistence.HousekeepingConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -38,7 +39,7 @@ public interface AttestationConfig {
     OutboxRelayConfig events();
 
     /** Removal of rows that have served their purpose. */
-    Housekeeping housekeeping();
+    HousekeepingConfig housekeeping();
 
     /** Nonce settings. */
     interface Nonce {
@@ -87,15 +88,4 @@ public interface AttestationConfig {
         int maxBatch();
     }
 
-    /** Housekeeping settings. */
-    interface Housekeeping {
-
-        /** How often expired consumed-nonce records and published outbox rows are removed. */
-        @WithDefault("10m")
-        Duration interval();
-
-        /** How long a published outbox row is kept (for investigating what was sent when). */
-        @WithDefault("P7D")
-        Duration outboxRetention();
-    }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +37,6 @@ import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.PackagedService;
-import io.simanchor.support.testing.TestOidcResource;
 
 /**
  * Two packaged instances behind an imaginary load balancer, sharing one PostgreSQL, one Kafka, one nonce
@@ -62,16 +60,10 @@ class NonceReplayAcrossInstancesIT {
         kafka = EmbeddedKafkaBroker.start();
         Path keystore = Path.of("target", "it-verifier-key.p12").toAbsolutePath();
         Files.deleteIfExists(keystore);
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> env = PackagedService.environment(postgres, kafka);
         env.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10d28taW5zdGFuY2Vz");
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", keystore.toString());
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PASSWORD", "it-secret");
-        new TestOidcResource().start()
-                .forEach((key, value) -> env.put(key.toUpperCase().replaceAll("[.-]", "_"), value));
         // The first instance writes the keystore, the second loads it: both sign with the same key.
         first = PackagedService.start("attestation-a", env);
         second = PackagedService.start("attestation-b", env);

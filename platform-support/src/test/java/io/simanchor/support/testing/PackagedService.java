@@ -59,6 +59,25 @@ public final class PackagedService implements AutoCloseable {
         return service;
     }
 
+    /**
+     * The environment every packaged SIM Anchor service needs to run against test infrastructure: the
+     * database, the broker, and operator tokens verified with {@link TestOidcResource}'s key.
+     */
+    public static Map<String, String> environment(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        new TestOidcResource().start().forEach((key, value) -> env.put(environmentName(key), value));
+        return env;
+    }
+
+    /** The environment variable for a configuration property (MicroProfile Config's mapping). */
+    public static String environmentName(String property) {
+        return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.simanchor.support.outbox.OutboxRelayConfig;
+import io.simanchor.support.persistence.HousekeepingConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -46,7 +47,7 @@ public interface TokenConfig {
     OutboxRelayConfig events();
 
     /** Removal of rows that have served their purpose. */
-    Housekeeping housekeeping();
+    HousekeepingConfig housekeeping();
 
     /** Token policy. */
     interface Policy {
@@ -150,15 +151,4 @@ public interface TokenConfig {
         int maxBatch();
     }
 
-    /** Housekeeping settings. */
-    interface Housekeeping {
-
-        /** How often expired assertion records and published outbox rows are removed. */
-        @WithDefault("10m")
-        Duration interval();
-
-        /** How long a published outbox row is kept. */
-        @WithDefault("P7D")
-        Duration outboxRetention();
-    }
 }

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +28,6 @@ import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.PackagedService;
-import io.simanchor.support.testing.TestOidcResource;
 import io.simanchor.token.testing.TestDevice;
 import io.simanchor.token.testing.VerifierKeyResource;
 
@@ -53,11 +51,7 @@ class JtiReplayAcrossInstancesIT {
     static void startTwoInstances() throws IOException {
         postgres = EmbeddedPostgresServer.start();
         kafka = EmbeddedKafkaBroker.start();
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> env = PackagedService.environment(postgres, kafka);
         env.put("SIMANCHOR_TOKEN_ISSUER", ISSUER);
         env.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY",
                 "aXQtb25seS1rZXktZW5jcnlwdGlvbi1zZWNyZXQtZm9yLXR3by1pbnN0YW5jZXM");
@@ -65,9 +59,7 @@ class JtiReplayAcrossInstancesIT {
         env.put("SIMANCHOR_TOKEN_RATE_LIMIT_PER_DEVICE_PER_SECOND", "1000");
         env.put("SIMANCHOR_TOKEN_RATE_LIMIT_PER_DEVICE_BURST", "1000");
         new VerifierKeyResource().start()
-                .forEach((key, value) -> env.put(key.toUpperCase().replaceAll("[.-]", "_"), value));
-        new TestOidcResource().start()
-                .forEach((key, value) -> env.put(key.toUpperCase().replaceAll("[.-]", "_"), value));
+                .forEach((key, value) -> env.put(PackagedService.environmentName(key), value));
         first = PackagedService.start("token-a", env);
         second = PackagedService.start("token-b", env);
     }

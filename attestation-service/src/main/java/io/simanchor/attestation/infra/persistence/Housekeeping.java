@@ -12,6 +12,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.attestation.config.AttestationConfig;
 import io.simanchor.support.outbox.PublishedOutboxRows;
+import io.simanchor.support.persistence.HousekeepingConfig;
 import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.support.runtime.PeriodicTask;
 
@@ -28,7 +29,7 @@ public class Housekeeping {
     private static final int CHUNK = 10_000;
 
     private final Jdbc jdbc;
-    private final AttestationConfig.Housekeeping config;
+    private final HousekeepingConfig config;
     private final Clock clock;
     private PeriodicTask task;
 
