@@ -1,6 +1,7 @@
 package io.simanchor.support.http;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,11 +28,13 @@ public class BodySizeLimit {
     private final long maxBodySize;
     private final long largeBodyMaxSize;
     private final List<String> largeBodyPaths;
+    private final List<String> oauthPaths;
 
     BodySizeLimit(HttpLimitsConfig config) {
         this.maxBodySize = config.maxBodySize().asLongValue();
         this.largeBodyMaxSize = config.largeBodyMaxSize().asLongValue();
         this.largeBodyPaths = config.largeBodyPaths().orElse(List.of());
+        this.oauthPaths = config.oauthPaths().orElse(List.of());
     }
 
     void install(@Observes Router router) {
@@ -70,7 +73,17 @@ public class BodySizeLimit {
         context.next();
     }
 
-    private static void refuse(RoutingContext context, ProblemType type, String detail) {
+    private void refuse(RoutingContext context, ProblemType type, String detail) {
+        if (oauthPaths.contains(context.normalizedPath())) {
+            // RFC 6749 §5.2: the error a token endpoint's clients understand, never cached.
+            context.response()
+                    .setStatusCode(type.status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .putHeader("Connection", "close")
+                    .end(Json.encode(Map.of("error", "invalid_request", "error_description", detail)));
+            return;
+        }
         context.response()
                 .setStatusCode(type.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)

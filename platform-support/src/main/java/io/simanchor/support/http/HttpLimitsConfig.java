@@ -21,4 +21,11 @@ public interface HttpLimitsConfig {
 
     /** Exact request paths that take bulk uploads, such as a SIM vendor manifest. */
     Optional<List<String>> largeBodyPaths();
+
+    /**
+     * Exact request paths of OAuth 2.0 endpoints (a token endpoint): their refusals are RFC 6749 §5.2 error
+     * bodies ({@code invalid_request}, {@code Cache-Control: no-store}) instead of problem+json, because
+     * OAuth clients parse nothing else.
+     */
+    Optional<List<String>> oauthPaths();
 }
