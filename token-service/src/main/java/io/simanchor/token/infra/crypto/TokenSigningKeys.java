@@ -29,7 +29,6 @@ import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.token.domain.AccessTokenSigner;
 import io.simanchor.token.domain.SigningKey;
 import io.simanchor.token.domain.SigningKeyRing;
-import io.simanchor.token.infra.persistence.PgSigningKeys;
 
 /**
  * The access-token signing keys of this instance: the ring read from the database, refreshed
@@ -47,7 +46,7 @@ public final class TokenSigningKeys implements AccessTokenSigner {
     private record Signing(SigningKeyRing ring, String keyId, ECDSASigner signer, JWSHeader header) {
     }
 
-    private final PgSigningKeys store;
+    private final SigningKeyStore store;
     private final SecureRandom random;
     private final Clock clock;
     private final Duration rotationPeriod;
@@ -57,7 +56,7 @@ public final class TokenSigningKeys implements AccessTokenSigner {
     /**
      * @param keepRetiredFor the longest access-token lifetime plus relying parties' clock skew
      */
-    public TokenSigningKeys(PgSigningKeys store, SecureRandom random, Clock clock, Duration rotationPeriod,
+    public TokenSigningKeys(SigningKeyStore store, SecureRandom random, Clock clock, Duration rotationPeriod,
             Duration keepRetiredFor) {
         this.store = store;
         this.random = random;

@@ -25,13 +25,14 @@ import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.token.domain.SigningKey;
 import io.simanchor.token.domain.SigningKeyRing;
 import io.simanchor.token.infra.crypto.KeyEncryption;
+import io.simanchor.token.infra.crypto.SigningKeyStore;
 
 /**
  * The signing-key ring in table {@code signing_key}, private keys encrypted ({@link KeyEncryption}).
  * Changes run under a transaction-scoped advisory lock, so two instances rotating at the same moment
  * rotate once: the second sees the first one's result and finds nothing due.
  */
-public final class PgSigningKeys {
+public final class PgSigningKeys implements SigningKeyStore {
 
     /** Advisory lock key: "simanchor token keys". */
     private static final long KEYS_LOCK = 0x5349_4d41_4f42_0014L;
@@ -46,18 +47,12 @@ public final class PgSigningKeys {
         this.audit = audit;
     }
 
-    /** The ring as stored. */
+    @Override
     public SigningKeyRing load() {
         return jdbc.read(this::load);
     }
 
-    /**
-     * Applies {@code change} to the stored ring under the lock and stores the result if it differs; an
-     * operator's change is audited in the same transaction.
-     *
-     * @param auditAs the operator asking, or empty for the service's own schedule
-     * @return the ring after the change
-     */
+    @Override
     public SigningKeyRing change(UnaryOperator<SigningKeyRing> change, Optional<String> auditAs, Instant now) {
         return jdbc.inTransaction(connection -> {
             try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
