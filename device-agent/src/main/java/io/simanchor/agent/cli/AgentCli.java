@@ -44,6 +44,10 @@ public final class AgentCli {
                 --token-service-url URL  then every attested device asks token-service for an
                                        access token with its EAR, and one device is revoked to
                                        show token-service refusing it within 5 s
+                --token-requests N     after that, N timed token requests with pre-signed
+                                       assertions, affirming devices round-robin (default 0)
+                --token-warmup N       N untimed token requests first (default 0)
+                --token-concurrency N  token requests in flight at once (default 8)
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
                                endorsed SIM records, upload it, upload it again (must change nothing)
@@ -67,7 +71,9 @@ public final class AgentCli {
             "hw-model");
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
             "fleet-enroll", Set.of("devices", "concurrency", "warmup", "attestation-url", "appraisals",
-                    "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url"),
+                    "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url",
+                    "token-requests", "token-warmup",
+                    "token-concurrency"),
             "fleet-manifest", Set.of("records", "manifest", "tenant"));
 
     private AgentCli() {
@@ -127,8 +133,12 @@ public final class AgentCli {
                                         "--appraisal-concurrency"),
                                 notNegative(options.getOrDefault("appraisal-warmup", "0"), "--appraisal-warmup"),
                                 notNegative(options.getOrDefault("appraisal-rate", "0"), "--appraisal-rate"))),
-                Optional.ofNullable(options.get("token-service-url")).map(URI::create));
-        if (settings.tokenServiceUrl().isPresent() && settings.attestation().isEmpty()) {
+                Optional.ofNullable(options.get("token-service-url"))
+                        .map(url -> new FleetTokens.Settings(URI.create(url),
+                                notNegative(options.getOrDefault("token-requests", "0"), "--token-requests"),
+                                notNegative(options.getOrDefault("token-warmup", "0"), "--token-warmup"),
+                                positive(options.getOrDefault("token-concurrency", "8"), "--token-concurrency"))));
+        if (settings.tokens().isPresent() && settings.attestation().isEmpty()) {
             throw new IllegalArgumentException("--token-service-url needs --attestation-url: tokens need an EAR");
         }
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();

@@ -2,7 +2,6 @@ package io.simanchor.agent.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -38,10 +37,10 @@ final class FleetEnrollment {
      * @param operator the operator who registers the devices
      * @param hwModel hardware model of the simulated devices
      * @param attestation when present, the enrolled devices then attest (docs/attestation.md)
-     * @param tokenServiceUrl when present (with attestation), the attested devices then ask for tokens
+     * @param tokens when present (with attestation), the attested devices then ask for tokens
      */
     record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel,
-            Optional<FleetAttestation.Settings> attestation, Optional<URI> tokenServiceUrl) {
+            Optional<FleetAttestation.Settings> attestation, Optional<FleetTokens.Settings> tokens) {
     }
 
     /** One device's outcome. */
@@ -65,7 +64,8 @@ final class FleetEnrollment {
     /** Runs the enrollment. */
     Result run() {
         int connections = Math.max(settings.concurrency(),
-                settings.attestation().map(FleetAttestation.Settings::concurrency).orElse(0));
+                Math.max(settings.attestation().map(FleetAttestation.Settings::concurrency).orElse(0),
+                        settings.tokens().map(FleetTokens.Settings::concurrency).orElse(0)));
         try (Operator.Session session = settings.operator().signIn(connections)) {
             out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
                     settings.operator().clientId());
@@ -93,10 +93,10 @@ final class FleetEnrollment {
             Result attestation = fleetAttestation.run(session.http(), session.token(), enrolled);
             Map<String, Object> figures = new LinkedHashMap<>(enrollment.figures());
             figures.put("attestation", attestation.figures());
-            if (settings.tokenServiceUrl().isEmpty()) {
+            if (settings.tokens().isEmpty()) {
                 return new Result(enrollment.failed() + attestation.failed(), figures);
             }
-            Result tokens = new FleetTokens(settings.tokenServiceUrl().get(), out).run(session.http(),
+            Result tokens = new FleetTokens(settings.tokens().get(), out).run(session.http(),
                     session.identity(), session.token(), fleetAttestation.attested());
             figures.put("tokens", tokens.figures());
             return new Result(enrollment.failed() + attestation.failed() + tokens.failed(), figures);

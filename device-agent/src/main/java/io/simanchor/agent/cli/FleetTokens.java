@@ -3,6 +3,8 @@ package io.simanchor.agent.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +29,24 @@ final class FleetTokens {
     private static final Duration REVOCATION_LIMIT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(200);
 
+    /**
+     * Settings of a run.
+     *
+     * @param issuer token-service's issuer URL
+     * @param requests timed token requests after the demonstration (0: none)
+     * @param warmup untimed requests before them
+     * @param concurrency requests in flight at once during the load
+     */
+    record Settings(URI issuer, int requests, int warmup, int concurrency) {
+    }
+
+    private final Settings settings;
     private final URI issuer;
     private final PrintStream out;
 
-    FleetTokens(URI issuer, PrintStream out) {
-        this.issuer = issuer;
+    FleetTokens(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.issuer = settings.issuer();
         this.out = out;
     }
 
@@ -72,7 +87,72 @@ final class FleetTokens {
             figures.put("revocationStopsTokensMs", stoppedAfterMs);
             unexpected += stoppedAfterMs < 0 ? 1 : 0;
         }
+        List<FleetAttestation.Attestation> affirming = attested.stream()
+                .filter(attestation -> attestation.status().equals("affirming"))
+                .filter(attestation -> victim.map(v -> !v.deviceId().equals(attestation.deviceId())).orElse(true))
+                .toList();
+        if (settings.requests() > 0 && !affirming.isEmpty()) {
+            unexpected += timedRun(tokens, affirming, figures);
+        }
         return new FleetEnrollment.Result(unexpected, figures);
+    }
+
+    /**
+     * The token load: every request's assertion is signed before the clock starts (the device's cost, not
+     * the server's), then the requests run with a fixed number in flight, devices round-robin.
+     */
+    private int timedRun(TokenClient tokens, List<FleetAttestation.Attestation> devices, Map<String, Object> figures) {
+        if (settings.warmup() > 0) {
+            out.printf("%n  token load warm-up: %d untimed requests%n", settings.warmup());
+            load(tokens, devices, preSign(tokens, devices, settings.warmup()));
+        }
+        List<String> assertions = preSign(tokens, devices, settings.requests());
+        long start = System.nanoTime();
+        List<Long> outcomes = load(tokens, devices, assertions);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Long> latencies = new ArrayList<>(outcomes.stream().filter(nanos -> nanos >= 0).toList());
+        Collections.sort(latencies);
+        int failed = outcomes.size() - latencies.size();
+        out.printf("  Issued %d of %d tokens in %.2f s (%d in flight, %d devices): %.1f tokens/s", latencies.size(),
+                outcomes.size(), seconds, settings.concurrency(), devices.size(), latencies.size() / seconds);
+        if (!latencies.isEmpty()) {
+            out.printf(", latency p50 %.1f ms, p99 %.1f ms", FleetEnrollment.percentile(latencies, 50),
+                    FleetEnrollment.percentile(latencies, 99));
+            figures.put("tokenLatencyP50Ms", Math.round(FleetEnrollment.percentile(latencies, 50) * 100) / 100.0);
+            figures.put("tokenLatencyP99Ms", Math.round(FleetEnrollment.percentile(latencies, 99) * 100) / 100.0);
+        }
+        out.println();
+        figures.put("tokenRequests", outcomes.size());
+        figures.put("tokenWarmup", settings.warmup());
+        figures.put("tokenConcurrency", settings.concurrency());
+        figures.put("tokenDevices", devices.size());
+        figures.put("tokensFailed", failed);
+        figures.put("tokenSeconds", Math.round(seconds * 100) / 100.0);
+        figures.put("tokensPerSecond", Math.round(latencies.size() / seconds * 10) / 10.0);
+        return failed;
+    }
+
+    private static List<String> preSign(TokenClient tokens, List<FleetAttestation.Attestation> devices, int count) {
+        List<String> assertions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            FleetAttestation.Attestation device = devices.get(i % devices.size());
+            assertions.add(tokens.assertion(device.deviceId(), device.key()::sign));
+        }
+        return assertions;
+    }
+
+    /** Latency in nanoseconds of each request, -1 for a refused one. */
+    private List<Long> load(TokenClient tokens, List<FleetAttestation.Attestation> devices, List<String> assertions) {
+        List<Integer> indexes = new ArrayList<>(assertions.size());
+        for (int i = 0; i < assertions.size(); i++) {
+            indexes.add(i);
+        }
+        return Await.result(BoundedConcurrency.map(indexes, settings.concurrency(), i -> {
+            long start = System.nanoTime();
+            return tokens.token(assertions.get(i), devices.get(i % devices.size()).ear(), Optional.empty())
+                    .thenApply(token -> System.nanoTime() - start)
+                    .exceptionally(failure -> -1L);
+        }));
     }
 
     private long revokeAndWait(TokenClient tokens, IdentityClient identity, String operatorToken,

@@ -24,8 +24,11 @@ import io.simanchor.agent.jose.Es256;
  */
 public final class TokenClient {
 
-    /** How long an assertion is valid: enough for the request to arrive, far below the 5 min maximum. */
-    private static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(60);
+    /**
+     * How long an assertion is valid: enough for the request to arrive (or for a load generator's run of
+     * pre-signed requests), within token-service's 5-minute maximum.
+     */
+    private static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(240);
     private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final Map<String, String> HEADER = Map.of("alg", "ES256", "typ", "JWT");
 
@@ -50,6 +53,11 @@ public final class TokenClient {
      */
     public CompletionStage<AccessToken> token(String deviceId, UnaryOperator<byte[]> derSigner, String ear,
             Optional<String> scope) {
+        return token(assertion(deviceId, derSigner), ear, scope);
+    }
+
+    /** A fresh client assertion for this issuer: new {@code jti}, valid for a minute. */
+    public String assertion(String deviceId, UnaryOperator<byte[]> derSigner) {
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", deviceId);
@@ -58,10 +66,15 @@ public final class TokenClient {
         claims.put("jti", UUID.randomUUID().toString());
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
+        return Es256.compact(HEADER, claims, derSigner);
+    }
+
+    /** Asks for a token with an assertion signed beforehand (a load generator's pre-signed requests). */
+    public CompletionStage<AccessToken> token(String assertion, String ear, Optional<String> scope) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("client_assertion_type", ASSERTION_TYPE);
-        form.put("client_assertion", Es256.compact(HEADER, claims, derSigner));
+        form.put("client_assertion", assertion);
         form.put("attestation_result", ear);
         scope.ifPresent(value -> form.put("scope", value));
         return http.form(JsonHttp.Call.of("POST", issuer.resolve("/oauth2/token"), Optional.empty()), encode(form), 200)
