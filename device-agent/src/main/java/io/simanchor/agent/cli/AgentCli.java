@@ -48,6 +48,8 @@ public final class AgentCli {
                                        assertions, affirming devices round-robin (default 0)
                 --token-warmup N       N untimed token requests first (default 0)
                 --token-concurrency N  token requests in flight at once (default 8)
+                --server-pid PID       token-service's process on this machine: report its CPU
+                                       per token over the timed requests
 
               fleet-manifest   act as a SIM vendor: register a vendor key, write a manifest of N
                                endorsed SIM records, upload it, upload it again (must change nothing)
@@ -56,7 +58,20 @@ public final class AgentCli {
                 --tenant ID            tenant the SIMs belong to (default default)
                 --hw-model MODEL       hardware model of the devices (default tracker-x1)
 
-            options of both:
+              keycloak-tokens  the Keycloak side of the token benchmark: register N clients with
+                               ES256 private_key_jwt in a realm, then the same pre-signed token
+                               load as fleet-enroll --token-requests
+                --keycloak-url URL     Keycloak (default http://127.0.0.1:8180)
+                --realm NAME           realm (default simanchor)
+                --clients N            clients to register (default 1000)
+                --token-requests N     timed token requests (default 10000)
+                --token-warmup N       untimed requests first (default 0)
+                --token-concurrency N  requests in flight at once (default 8)
+                --server-pid PID       Keycloak's JVM on this machine: report its CPU per token
+                --json FILE            also write the figures as JSON to FILE
+                env KEYCLOAK_ADMIN_PASSWORD   password of Keycloak's admin user (required)
+
+            options of fleet-enroll and fleet-manifest:
                 --identity-url URL     identity-service (default http://127.0.0.1:8081)
                 --token-url URL        Keycloak token endpoint
                                        (default http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token)
@@ -72,9 +87,10 @@ public final class AgentCli {
     private static final Map<String, Set<String>> COMMAND_OPTIONS = Map.of(
             "fleet-enroll", Set.of("devices", "concurrency", "warmup", "attestation-url", "appraisals",
                     "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url",
-                    "token-requests", "token-warmup",
-                    "token-concurrency"),
-            "fleet-manifest", Set.of("records", "manifest", "tenant"));
+                    "token-requests", "token-warmup", "token-concurrency", "server-pid"),
+            "fleet-manifest", Set.of("records", "manifest", "tenant"),
+            "keycloak-tokens", Set.of("keycloak-url", "realm", "clients", "token-requests", "token-warmup",
+                    "token-concurrency", "server-pid"));
 
     private AgentCli() {
     }
@@ -101,6 +117,22 @@ public final class AgentCli {
             err.println(e.getMessage());
             err.print(USAGE);
             return 2;
+        }
+        if (command.equals("keycloak-tokens")) {
+            String password = env.get("KEYCLOAK_ADMIN_PASSWORD");
+            if (password == null || password.isBlank()) {
+                err.println("KEYCLOAK_ADMIN_PASSWORD is not set");
+                return 2;
+            }
+            try {
+                return keycloakTokens(options, password, out);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            } catch (RuntimeException e) {
+                err.println("failed: " + e.getMessage());
+                return 1;
+            }
         }
         String secret = env.get("SIMANCHOR_OPERATOR_CLIENT_SECRET");
         if (secret == null || secret.isBlank()) {
@@ -137,13 +169,32 @@ public final class AgentCli {
                         .map(url -> new FleetTokens.Settings(URI.create(url),
                                 notNegative(options.getOrDefault("token-requests", "0"), "--token-requests"),
                                 notNegative(options.getOrDefault("token-warmup", "0"), "--token-warmup"),
-                                positive(options.getOrDefault("token-concurrency", "8"), "--token-concurrency"))));
+                                positive(options.getOrDefault("token-concurrency", "8"), "--token-concurrency"),
+                                serverPid(options))));
         if (settings.tokens().isPresent() && settings.attestation().isEmpty()) {
             throw new IllegalArgumentException("--token-service-url needs --attestation-url: tokens need an EAR");
         }
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         writeJson(options, result.figures());
         return result.failed() == 0 ? 0 : 1;
+    }
+
+    private static int keycloakTokens(Map<String, String> options, String password, PrintStream out)
+            throws IOException {
+        KeycloakTokens.Settings settings = new KeycloakTokens.Settings(
+                URI.create(options.getOrDefault("keycloak-url", "http://127.0.0.1:8180")),
+                options.getOrDefault("realm", "simanchor"), password,
+                positive(options.getOrDefault("clients", "1000"), "--clients"),
+                notNegative(options.getOrDefault("token-warmup", "0"), "--token-warmup"),
+                positive(options.getOrDefault("token-requests", "10000"), "--token-requests"),
+                positive(options.getOrDefault("token-concurrency", "8"), "--token-concurrency"), serverPid(options));
+        Map<String, Object> figures = new KeycloakTokens(settings, out).run();
+        writeJson(options, figures);
+        return ((Number) figures.getOrDefault("tokensFailed", 0)).intValue() == 0 ? 0 : 1;
+    }
+
+    private static Optional<ProcessCpu> serverPid(Map<String, String> options) {
+        return Optional.ofNullable(options.get("server-pid")).map(pid -> new ProcessCpu(positive(pid, "--server-pid")));
     }
 
     private static int fleetManifest(Map<String, String> options, String secret, PrintStream out)

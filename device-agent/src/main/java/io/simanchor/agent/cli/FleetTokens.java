@@ -3,8 +3,6 @@ package io.simanchor.agent.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,9 @@ final class FleetTokens {
      * @param requests timed token requests after the demonstration (0: none)
      * @param warmup untimed requests before them
      * @param concurrency requests in flight at once during the load
+     * @param server token-service's process on this machine, to report its CPU per token
      */
-    record Settings(URI issuer, int requests, int warmup, int concurrency) {
+    record Settings(URI issuer, int requests, int warmup, int concurrency, Optional<ProcessCpu> server) {
     }
 
     private final Settings settings;
@@ -56,7 +55,7 @@ final class FleetTokens {
 
     FleetEnrollment.Result run(JsonHttp http, IdentityClient identity, String operatorToken,
             List<FleetAttestation.Attestation> attested) {
-        TokenClient tokens = new TokenClient(http, issuer);
+        TokenClient tokens = TokenClient.simAnchor(http, issuer);
         out.printf("%n  Tokens (%s)%n", issuer);
         out.printf("    %-38s %-16s %-24s %s%n", "device id", "EAR status", "scope device", "scope firmware");
         int unexpected = 0;
@@ -92,67 +91,14 @@ final class FleetTokens {
                 .filter(attestation -> victim.map(v -> !v.deviceId().equals(attestation.deviceId())).orElse(true))
                 .toList();
         if (settings.requests() > 0 && !affirming.isEmpty()) {
-            unexpected += timedRun(tokens, affirming, figures);
+            TokenLoad.Result load = new TokenLoad(tokens, out, settings.server()).run(affirming.stream()
+                    .map(device -> new TokenLoad.Caller(device.deviceId(), device.key()::sign,
+                            Optional.of(device.ear())))
+                    .toList(), settings.warmup(), settings.requests(), settings.concurrency());
+            figures.putAll(load.figures());
+            unexpected += load.failed();
         }
         return new FleetEnrollment.Result(unexpected, figures);
-    }
-
-    /**
-     * The token load: every request's assertion is signed before the clock starts (the device's cost, not
-     * the server's), then the requests run with a fixed number in flight, devices round-robin.
-     */
-    private int timedRun(TokenClient tokens, List<FleetAttestation.Attestation> devices, Map<String, Object> figures) {
-        if (settings.warmup() > 0) {
-            out.printf("%n  token load warm-up: %d untimed requests%n", settings.warmup());
-            load(tokens, devices, preSign(tokens, devices, settings.warmup()));
-        }
-        List<String> assertions = preSign(tokens, devices, settings.requests());
-        long start = System.nanoTime();
-        List<Long> outcomes = load(tokens, devices, assertions);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<Long> latencies = new ArrayList<>(outcomes.stream().filter(nanos -> nanos >= 0).toList());
-        Collections.sort(latencies);
-        int failed = outcomes.size() - latencies.size();
-        out.printf("  Issued %d of %d tokens in %.2f s (%d in flight, %d devices): %.1f tokens/s", latencies.size(),
-                outcomes.size(), seconds, settings.concurrency(), devices.size(), latencies.size() / seconds);
-        if (!latencies.isEmpty()) {
-            out.printf(", latency p50 %.1f ms, p99 %.1f ms", FleetEnrollment.percentile(latencies, 50),
-                    FleetEnrollment.percentile(latencies, 99));
-            figures.put("tokenLatencyP50Ms", Math.round(FleetEnrollment.percentile(latencies, 50) * 100) / 100.0);
-            figures.put("tokenLatencyP99Ms", Math.round(FleetEnrollment.percentile(latencies, 99) * 100) / 100.0);
-        }
-        out.println();
-        figures.put("tokenRequests", outcomes.size());
-        figures.put("tokenWarmup", settings.warmup());
-        figures.put("tokenConcurrency", settings.concurrency());
-        figures.put("tokenDevices", devices.size());
-        figures.put("tokensFailed", failed);
-        figures.put("tokenSeconds", Math.round(seconds * 100) / 100.0);
-        figures.put("tokensPerSecond", Math.round(latencies.size() / seconds * 10) / 10.0);
-        return failed;
-    }
-
-    private static List<String> preSign(TokenClient tokens, List<FleetAttestation.Attestation> devices, int count) {
-        List<String> assertions = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            FleetAttestation.Attestation device = devices.get(i % devices.size());
-            assertions.add(tokens.assertion(device.deviceId(), device.key()::sign));
-        }
-        return assertions;
-    }
-
-    /** Latency in nanoseconds of each request, -1 for a refused one. */
-    private List<Long> load(TokenClient tokens, List<FleetAttestation.Attestation> devices, List<String> assertions) {
-        List<Integer> indexes = new ArrayList<>(assertions.size());
-        for (int i = 0; i < assertions.size(); i++) {
-            indexes.add(i);
-        }
-        return Await.result(BoundedConcurrency.map(indexes, settings.concurrency(), i -> {
-            long start = System.nanoTime();
-            return tokens.token(assertions.get(i), devices.get(i % devices.size()).ear(), Optional.empty())
-                    .thenApply(token -> System.nanoTime() - start)
-                    .exceptionally(failure -> -1L);
-        }));
     }
 
     private long revokeAndWait(TokenClient tokens, IdentityClient identity, String operatorToken,

@@ -33,12 +33,26 @@ public final class TokenClient {
     private static final Map<String, String> HEADER = Map.of("alg", "ES256", "typ", "JWT");
 
     private final JsonHttp http;
-    private final URI issuer;
+    private final URI tokenEndpoint;
+    private final String audience;
 
-    /** @param issuer token-service's issuer (RFC 8414); the token endpoint is {@code /oauth2/token} below it */
-    public TokenClient(JsonHttp http, URI issuer) {
+    private TokenClient(JsonHttp http, URI tokenEndpoint, String audience) {
         this.http = http;
-        this.issuer = issuer;
+        this.tokenEndpoint = tokenEndpoint;
+        this.audience = audience;
+    }
+
+    /** A client of token-service: assertions name its issuer (RFC 8414), requests go to {@code /oauth2/token}. */
+    public static TokenClient simAnchor(JsonHttp http, URI issuer) {
+        return new TokenClient(http, issuer.resolve("/oauth2/token"), issuer.toString());
+    }
+
+    /**
+     * A client of any RFC 7523 token endpoint (Keycloak's, for the side-by-side benchmark): assertions name
+     * the endpoint itself, which RFC 7523 §3 item 3 allows and every server accepts.
+     */
+    public static TokenClient endpoint(JsonHttp http, URI tokenEndpoint) {
+        return new TokenClient(http, tokenEndpoint, tokenEndpoint.toString());
     }
 
     /** An access token as issued. */
@@ -53,7 +67,7 @@ public final class TokenClient {
      */
     public CompletionStage<AccessToken> token(String deviceId, UnaryOperator<byte[]> derSigner, String ear,
             Optional<String> scope) {
-        return token(assertion(deviceId, derSigner), ear, scope);
+        return token(assertion(deviceId, derSigner), Optional.of(ear), scope);
     }
 
     /** A fresh client assertion for this issuer: new {@code jti}, valid for a minute. */
@@ -62,24 +76,28 @@ public final class TokenClient {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", deviceId);
         claims.put("sub", deviceId);
-        claims.put("aud", issuer.toString());
+        claims.put("aud", audience);
         claims.put("jti", UUID.randomUUID().toString());
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
         return Es256.compact(HEADER, claims, derSigner);
     }
 
-    /** Asks for a token with an assertion signed beforehand (a load generator's pre-signed requests). */
-    public CompletionStage<AccessToken> token(String assertion, String ear, Optional<String> scope) {
+    /**
+     * Asks for a token with an assertion signed beforehand (a load generator's pre-signed requests).
+     *
+     * @param ear the attestation result token-service requires; other servers get none
+     */
+    public CompletionStage<AccessToken> token(String assertion, Optional<String> ear, Optional<String> scope) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("client_assertion_type", ASSERTION_TYPE);
         form.put("client_assertion", assertion);
-        form.put("attestation_result", ear);
+        ear.ifPresent(value -> form.put("attestation_result", value));
         scope.ifPresent(value -> form.put("scope", value));
-        return http.form(JsonHttp.Call.of("POST", issuer.resolve("/oauth2/token"), Optional.empty()), encode(form), 200)
+        return http.form(JsonHttp.Call.of("POST", tokenEndpoint, Optional.empty()), encode(form), 200)
                 .thenApply(body -> new AccessToken(body.get("access_token").asText(),
-                        Duration.ofSeconds(body.get("expires_in").asLong()), body.get("scope").asText()));
+                        Duration.ofSeconds(body.get("expires_in").asLong()), body.path("scope").asText()));
     }
 
     private static String encode(Map<String, String> form) {
