@@ -77,15 +77,7 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
 
     @Override
     public void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[]{tokenService, kafka, postgres}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        PackagedService.closeAll(tokenService, kafka, postgres);
     }
 
     /** Publishes a device's enrollment on the lifecycle topic, as identity-service would. */

@@ -71,15 +71,7 @@ class NonceReplayAcrossInstancesIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[]{second, first, kafka, postgres}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        PackagedService.closeAll(second, first, kafka, postgres);
     }
 
     @Test

@@ -118,31 +118,21 @@ public final class AgentCli {
             err.print(USAGE);
             return 2;
         }
-        if (command.equals("keycloak-tokens")) {
-            String password = env.get("KEYCLOAK_ADMIN_PASSWORD");
-            if (password == null || password.isBlank()) {
-                err.println("KEYCLOAK_ADMIN_PASSWORD is not set");
-                return 2;
-            }
-            try {
-                return keycloakTokens(options, password, out);
-            } catch (IllegalArgumentException e) {
-                err.println(e.getMessage());
-                return 2;
-            } catch (RuntimeException e) {
-                err.println("failed: " + e.getMessage());
-                return 1;
-            }
-        }
-        String secret = env.get("SIMANCHOR_OPERATOR_CLIENT_SECRET");
+        // Each command needs one secret, from the environment (never the command line).
+        String secretName = command.equals("keycloak-tokens")
+                ? "KEYCLOAK_ADMIN_PASSWORD"
+                : "SIMANCHOR_OPERATOR_CLIENT_SECRET";
+        String secret = env.get(secretName);
         if (secret == null || secret.isBlank()) {
-            err.println("SIMANCHOR_OPERATOR_CLIENT_SECRET is not set");
+            err.println(secretName + " is not set");
             return 2;
         }
         try {
-            return command.equals("fleet-enroll")
-                    ? fleetEnroll(options, secret, out)
-                    : fleetManifest(options, secret, out);
+            return switch (command) {
+                case "fleet-enroll" -> fleetEnroll(options, secret, out);
+                case "fleet-manifest" -> fleetManifest(options, secret, out);
+                default -> keycloakTokens(options, secret, out);
+            };
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;

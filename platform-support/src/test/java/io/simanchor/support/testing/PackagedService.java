@@ -78,6 +78,19 @@ public final class PackagedService implements AutoCloseable {
         return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
+    /** Closes each of {@code resources} in order, best effort: one failing does not keep the next open. */
+    public static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                // Best effort: the next resource still gets closed.
+            }
+        }
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
