@@ -1,0 +1,273 @@
+package io.simanchor.agent.sim;
+
+import java.nio.file.Files;
+import java.security.AuthProvider;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The SIM's key through its PKCS#11 library and Java's SunPKCS11 provider: the path a vendor's IoT SAFE
+ * PKCS#11 module takes in the field (SoftHSM2 in tests).
+ * <p>
+ * The session, the login and the key handle are opened once and kept: the study measured ≈ 201 ms for
+ * C_OpenSession + C_Login + C_FindObjects on top of a 476 ms signature. A lost session or a removed token
+ * drops them and the next operation opens them again. A wrong PIN closes the element for good: retrying
+ * would count down the SIM's PIN tries until it locks.
+ * <p>
+ * PKCS#11 calls block, so they run on this element's own thread, one at a time.
+ */
+public final class Pkcs11SecureElement implements SecureElement {
+
+    private final Pkcs11Config config;
+    private final ExecutorService channel;
+    private final ECPublicKey publicKey;
+    // The fields below are used on the channel thread only.
+    private Session session;
+    private SecureElementException fatal;
+    private volatile List<X509Certificate> chain;
+
+    /** What an open session holds: the provider instance (logged in) and the key handle. */
+    private record Session(Provider provider, KeyStore keyStore, PrivateKey key) {
+    }
+
+    private Pkcs11SecureElement(Pkcs11Config config, Session session, List<X509Certificate> chain) {
+        this.config = config;
+        this.session = session;
+        this.chain = chain;
+        this.publicKey = (ECPublicKey) chain.get(0).getPublicKey();
+        this.channel = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pkcs11-" + config.keyAlias());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens a session, logs in and finds the key now (pre-authentication: the device's first signature
+     * then costs only the signature). Fails with {@link SecureElementException}: library missing, token
+     * not found, wrong PIN, no such key.
+     */
+    public static Pkcs11SecureElement open(Pkcs11Config config) {
+        Session session = openSession(config);
+        return new Pkcs11SecureElement(config, session, chainOf(session, config));
+    }
+
+    @Override
+    public CompletionStage<Signed> sign(byte[] message) {
+        return onChannel(() -> {
+            boolean opening = session == null;
+            if (opening) {
+                session = reopenSession();
+            }
+            try {
+                Signature signature = Signature.getInstance("SHA256withECDSA", session.provider());
+                signature.initSign(session.key());
+                signature.update(message);
+                return new Signed(signature.sign(), opening);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw failure("signing failed", e);
+            }
+        });
+    }
+
+    @Override
+    public ECPublicKey publicKey() {
+        return publicKey;
+    }
+
+    @Override
+    public Optional<List<X509Certificate>> certificateChain() {
+        return Optional.of(chain);
+    }
+
+    @Override
+    public CompletionStage<Void> storeCertificateChain(List<X509Certificate> newChain) {
+        CertificateChains.requireCertifies(newChain, publicKey);
+        return onChannel(() -> {
+            if (session == null) {
+                session = reopenSession();
+            }
+            try {
+                // Rewrites the certificate object with the key's CKA_ID; the key itself stays in the token.
+                session.keyStore()
+                        .setKeyEntry(config.keyAlias(), session.key(), null,
+                                newChain.toArray(new Certificate[0]));
+                chain = List.copyOf(newChain);
+                return null;
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw failure("storing the certificate chain failed", e);
+            }
+        });
+    }
+
+    @Override
+    public String kind() {
+        return "pkcs11";
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture.runAsync(() -> {
+            fatal = new SecureElementException(SecureElementException.Reason.CLOSED, "the PKCS#11 session is closed");
+            dropSession();
+        }, channel).join();
+        channel.shutdown();
+    }
+
+    private <T> CompletionStage<T> onChannel(Supplier<T> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            channel.execute(() -> {
+                try {
+                    if (fatal != null) {
+                        throw fatal;
+                    }
+                    result.complete(operation.get());
+                } catch (SecureElementException e) {
+                    result.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(failure("PKCS#11 operation failed", e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(
+                    new SecureElementException(SecureElementException.Reason.CLOSED, "the PKCS#11 session is closed"));
+        }
+        return result;
+    }
+
+    /** Maps a failure, dropping the session when it is lost and closing the element on a PIN problem. */
+    private SecureElementException failure(String what, Throwable e) {
+        SecureElementException error = e instanceof SecureElementException known
+                ? known
+                : new SecureElementException(Pkcs11Errors.reasonOf(e), what + ": " + e.getMessage(), e);
+        switch (error.reason()) {
+            case SESSION_HANDLE_INVALID, DEVICE_REMOVED -> dropSession();
+            case PIN_INCORRECT, PIN_LOCKED, PIN_UNAVAILABLE -> fatal = error;
+            default -> {
+                // the session stays usable
+            }
+        }
+        return error;
+    }
+
+    private void dropSession() {
+        if (session != null) {
+            logout(session.provider());
+        }
+        session = null;
+    }
+
+    private static void logout(Provider provider) {
+        if (provider instanceof AuthProvider auth) {
+            try {
+                auth.logout();
+            } catch (Exception ignored) {
+                // the session is being abandoned; the token may be gone already
+            }
+        }
+    }
+
+    /** A new session after the first one was lost: a token that cannot be found any more was removed. */
+    private Session reopenSession() {
+        try {
+            return openSession(config);
+        } catch (SecureElementException e) {
+            if (e.reason() == SecureElementException.Reason.TOKEN_NOT_FOUND) {
+                throw new SecureElementException(SecureElementException.Reason.DEVICE_REMOVED,
+                        "the token is no longer present: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static Session openSession(Pkcs11Config config) {
+        if (!Files.isReadable(config.library())) {
+            throw new SecureElementException(SecureElementException.Reason.LIBRARY_UNAVAILABLE,
+                    "PKCS#11 library not found or not readable: " + config.library());
+        }
+        String slot = config.slot().isPresent()
+                ? "slot=" + config.slot().getAsLong()
+                : config.tokenLabel()
+                        .map(label -> "slot=" + Pkcs11Slots.byLabel(config.library(), label))
+                        .orElse("slotListIndex=0");
+        Provider provider;
+        try {
+            // SunPKCS11 takes its configuration inline when it starts with "--" (JDK PKCS#11 guide §2.2).
+            provider = Security.getProvider("SunPKCS11")
+                    .configure("--name=simanchor-sim\nlibrary=" + config.library() + "\n" + slot + "\n");
+        } catch (RuntimeException e) {
+            SecureElementException.Reason reason = Pkcs11Errors.reasonOf(e);
+            throw new SecureElementException(
+                    reason == SecureElementException.Reason.FAILED
+                            ? SecureElementException.Reason.LIBRARY_UNAVAILABLE
+                            : reason,
+                    "cannot use PKCS#11 library " + config.library() + " (" + slot + "): " + rootMessage(e), e);
+        }
+        char[] pin = config.pin().pin();
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
+            keyStore.load(null, pin);
+            if (!(keyStore.getKey(config.keyAlias(), null) instanceof PrivateKey key)) {
+                throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
+                        "no private key with a certificate under alias '" + config.keyAlias() + "' in the token");
+            }
+            return new Session(provider, keyStore, key);
+        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+            // Logins are per token and application (PKCS#11 v2.40 §5.6): a half-opened session must not
+            // leave the token logged in.
+            logout(provider);
+            if (e instanceof SecureElementException known) {
+                throw known;
+            }
+            SecureElementException.Reason reason = Pkcs11Errors.reasonOf(e);
+            String message = switch (reason) {
+                case PIN_INCORRECT -> "the token refused the PIN from " + config.pin().describe()
+                        + "; not trying again (the SIM locks after a few wrong PINs)";
+                case PIN_LOCKED -> "the token's PIN is locked; the SIM needs its PUK";
+                default -> "cannot log in to the token: " + rootMessage(e);
+            };
+            throw new SecureElementException(reason, message, e);
+        } finally {
+            Arrays.fill(pin, '\0');
+        }
+    }
+
+    private static List<X509Certificate> chainOf(Session session, Pkcs11Config config) {
+        try {
+            Certificate[] certificates = session.keyStore().getCertificateChain(config.keyAlias());
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : certificates) {
+                chain.add((X509Certificate) certificate);
+            }
+            return List.copyOf(chain);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
+                    "no certificate for key '" + config.keyAlias() + "'", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+}

@@ -1,0 +1,164 @@
+package io.simanchor.agent.sim;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The discipline around a {@link SecureElement}, as GSMA CLP.13 and the IoT SAFE latency study ask:
+ * <ul>
+ * <li>one operation at a time, in arrival order (the SIM's APDU channel is serial);</li>
+ * <li>a lost session (CKR_SESSION_HANDLE_INVALID) is opened again and the operation retried once; other
+ * failures go to the caller, who decides about back-off;</li>
+ * <li>every signature is verified with the element's public key before anyone uses it (CLP.13 7.4): a
+ * faulty SIM must not put a bad signature on the wire;</li>
+ * <li>the same message is never signed twice, so a signature value is never reused (each signed object
+ * carries a fresh {@code jti} or nonce; a repeat is a caller bug that would enable a replay);</li>
+ * <li>signing time, queue wait, session reuse and errors go to {@link SigningMetrics}.</li>
+ * </ul>
+ */
+public final class SimSigner implements AutoCloseable {
+
+    /** How many recent messages are remembered to refuse a repeat. */
+    private static final int REMEMBERED_MESSAGES = 256;
+
+    private final SecureElement element;
+    private final Delays delays;
+    private final SigningMetrics metrics;
+    private final Set<String> recentMessages = new LinkedHashSet<>();
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    /**
+     * @param delays the clock signing time is measured on
+     * @param metrics where the figures go (may be shared by many signers)
+     */
+    public SimSigner(SecureElement element, Delays delays, SigningMetrics metrics) {
+        this.element = element;
+        this.delays = delays;
+        this.metrics = metrics;
+    }
+
+    /** The element signed through. */
+    public SecureElement element() {
+        return element;
+    }
+
+    /** The figures of this signer. */
+    public SigningMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * A verified DER ECDSA P-256 signature over SHA-256 of {@code message}, once every operation queued
+     * before it has completed. Fails with {@link SecureElementException}.
+     */
+    public CompletionStage<byte[]> sign(byte[] message) {
+        if (!rememberFirstUse(message)) {
+            metrics.failed(SecureElementException.Reason.REPEATED_MESSAGE);
+            return CompletableFuture.failedFuture(new SecureElementException(
+                    SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
+        }
+        long queued = delays.nanoTime();
+        CompletableFuture<byte[]> result;
+        synchronized (this) {
+            result = tail.handle((ignored, failure) -> null).thenCompose(turn -> {
+                metrics.waited(delays.nanoTime() - queued);
+                return attempt(message, true);
+            });
+            tail = result;
+        }
+        return result;
+    }
+
+    private CompletableFuture<byte[]> attempt(byte[] message, boolean retryLostSession) {
+        long start = delays.nanoTime();
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        element.sign(message).whenComplete((signed, failure) -> {
+            long took = delays.nanoTime() - start;
+            if (failure != null) {
+                SecureElementException error = asElementError(failure);
+                metrics.failed(error.reason());
+                if (retryLostSession && error.reason() == SecureElementException.Reason.SESSION_HANDLE_INVALID) {
+                    // The element opens a new session on its next operation (PKCS#11 v2.40 §5.6).
+                    attempt(message, false).whenComplete((again, stillFailing) -> complete(done, again, stillFailing));
+                    return;
+                }
+                done.completeExceptionally(error);
+                return;
+            }
+            if (!verifies(message, signed.der())) {
+                metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
+                done.completeExceptionally(new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
+                        "the secure element returned a signature that does not verify with its public key"));
+                return;
+            }
+            metrics.signed(took, signed.sessionOpened());
+            done.complete(signed.der());
+        });
+        return done;
+    }
+
+    private static void complete(CompletableFuture<byte[]> done, byte[] value, Throwable failure) {
+        if (failure != null) {
+            done.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
+        } else {
+            done.complete(value);
+        }
+    }
+
+    private boolean verifies(byte[] message, byte[] der) {
+        try {
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(element.publicKey());
+            verifier.update(message);
+            return verifier.verify(der);
+        } catch (GeneralSecurityException e) {
+            // A malformed DER signature lands here too.
+            return false;
+        }
+    }
+
+    private static SecureElementException asElementError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause instanceof SecureElementException error
+                ? error
+                : new SecureElementException(SecureElementException.Reason.FAILED, String.valueOf(cause.getMessage()),
+                        cause);
+    }
+
+    private synchronized boolean rememberFirstUse(byte[] message) {
+        String digest = sha256(message);
+        if (!recentMessages.add(digest)) {
+            return false;
+        }
+        if (recentMessages.size() > REMEMBERED_MESSAGES) {
+            Iterator<String> oldest = recentMessages.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return true;
+    }
+
+    private static String sha256(byte[] message) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        element.close();
+    }
+}
