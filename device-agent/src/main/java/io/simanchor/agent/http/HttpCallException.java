@@ -1,15 +1,30 @@
 package io.simanchor.agent.http;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** A call that did not get the expected answer; {@code status} 0 means no answer at all. */
 public final class HttpCallException extends RuntimeException {
 
     private final int status;
     private final String body;
+    private final Optional<Duration> retryAfter;
 
     HttpCallException(String path, int status, String body) {
+        this(path, status, body, Optional.empty());
+    }
+
+    /** A refusal with the server's {@code Retry-After} (RFC 9110 §10.2.3), when it sent one. */
+    public HttpCallException(String path, int status, String body, Optional<Duration> retryAfter) {
         super(path + " -> " + (status == 0 ? "no response" : status) + ": " + body, null, false, false);
         this.status = status;
         this.body = body;
+        this.retryAfter = retryAfter;
+    }
+
+    /** How long the server asked the client to wait before trying again (429, 503). */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 
     /** The answer's body (an RFC 9457 problem or an RFC 6749 error), or the cause when there was none. */

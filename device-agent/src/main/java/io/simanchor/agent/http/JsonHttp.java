@@ -3,6 +3,10 @@ package io.simanchor.agent.http;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -151,7 +155,7 @@ public final class JsonHttp implements AutoCloseable {
         return response.body().compose(body -> {
             if (response.statusCode() != expectedStatus) {
                 return Future.failedFuture(new HttpCallException(call.url().getPath(), response.statusCode(),
-                        body.toString()));
+                        body.toString(), retryAfter(response.getHeader(HttpHeaders.RETRY_AFTER))));
             }
             try {
                 return Future.succeededFuture(JSON.readTree(body.getBytes()));
@@ -160,6 +164,24 @@ public final class JsonHttp implements AutoCloseable {
                         "unreadable JSON answer: " + e.getMessage()));
             }
         });
+    }
+
+    /** {@code Retry-After} in delta-seconds or as an HTTP date (RFC 9110 §10.2.3); empty when absent or bad. */
+    static Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(Instant.now(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static Future<JsonNode> failed(Call call, Throwable e) {

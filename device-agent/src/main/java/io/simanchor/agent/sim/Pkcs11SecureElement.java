@@ -37,6 +37,7 @@ public final class Pkcs11SecureElement implements SecureElement {
     private final Pkcs11Config config;
     private final ExecutorService channel;
     private final ECPublicKey publicKey;
+    private volatile Thread channelThread;
     // The fields below are used on the channel thread only.
     private Session session;
     private SecureElementException fatal;
@@ -54,6 +55,7 @@ public final class Pkcs11SecureElement implements SecureElement {
         this.channel = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pkcs11-" + config.keyAlias());
             thread.setDaemon(true);
+            channelThread = thread;
             return thread;
         });
     }
@@ -123,10 +125,17 @@ public final class Pkcs11SecureElement implements SecureElement {
 
     @Override
     public void close() {
-        CompletableFuture.runAsync(() -> {
+        Runnable closing = () -> {
             fatal = new SecureElementException(SecureElementException.Reason.CLOSED, "the PKCS#11 session is closed");
             dropSession();
-        }, channel).join();
+        };
+        if (Thread.currentThread() == channelThread) {
+            // Closed from a continuation of this element's own operation: waiting for the channel would
+            // wait for ourselves.
+            closing.run();
+        } else {
+            CompletableFuture.runAsync(closing, channel).join();
+        }
         channel.shutdown();
     }
 

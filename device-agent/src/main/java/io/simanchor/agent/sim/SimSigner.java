@@ -1,13 +1,10 @@
 package io.simanchor.agent.sim;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +30,9 @@ public final class SimSigner implements AutoCloseable {
     private final SecureElement element;
     private final Delays delays;
     private final SigningMetrics metrics;
-    private final Set<String> recentMessages = new LinkedHashSet<>();
+    private final long[] recentDigests = new long[REMEMBERED_MESSAGES];
+    private int remembered;
+    private int next;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     /**
@@ -67,14 +66,18 @@ public final class SimSigner implements AutoCloseable {
                     SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
         }
         long queued = delays.nanoTime();
-        CompletableFuture<byte[]> result;
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        CompletableFuture<?> previous;
         synchronized (this) {
-            result = tail.handle((ignored, failure) -> null).thenCompose(turn -> {
-                metrics.waited(delays.nanoTime() - queued);
-                return attempt(message, true);
-            });
+            previous = tail;
             tail = result;
         }
+        // Chained outside the lock: the element may complete at once, on this thread, and the caller's
+        // continuations must not run while this signer is locked.
+        previous.handle((ignored, failure) -> null).thenCompose(turn -> {
+            metrics.waited(delays.nanoTime() - queued);
+            return attempt(message, true);
+        }).whenComplete((signature, failure) -> complete(result, signature, failure));
         return result;
     }
 
@@ -136,22 +139,26 @@ public final class SimSigner implements AutoCloseable {
                         cause);
     }
 
+    /**
+     * Remembers the first 64 bits of the message's SHA-256 in a ring (2 KiB a device, so a simulated fleet
+     * of 10,000 stays small); false if it is there already. A collision would only refuse a fresh message.
+     */
     private synchronized boolean rememberFirstUse(byte[] message) {
-        String digest = sha256(message);
-        if (!recentMessages.add(digest)) {
-            return false;
+        long digest = sha256Prefix(message);
+        for (int i = 0; i < remembered; i++) {
+            if (recentDigests[i] == digest) {
+                return false;
+            }
         }
-        if (recentMessages.size() > REMEMBERED_MESSAGES) {
-            Iterator<String> oldest = recentMessages.iterator();
-            oldest.next();
-            oldest.remove();
-        }
+        recentDigests[next] = digest;
+        next = (next + 1) % recentDigests.length;
+        remembered = Math.min(remembered + 1, recentDigests.length);
         return true;
     }
 
-    private static String sha256(byte[] message) {
+    private static long sha256Prefix(byte[] message) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message));
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(message)).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }

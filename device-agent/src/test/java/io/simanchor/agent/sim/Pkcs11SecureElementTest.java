@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,17 @@ class Pkcs11SecureElementTest {
         assertThat(metrics.signatures()).isEqualTo(5);
         assertThat(metrics.sessionsOpened()).isZero();
         assertThat(metrics.sessionsReused()).isEqualTo(5);
+    }
+
+    @Test
+    void the_element_can_be_closed_from_a_continuation_of_its_own_signature() {
+        Pkcs11SecureElement element = Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.TOKEN));
+
+        CompletableFuture<Void> closed = element.sign(bytes("last"))
+                .toCompletableFuture()
+                .thenAccept(signed -> element.close());
+
+        assertThat(closed).succeedsWithin(Duration.ofSeconds(10));
     }
 
     @Test
