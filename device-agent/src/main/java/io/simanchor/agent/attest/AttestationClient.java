@@ -29,14 +29,14 @@ public final class AttestationClient {
     /** Asks for a nonce bound to {@code deviceId}. */
     public CompletionStage<String> challenge(String deviceId) {
         return http.json(post("/api/v1/attestation/challenges"), Map.of("deviceId", deviceId), 200)
-                .thenApply(body -> body.get("nonce").asText());
+                .thenApply(body -> JsonHttp.requiredText(body, "nonce"));
     }
 
     /** Sends signed evidence (compact JWS) for appraisal. */
     public CompletionStage<Result> appraise(String evidence) {
         return http.text(post("/api/v1/attestation/evidence"), EatEvidenceV1.MEDIA_TYPE, evidence, 200)
-                .thenApply(body -> new Result(body.get("ear").asText(), body.get("status").asText(),
-                        body.get("expiresAt").asText()));
+                .thenApply(body -> new Result(JsonHttp.requiredText(body, "ear"), JsonHttp.requiredText(body, "status"),
+                        JsonHttp.requiredText(body, "expiresAt")));
     }
 
     private JsonHttp.Call post(String path) {

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
+import io.simanchor.agent.jose.DerSigner;
 import io.simanchor.agent.jose.Es256;
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
@@ -56,5 +58,10 @@ public final class EvidenceBuilder {
      */
     public static String sign(EatEvidenceV1 claims, UnaryOperator<byte[]> derSigner) {
         return Es256.compact(HEADER, claims, derSigner);
+    }
+
+    /** The compact JWS of {@code claims}, signed by the SIM. */
+    public static CompletionStage<String> sign(EatEvidenceV1 claims, DerSigner derSigner) {
+        return Es256.compactAsync(HEADER, claims, derSigner);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  */
 public final class AgentCli {
 
-    private static final List<Command> COMMANDS = List.of(new SimLatencyCommand(), new FleetEnrollCommand(),
+    private static final List<Command> COMMANDS = List.of(new FleetCommand(), new SimLatencyCommand(),
+            new FleetEnrollCommand(),
             new FleetManifestCommand(), new KeycloakTokensCommand());
 
     private AgentCli() {

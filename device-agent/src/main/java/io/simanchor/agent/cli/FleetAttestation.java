@@ -88,7 +88,7 @@ final class FleetAttestation {
     /** Attests every device once, then runs the timed appraisals; returns the figures and the failures. */
     FleetEnrollment.Result run(JsonHttp http, String operatorToken, List<Device> devices) {
         AttestationClient attestation = new AttestationClient(http, settings.attestationUrl());
-        provisionReferenceValues(http, operatorToken);
+        provisionReferenceValues(http, operatorToken, settings.attestationUrl(), settings.hwModel());
         out.printf("  reference values provisioned for %s %s (%d components)%n", settings.hwModel(),
                 FIRMWARE_VERSION, COMPONENTS.size());
 
@@ -257,11 +257,17 @@ final class FleetAttestation {
         return new EvidenceBuilder.DeviceState(settings.hwModel(), FIRMWARE, version, measurements, debug, true);
     }
 
-    private void provisionReferenceValues(JsonHttp http, String operatorToken) {
-        URI url = settings.attestationUrl()
-                .resolve("/api/v1/admin/reference-values/" + settings.hwModel() + "/" + FIRMWARE_VERSION);
+    /** Provisions the reference values of the simulated firmware for {@code hwModel} (operator call). */
+    static void provisionReferenceValues(JsonHttp http, String operatorToken, URI attestationUrl, String hwModel) {
+        URI url = attestationUrl.resolve("/api/v1/admin/reference-values/" + hwModel + "/" + FIRMWARE_VERSION);
         Await.result(http.json(JsonHttp.Call.of("PUT", url, Optional.of(operatorToken)),
                 Map.of("measurements", measurements(FIRMWARE_VERSION)), 200));
+    }
+
+    /** What a genuine simulated device reports: released firmware, debugging disabled, verified boot. */
+    static EvidenceBuilder.DeviceState genuineState(String hwModel) {
+        return new EvidenceBuilder.DeviceState(hwModel, FIRMWARE, FIRMWARE_VERSION, measurements(FIRMWARE_VERSION),
+                DEBUG_DISABLED, true);
     }
 
     /** The simulated firmware's measurements: a digest per component and version. */

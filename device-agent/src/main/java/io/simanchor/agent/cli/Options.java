@@ -85,6 +85,23 @@ final class Options {
         }
     }
 
+    /** A decimal number between {@code least} and {@code most}. */
+    double decimal(String name, double fallback, double least, double most) {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double number = Double.parseDouble(value);
+            if (!(number >= least && number <= most)) {
+                throw new NumberFormatException();
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number from " + least + " to " + most);
+        }
+    }
+
     /** A duration written {@code 10m}, {@code 90s}, {@code 500ms}, {@code 2h} or ISO-8601 ({@code PT10M}). */
     Duration duration(String name, Duration fallback) {
         String value = values.get(name);

@@ -16,7 +16,6 @@ import io.simanchor.agent.sim.Pkcs11SecureElement;
 import io.simanchor.agent.sim.SecureElement;
 import io.simanchor.agent.sim.SimLatencyModel;
 import io.simanchor.agent.sim.SimulatedIotSafe;
-import io.simanchor.agent.sim.SoftwareSecureElement;
 
 /** The options that choose and configure the secure element. */
 final class SecureElementOptions {
@@ -71,7 +70,7 @@ final class SecureElementOptions {
     }
 
     /** The simulated SIM around {@code key}, with the options' fault injection. */
-    static SimulatedIotSafe simulated(Options options, SoftwareSecureElement key, SimulatedIotSafe.Sessions sessions,
+    static SimulatedIotSafe simulated(Options options, SecureElement key, SimulatedIotSafe.Sessions sessions,
             Delays delays, Optional<Random> random) {
         return new SimulatedIotSafe(key, SimLatencyModel.STUDY,
                 FaultInjection.pkcs11Errors(options.share("sim-faults", 0) / 3), sessions, delays,

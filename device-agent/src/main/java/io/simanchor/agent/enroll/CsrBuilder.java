@@ -3,15 +3,28 @@ package io.simanchor.agent.enroll;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.security.PublicKey;
+import java.util.concurrent.CompletionStage;
 
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import io.simanchor.agent.jose.DerSigner;
 
 /**
  * Builds the enrollment CSR: PKCS#10 signed by the device key, with the server nonce as its
@@ -34,6 +47,27 @@ public final class CsrBuilder {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("CSR signing failed", e);
         }
+    }
+
+    /**
+     * The CSR for {@code publicKey} answering {@code nonce}, signed by the SIM: the certification request
+     * info is DER-encoded and signed as PKCS#10 says (RFC 2986 §4.2), without a JCA private key.
+     */
+    public static CompletionStage<PKCS10CertificationRequest> build(PublicKey publicKey, String nonce,
+            DerSigner derSigner) {
+        CertificationRequestInfo info = new CertificationRequestInfo(new X500Name("CN=simanchor-device"),
+                SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()),
+                new DERSet(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                        new DERSet(new DERUTF8String(nonce)))));
+        byte[] toSign;
+        try {
+            toSign = info.getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return derSigner.sign(toSign)
+                .thenApply(signature -> new PKCS10CertificationRequest(new CertificationRequest(info,
+                        new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256), new DERBitString(signature))));
     }
 
     /** PEM text of a CSR. */

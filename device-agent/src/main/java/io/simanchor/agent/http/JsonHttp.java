@@ -166,6 +166,15 @@ public final class JsonHttp implements AutoCloseable {
         });
     }
 
+    /** The text of {@code field} in an answer; fails with {@link MalformedAnswerException} when missing. */
+    public static String requiredText(JsonNode answer, String field) {
+        JsonNode value = answer.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new MalformedAnswerException("the answer lacks '" + field + "'");
+        }
+        return value.asText();
+    }
+
     /** {@code Retry-After} in delta-seconds or as an HTTP date (RFC 9110 §10.2.3); empty when absent or bad. */
     static Optional<Duration> retryAfter(String header) {
         if (header == null || header.isBlank()) {

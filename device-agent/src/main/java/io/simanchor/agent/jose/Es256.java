@@ -3,6 +3,7 @@ package io.simanchor.agent.jose;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 import org.bouncycastle.asn1.ASN1Integer;
@@ -32,15 +33,28 @@ public final class Es256 {
      * SIM or a software key; it returns a DER ECDSA P-256 signature of the bytes it is given).
      */
     public static String compact(Object header, Object claims, UnaryOperator<byte[]> derSigner) {
-        String signingInput;
+        String signingInput = signingInput(header, claims);
+        return withSignature(signingInput, derSigner.apply(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The same, signed asynchronously (by the SIM). */
+    public static CompletionStage<String> compactAsync(Object header, Object claims, DerSigner derSigner) {
+        String signingInput = signingInput(header, claims);
+        return derSigner.sign(signingInput.getBytes(StandardCharsets.US_ASCII))
+                .thenApply(der -> withSignature(signingInput, der));
+    }
+
+    private static String signingInput(Object header, Object claims) {
         try {
-            signingInput = BASE64URL.encodeToString(JSON.writeValueAsBytes(header)) + "."
+            return BASE64URL.encodeToString(JSON.writeValueAsBytes(header)) + "."
                     + BASE64URL.encodeToString(JSON.writeValueAsBytes(claims));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("JWS header or claims not serialisable", e);
         }
-        byte[] signature = fromDer(derSigner.apply(signingInput.getBytes(StandardCharsets.US_ASCII)));
-        return signingInput + "." + BASE64URL.encodeToString(signature);
+    }
+
+    private static String withSignature(String signingInput, byte[] der) {
+        return signingInput + "." + BASE64URL.encodeToString(fromDer(der));
     }
 
     /** The JWS form of a DER ECDSA P-256 signature. */

@@ -123,6 +123,11 @@ public final class Pkcs11SecureElement implements SecureElement {
         return "pkcs11";
     }
 
+    /**
+     * Logs out and stops the element's thread. PKCS#11 logins belong to the token and the application
+     * (v2.40 §5.6): another element of this process on the same token is logged out too, and opens its
+     * session again on its next operation.
+     */
     @Override
     public void close() {
         Runnable closing = () -> {

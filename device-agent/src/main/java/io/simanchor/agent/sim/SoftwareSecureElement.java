@@ -44,6 +44,11 @@ public final class SoftwareSecureElement implements SecureElement {
         return new SoftwareSecureElement(keyPair);
     }
 
+    /** The key pair, for {@link SoftwareKeyFile} to store. */
+    KeyPair keyPair() {
+        return keyPair;
+    }
+
     /** The same signature, synchronously: the software key never waits. */
     public byte[] signNow(byte[] message) {
         try {

@@ -14,6 +14,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import io.simanchor.agent.http.JsonHttp;
+import io.simanchor.agent.http.MalformedAnswerException;
+import io.simanchor.agent.jose.DerSigner;
 import io.simanchor.agent.jose.Es256;
 
 /**
@@ -70,9 +72,20 @@ public final class TokenClient {
         return token(assertion(deviceId, derSigner), Optional.of(ear), scope);
     }
 
-    /** A fresh client assertion for this issuer: new {@code jti}, valid for a minute. */
+    /** A fresh client assertion for this issuer: new {@code jti}, valid for {@link #ASSERTION_LIFETIME}. */
     public String assertion(String deviceId, UnaryOperator<byte[]> derSigner) {
-        Instant now = Instant.now();
+        return Es256.compact(HEADER, assertionClaims(deviceId, Instant.now()), derSigner);
+    }
+
+    /**
+     * A fresh client assertion signed by the SIM, dated {@code now} (the device's best estimate of the
+     * server's time: a device whose clock is off would otherwise be refused, RFC 7523 §3 items 4 and 5).
+     */
+    public CompletionStage<String> assertion(String deviceId, DerSigner derSigner, Instant now) {
+        return Es256.compactAsync(HEADER, assertionClaims(deviceId, now), derSigner);
+    }
+
+    private Map<String, Object> assertionClaims(String deviceId, Instant now) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", deviceId);
         claims.put("sub", deviceId);
@@ -80,7 +93,7 @@ public final class TokenClient {
         claims.put("jti", UUID.randomUUID().toString());
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
-        return Es256.compact(HEADER, claims, derSigner);
+        return claims;
     }
 
     /**
@@ -96,8 +109,13 @@ public final class TokenClient {
         ear.ifPresent(value -> form.put("attestation_result", value));
         scope.ifPresent(value -> form.put("scope", value));
         return http.form(JsonHttp.Call.of("POST", tokenEndpoint, Optional.empty()), encode(form), 200)
-                .thenApply(body -> new AccessToken(body.get("access_token").asText(),
-                        Duration.ofSeconds(body.get("expires_in").asLong()), body.path("scope").asText()));
+                .thenApply(body -> {
+                    if (!body.path("expires_in").canConvertToLong() || body.get("expires_in").asLong() <= 0) {
+                        throw new MalformedAnswerException("the token answer lacks a positive 'expires_in'");
+                    }
+                    return new AccessToken(JsonHttp.requiredText(body, "access_token"),
+                            Duration.ofSeconds(body.get("expires_in").asLong()), body.path("scope").asText());
+                });
     }
 
     private static String encode(Map<String, String> form) {

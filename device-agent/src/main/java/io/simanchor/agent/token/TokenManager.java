@@ -244,7 +244,7 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private void failed(Refresh refresh, Throwable failure) {
-        metrics.refreshFailed();
+        metrics.refreshFailed(reasonOf(failure));
         CompletableFuture<Credential> waiting = null;
         Duration backoff = null;
         synchronized (this) {
@@ -339,6 +339,28 @@ public final class TokenManager implements AutoCloseable {
     private static boolean refusedEar(Throwable failure) {
         return failure instanceof HttpCallException http && http.status() == 400
                 && oauthError(http).filter("invalid_grant"::equals).isPresent();
+    }
+
+    /** A short reason for the metrics: the SIM's, the RFC 6749 error, the problem code, or the status. */
+    private static String reasonOf(Throwable failure) {
+        if (failure instanceof SecureElementException sim) {
+            return "SIM " + sim.reason();
+        }
+        if (failure instanceof HttpCallException http) {
+            if (http.status() == 0) {
+                return "no answer";
+            }
+            return http.status() + oauthError(http).or(() -> problemCode(http)).map(code -> " " + code).orElse("");
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    private static Optional<String> problemCode(HttpCallException http) {
+        try {
+            return Optional.ofNullable(JSON.readTree(http.body()).path("code").textValue());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> oauthError(HttpCallException http) {

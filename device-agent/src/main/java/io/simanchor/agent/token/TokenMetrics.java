@@ -1,5 +1,8 @@
 package io.simanchor.agent.token;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.simanchor.agent.metrics.LatencyHistogram;
@@ -18,6 +21,7 @@ public final class TokenMetrics {
     private final LongAdder tokenRefreshes = new LongAdder();
     private final LongAdder earRefreshes = new LongAdder();
     private final LongAdder refreshFailures = new LongAdder();
+    private final Map<String, LongAdder> failureReasons = new ConcurrentHashMap<>();
     private final LatencyHistogram timeToToken = new LatencyHistogram();
     private final LatencyHistogram network = new LatencyHistogram();
     private final LatencyHistogram remainingAtRefresh = new LatencyHistogram();
@@ -52,8 +56,16 @@ public final class TokenMetrics {
         earRefreshes.increment();
     }
 
-    void refreshFailed() {
+    void refreshFailed(String reason) {
         refreshFailures.increment();
+        failureReasons.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** Failed attempts by reason ({@code 404 DEVICE_UNKNOWN}, {@code 400 invalid_grant}, {@code SIM DEVICE_ERROR}). */
+    public Map<String, Long> failureReasons() {
+        Map<String, Long> reasons = new TreeMap<>();
+        failureReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
+        return reasons;
     }
 
     /** Records the network time of one call to a service (the call's time without the SIM's). */

@@ -1,0 +1,146 @@
+package io.simanchor.agent.sim;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+/**
+ * A software element kept in a file between runs of the command line (development only): the P-256 key
+ * pair as SEC1 PEM, readable by its owner only, and the certificate slot as a PEM chain beside it
+ * ({@code <file>.chain.pem}).
+ */
+public final class SoftwareKeyFile {
+
+    private SoftwareKeyFile() {
+    }
+
+    /** The element in {@code file}, made with a fresh key when the file does not exist. */
+    public static SecureElement openOrCreate(Path file, SecureRandom random) {
+        try {
+            SoftwareSecureElement element;
+            if (Files.exists(file)) {
+                element = SoftwareSecureElement.of(read(file));
+            } else {
+                element = SoftwareSecureElement.generate(random);
+                write(file, element);
+            }
+            Path chainFile = chainFile(file);
+            if (Files.exists(chainFile)) {
+                element.storeCertificateChain(readChain(chainFile));
+            }
+            return new Persistent(element, chainFile);
+        } catch (IOException e) {
+            throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
+                    "cannot use key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path chainFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".chain.pem");
+    }
+
+    private static KeyPair read(Path file) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
+            if (!(parser.readObject() instanceof PEMKeyPair pair)) {
+                throw new IOException("not an EC key pair in PEM");
+            }
+            return new JcaPEMKeyConverter().getKeyPair(pair);
+        }
+    }
+
+    /** The key pair as SEC1 PEM ({@code EC PRIVATE KEY}, with the public key), mode 600. */
+    private static void write(Path file, SoftwareSecureElement element) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+            writer.writeObject(element.keyPair());
+        }
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, pem.toString(), StandardCharsets.US_ASCII);
+    }
+
+    private static List<X509Certificate> readChain(Path file) throws IOException {
+        List<X509Certificate> chain = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                chain.add(new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) object));
+            }
+        } catch (java.security.cert.CertificateException | ClassCastException e) {
+            throw new IOException("not a PEM certificate chain", e);
+        }
+        return chain;
+    }
+
+    /** Stores the certificate slot in the chain file too. */
+    private static final class Persistent implements SecureElement {
+
+        private final SoftwareSecureElement element;
+        private final Path chainFile;
+
+        Persistent(SoftwareSecureElement element, Path chainFile) {
+            this.element = element;
+            this.chainFile = chainFile;
+        }
+
+        @Override
+        public CompletionStage<Signed> sign(byte[] message) {
+            return element.sign(message);
+        }
+
+        @Override
+        public ECPublicKey publicKey() {
+            return element.publicKey();
+        }
+
+        @Override
+        public Optional<List<X509Certificate>> certificateChain() {
+            return element.certificateChain();
+        }
+
+        @Override
+        public CompletionStage<Void> storeCertificateChain(List<X509Certificate> chain) {
+            return element.storeCertificateChain(chain).thenRun(() -> {
+                StringWriter pem = new StringWriter();
+                try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                    for (X509Certificate certificate : chain) {
+                        writer.writeObject(certificate);
+                    }
+                    writer.flush();
+                    Files.writeString(chainFile, pem.toString(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public String kind() {
+            return element.kind();
+        }
+
+        @Override
+        public void close() {
+            element.close();
+        }
+    }
+}
