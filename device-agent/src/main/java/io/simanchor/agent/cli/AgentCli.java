@@ -17,9 +17,10 @@ import java.util.Optional;
  */
 public final class AgentCli {
 
-    private static final List<Command> COMMANDS = List.of(new FleetCommand(), new SimLatencyCommand(),
-            new FleetEnrollCommand(),
-            new FleetManifestCommand(), new KeycloakTokensCommand());
+    private static final List<Command> COMMANDS = List.of(new DeviceCommands.Enroll(), new DeviceCommands.RotateKey(),
+            new DeviceCommands.Attest(),
+            new DeviceCommands.Token(), new DeviceCommands.Run(), new FleetCommand(), new SimLatencyCommand(),
+            new FleetEnrollCommand(), new FleetManifestCommand(), new KeycloakTokensCommand());
 
     private AgentCli() {
     }

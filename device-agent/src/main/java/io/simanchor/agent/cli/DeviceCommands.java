@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.simanchor.agent.device.DeviceCredentials;
 import io.simanchor.agent.device.DeviceEnrollment;
+import io.simanchor.agent.device.DeviceKeyRotation;
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.http.JsonHttp;
 import io.simanchor.agent.sim.Delays;
@@ -91,6 +92,47 @@ final class DeviceCommands {
                 out.printf("enrolled: device %s, certificate serial %s, valid until %s%n", enrolled.deviceId(),
                         enrolled.chain().get(0).getSerialNumber().toString(16),
                         enrolled.chain().get(0).getNotAfter().toInstant());
+                return 0;
+            }
+        }
+    }
+
+    /** {@code rotate-key}. */
+    static final class RotateKey implements Command {
+
+        @Override
+        public String name() {
+            return "rotate-key";
+        }
+
+        @Override
+        public String summary() {
+            return "replace the SIM key: new key in the SIM, CSR and proof by the old key, new chain into the SIM";
+        }
+
+        @Override
+        public String help() {
+            return """
+                    rotate this device's key with identity-service: a rotation challenge, a new key generated
+                    in the SIM, its CSR signed by the new key and a proof signed by the current one, then the
+                    new key and its chain take the old key's place in the SIM; prints the new certificate
+                    """ + DeviceOptions.HELP;
+        }
+
+        @Override
+        public Set<String> options() {
+            return DeviceOptions.NAMES;
+        }
+
+        @Override
+        public int run(Options options, Optional<String> secret, Map<String, String> environment, PrintStream out) {
+            try (Device device = Device.open(options, environment)) {
+                String deviceId = DeviceOptions.deviceId(device.sim().element());
+                DeviceEnrollment.Enrolled rotated = Await.result(DeviceKeyRotation.rotate(
+                        new IdentityClient(device.http(), DeviceOptions.identityUrl(options)), deviceId, device.sim()));
+                out.printf("rotated: device %s, new certificate serial %s, valid until %s%n", rotated.deviceId(),
+                        rotated.chain().get(0).getSerialNumber().toString(16),
+                        rotated.chain().get(0).getNotAfter().toInstant());
                 return 0;
             }
         }

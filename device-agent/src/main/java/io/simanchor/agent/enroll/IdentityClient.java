@@ -52,6 +52,25 @@ public final class IdentityClient {
                         body.get("certificateChain").asText(), body.get("mudUrl").asText()));
     }
 
+    /** Asks for a key-rotation challenge for an enrolled device (the device's own call, no operator token). */
+    public CompletionStage<Challenge> createRotationChallenge(String deviceId) {
+        return http.json(post("/api/v1/devices/" + deviceId + "/key-rotation/challenges", Optional.empty()), Map.of(),
+                201)
+                .thenApply(body -> new Challenge(JsonHttp.requiredText(body, "challengeId"),
+                        JsonHttp.requiredText(body, "nonce"), JsonHttp.requiredText(body, "expiresAt")));
+    }
+
+    /**
+     * Rotates the device's key: the CSR of the new key answering the challenge, and the current key's
+     * signature over {@link io.simanchor.api.enrollment.KeyRotationProof} (base64 DER).
+     */
+    public CompletionStage<Enrollment> rotateKey(String deviceId, String challengeId, String csrPem, String proof) {
+        return http.json(post("/api/v1/devices/" + deviceId + "/key-rotations", Optional.empty()),
+                Map.of("challengeId", challengeId, "csr", csrPem, "proof", proof), 200)
+                .thenApply(body -> new Enrollment(JsonHttp.requiredText(body, "deviceId"),
+                        JsonHttp.requiredText(body, "certificateChain"), body.path("mudUrl").asText()));
+    }
+
     /** Registers an expected device (operator call). */
     public CompletionStage<Void> register(String bearerToken, Map<String, String> registration) {
         return http.json(post("/api/v1/admin/registrations", Optional.of(bearerToken)), registration, 201)

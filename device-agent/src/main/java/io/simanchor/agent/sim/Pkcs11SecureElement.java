@@ -1,8 +1,11 @@
 package io.simanchor.agent.sim;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -11,8 +14,12 @@ import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +27,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The SIM's key through its PKCS#11 library and Java's SunPKCS11 provider: the path a vendor's IoT SAFE
@@ -36,7 +49,7 @@ public final class Pkcs11SecureElement implements SecureElement {
 
     private final Pkcs11Config config;
     private final ExecutorService channel;
-    private final ECPublicKey publicKey;
+    private volatile ECPublicKey publicKey;
     private volatile Thread channelThread;
     // The fields below are used on the channel thread only.
     private Session session;
@@ -116,6 +129,109 @@ public final class Pkcs11SecureElement implements SecureElement {
                 throw failure("storing the certificate chain failed", e);
             }
         });
+    }
+
+    /**
+     * Generates the new key in the token (C_GenerateKeyPair through SunPKCS11) and keeps it under
+     * {@code <alias>-next} with a self-signed placeholder certificate, because SunPKCS11's key store only
+     * lists keys that have one; a placeholder left by an interrupted rotation is replaced.
+     */
+    @Override
+    public CompletionStage<NextKey> generateNextKey() {
+        return onChannel(() -> {
+            if (session == null) {
+                session = reopenSession();
+            }
+            String nextAlias = config.keyAlias() + "-next";
+            try {
+                KeyStore keyStore = session.keyStore();
+                if (keyStore.containsAlias(nextAlias)) {
+                    keyStore.deleteEntry(nextAlias);
+                }
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", session.provider());
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                KeyPair pair = generator.generateKeyPair();
+                keyStore.setKeyEntry(nextAlias, pair.getPrivate(), null,
+                        new Certificate[]{placeholderCertificate(pair, session.provider())});
+                if (!(keyStore.getKey(nextAlias, null) instanceof PrivateKey stored)) {
+                    throw new SecureElementException(SecureElementException.Reason.FAILED,
+                            "the new key was not stored in the token");
+                }
+                return new Pkcs11NextKey((ECPublicKey) pair.getPublic(), stored);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw failure("generating the next key failed", e);
+            }
+        });
+    }
+
+    /** The key of a rotation, in the token under {@code <alias>-next} until committed. */
+    private final class Pkcs11NextKey implements NextKey {
+
+        private final ECPublicKey nextPublicKey;
+        private final PrivateKey nextKey;
+
+        Pkcs11NextKey(ECPublicKey nextPublicKey, PrivateKey nextKey) {
+            this.nextPublicKey = nextPublicKey;
+            this.nextKey = nextKey;
+        }
+
+        @Override
+        public ECPublicKey publicKey() {
+            return nextPublicKey;
+        }
+
+        @Override
+        public CompletionStage<byte[]> sign(byte[] message) {
+            return onChannel(() -> {
+                try {
+                    Signature signature = Signature.getInstance("SHA256withECDSA", session.provider());
+                    signature.initSign(nextKey);
+                    signature.update(message);
+                    return signature.sign();
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    throw failure("signing with the next key failed", e);
+                }
+            });
+        }
+
+        /** Destroys the old key, then files the new one under the configured alias with its chain. */
+        @Override
+        public CompletionStage<Void> commit(List<X509Certificate> newChain) {
+            CertificateChains.requireCertifies(newChain, nextPublicKey);
+            return onChannel(() -> {
+                try {
+                    KeyStore keyStore = session.keyStore();
+                    keyStore.deleteEntry(config.keyAlias());
+                    keyStore.setKeyEntry(config.keyAlias(), nextKey, null, newChain.toArray(new Certificate[0]));
+                    if (!(keyStore.getKey(config.keyAlias(), null) instanceof PrivateKey current)) {
+                        throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
+                                "the new key is not under '" + config.keyAlias() + "' after the rotation");
+                    }
+                    session = new Session(session.provider(), keyStore, current);
+                    publicKey = nextPublicKey;
+                    chain = List.copyOf(newChain);
+                    return null;
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    throw failure("committing the next key failed", e);
+                }
+            });
+        }
+    }
+
+    /** A self-signed certificate for a key that has none yet, signed in the token. */
+    private static X509Certificate placeholderCertificate(KeyPair pair, Provider provider)
+            throws GeneralSecurityException {
+        Instant now = Instant.now();
+        X500Name subject = new X500Name("CN=simanchor pending key");
+        try {
+            return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now), Date.from(now.plus(Duration.ofDays(1))),
+                    subject, pair.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(provider)
+                            .build(pair.getPrivate())));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot sign the placeholder certificate", e);
+        }
     }
 
     @Override

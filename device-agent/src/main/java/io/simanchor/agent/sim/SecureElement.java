@@ -36,12 +36,34 @@ public interface SecureElement extends AutoCloseable {
      */
     CompletionStage<Void> storeCertificateChain(List<X509Certificate> chain);
 
+    /**
+     * Makes a new P-256 key beside the current one, for a key rotation: the current key keeps signing
+     * until the new one is committed with the certificate chain the platform issued for it.
+     */
+    CompletionStage<NextKey> generateNextKey();
+
     /** What kind of element this is, for reports ({@code pkcs11}, {@code software}, {@code iot-safe-model}). */
     String kind();
 
     /** Closes the session with the element. */
     @Override
     void close();
+
+    /** A key made for a rotation that is not yet the element's key. */
+    interface NextKey {
+
+        /** Its public half. */
+        ECPublicKey publicKey();
+
+        /** A DER ECDSA P-256 / SHA-256 signature by the new key (the CSR for it). */
+        CompletionStage<byte[]> sign(byte[] message);
+
+        /**
+         * Makes it the element's key, with {@code chain} (for this key) in the certificate slot; the
+         * previous key is destroyed.
+         */
+        CompletionStage<Void> commit(List<X509Certificate> chain);
+    }
 
     /**
      * A signature and how it was made.

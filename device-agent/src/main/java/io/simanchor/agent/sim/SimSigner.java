@@ -4,10 +4,14 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The discipline around a {@link SecureElement}, as GSMA CLP.13 and the IoT SAFE latency study ask:
@@ -65,8 +69,41 @@ public final class SimSigner implements AutoCloseable {
             return CompletableFuture.failedFuture(new SecureElementException(
                     SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
         }
+        return enqueue(() -> attempt(message, true));
+    }
+
+    /** A new key beside the current one, for a key rotation; made in turn with the other operations. */
+    public CompletionStage<SecureElement.NextKey> generateNextKey() {
+        return enqueue(() -> element.generateNextKey().toCompletableFuture());
+    }
+
+    /** A verified signature by the rotation's new key (its CSR), in turn; never the same message twice. */
+    public CompletionStage<byte[]> signWithNextKey(SecureElement.NextKey key, byte[] message) {
+        if (!rememberFirstUse(message)) {
+            metrics.failed(SecureElementException.Reason.REPEATED_MESSAGE);
+            return CompletableFuture.failedFuture(new SecureElementException(
+                    SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
+        }
+        return enqueue(() -> key.sign(message).toCompletableFuture().thenApply(der -> {
+            if (!verifies(key.publicKey(), message, der)) {
+                metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
+                throw new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
+                        "the secure element returned a signature that does not verify with the new key");
+            }
+            return der;
+        }));
+    }
+
+    /** Makes the rotation's new key the element's key, with its chain, in turn. */
+    public CompletionStage<Void> commit(SecureElement.NextKey key,
+            List<X509Certificate> chain) {
+        return enqueue(() -> key.commit(chain).toCompletableFuture());
+    }
+
+    /** Runs {@code operation} once every operation queued before it has completed. */
+    private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> operation) {
         long queued = delays.nanoTime();
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<?> previous;
         synchronized (this) {
             previous = tail;
@@ -76,8 +113,16 @@ public final class SimSigner implements AutoCloseable {
         // continuations must not run while this signer is locked.
         previous.handle((ignored, failure) -> null).thenCompose(turn -> {
             metrics.waited(delays.nanoTime() - queued);
-            return attempt(message, true);
-        }).whenComplete((signature, failure) -> complete(result, signature, failure));
+            return operation.get();
+        }).whenComplete((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure);
+            } else {
+                result.complete(value);
+            }
+        });
         return result;
     }
 
@@ -97,7 +142,7 @@ public final class SimSigner implements AutoCloseable {
                 done.completeExceptionally(error);
                 return;
             }
-            if (!verifies(message, signed.der())) {
+            if (!verifies(element.publicKey(), message, signed.der())) {
                 metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
                 done.completeExceptionally(new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
                         "the secure element returned a signature that does not verify with its public key"));
@@ -117,10 +162,10 @@ public final class SimSigner implements AutoCloseable {
         }
     }
 
-    private boolean verifies(byte[] message, byte[] der) {
+    private static boolean verifies(PublicKey key, byte[] message, byte[] der) {
         try {
             Signature verifier = Signature.getInstance("SHA256withECDSA");
-            verifier.initVerify(element.publicKey());
+            verifier.initVerify(key);
             verifier.update(message);
             return verifier.verify(der);
         } catch (GeneralSecurityException e) {

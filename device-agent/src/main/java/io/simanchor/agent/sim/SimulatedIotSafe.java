@@ -93,6 +93,12 @@ public final class SimulatedIotSafe implements SecureElement {
                 new SecureElementException(fault.get(), "CKR_" + fault.get().name() + " (simulated)"));
     }
 
+    /** Key generation in the SIM; its time is not in the study, so it costs one signature's. */
+    @Override
+    public CompletionStage<NextKey> generateNextKey() {
+        return delays.after(latency.signature(random)).thenCompose(elapsed -> inner.generateNextKey());
+    }
+
     @Override
     public ECPublicKey publicKey() {
         return inner.publicKey();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -48,7 +49,7 @@ public final class SoftwareKeyFile {
             if (Files.exists(chainFile)) {
                 element.storeCertificateChain(readChain(chainFile));
             }
-            return new Persistent(element, chainFile);
+            return new Persistent(element, file, chainFile);
         } catch (IOException e) {
             throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
                     "cannot use key file " + file + ": " + e.getMessage(), e);
@@ -68,15 +69,21 @@ public final class SoftwareKeyFile {
         }
     }
 
-    /** The key pair as SEC1 PEM ({@code EC PRIVATE KEY}, with the public key), mode 600. */
+    /**
+     * The key pair as SEC1 PEM ({@code EC PRIVATE KEY}, with the public key), mode 600, written beside the
+     * file and moved over it, so a crash never leaves half a key.
+     */
     private static void write(Path file, SoftwareSecureElement element) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
             writer.writeObject(element.keyPair());
         }
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, pem.toString(), StandardCharsets.US_ASCII);
+        Path next = Files.createTempFile(directory, ".device-key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(next, pem.toString(), StandardCharsets.US_ASCII);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static List<X509Certificate> readChain(Path file) throws IOException {
@@ -95,11 +102,41 @@ public final class SoftwareKeyFile {
     private static final class Persistent implements SecureElement {
 
         private final SoftwareSecureElement element;
+        private final Path keyFile;
         private final Path chainFile;
 
-        Persistent(SoftwareSecureElement element, Path chainFile) {
+        Persistent(SoftwareSecureElement element, Path keyFile, Path chainFile) {
             this.element = element;
+            this.keyFile = keyFile;
             this.chainFile = chainFile;
+        }
+
+        @Override
+        public CompletionStage<NextKey> generateNextKey() {
+            return element.generateNextKey().thenApply(next -> new NextKey() {
+
+                @Override
+                public ECPublicKey publicKey() {
+                    return next.publicKey();
+                }
+
+                @Override
+                public CompletionStage<byte[]> sign(byte[] message) {
+                    return next.sign(message);
+                }
+
+                @Override
+                public CompletionStage<Void> commit(List<X509Certificate> chain) {
+                    return next.commit(chain).thenRun(() -> {
+                        try {
+                            write(keyFile, element);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        writeChain(chain);
+                    });
+                }
+            });
         }
 
         @Override
@@ -119,18 +156,20 @@ public final class SoftwareKeyFile {
 
         @Override
         public CompletionStage<Void> storeCertificateChain(List<X509Certificate> chain) {
-            return element.storeCertificateChain(chain).thenRun(() -> {
-                StringWriter pem = new StringWriter();
-                try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                    for (X509Certificate certificate : chain) {
-                        writer.writeObject(certificate);
-                    }
-                    writer.flush();
-                    Files.writeString(chainFile, pem.toString(), StandardCharsets.US_ASCII);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            return element.storeCertificateChain(chain).thenRun(() -> writeChain(chain));
+        }
+
+        private void writeChain(List<X509Certificate> chain) {
+            StringWriter pem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                for (X509Certificate certificate : chain) {
+                    writer.writeObject(certificate);
                 }
-            });
+                writer.flush();
+                Files.writeString(chainFile, pem.toString(), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class SoftwareSecureElement implements SecureElement {
 
-    private final KeyPair keyPair;
+    private volatile KeyPair keyPair;
     private volatile List<X509Certificate> chain;
 
     private SoftwareSecureElement(KeyPair keyPair) {
@@ -30,10 +30,14 @@ public final class SoftwareSecureElement implements SecureElement {
 
     /** An element with a fresh key. */
     public static SoftwareSecureElement generate(SecureRandom random) {
+        return new SoftwareSecureElement(newKeyPair(random));
+    }
+
+    private static KeyPair newKeyPair(SecureRandom random) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            return new SoftwareSecureElement(generator.generateKeyPair());
+            return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("P-256 key generation unavailable", e);
         }
@@ -51,14 +55,43 @@ public final class SoftwareSecureElement implements SecureElement {
 
     /** The same signature, synchronously: the software key never waits. */
     public byte[] signNow(byte[] message) {
+        return sign(keyPair, message);
+    }
+
+    private static byte[] sign(KeyPair key, byte[] message) {
         try {
             Signature signature = Signature.getInstance("SHA256withECDSA");
-            signature.initSign(keyPair.getPrivate());
+            signature.initSign(key.getPrivate());
             signature.update(message);
             return signature.sign();
         } catch (GeneralSecurityException e) {
             throw new SecureElementException(SecureElementException.Reason.FAILED, "software signature failed", e);
         }
+    }
+
+    @Override
+    public CompletionStage<NextKey> generateNextKey() {
+        KeyPair next = newKeyPair(new SecureRandom());
+        return CompletableFuture.completedFuture(new NextKey() {
+
+            @Override
+            public ECPublicKey publicKey() {
+                return (ECPublicKey) next.getPublic();
+            }
+
+            @Override
+            public CompletionStage<byte[]> sign(byte[] message) {
+                return CompletableFuture.completedFuture(SoftwareSecureElement.sign(next, message));
+            }
+
+            @Override
+            public CompletionStage<Void> commit(List<X509Certificate> newChain) {
+                CertificateChains.requireCertifies(newChain, next.getPublic());
+                keyPair = next;
+                chain = List.copyOf(newChain);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
     }
 
     @Override

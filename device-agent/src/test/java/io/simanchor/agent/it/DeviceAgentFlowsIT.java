@@ -28,6 +28,7 @@ import io.simanchor.agent.attest.AttestationClient;
 import io.simanchor.agent.attest.EvidenceBuilder;
 import io.simanchor.agent.device.DeviceCredentials;
 import io.simanchor.agent.device.DeviceEnrollment;
+import io.simanchor.agent.device.DeviceKeyRotation;
 import io.simanchor.agent.device.ServerClock;
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.http.JsonHttp;
@@ -109,7 +110,7 @@ class DeviceAgentFlowsIT {
     }
 
     @Test
-    void a_device_with_its_key_in_a_pkcs11_token_enrolls_attests_and_gets_tokens_from_the_cache() throws Exception {
+    void a_device_with_its_key_in_a_pkcs11_token_enrolls_attests_gets_tokens_and_rotates_its_key() throws Exception {
         String iccid = "8988200000" + (100_000_000 + new SecureRandom().nextInt(899_999_999));
         register(iccid);
         Delays delays = Delays.on(TIMER);
@@ -146,6 +147,23 @@ class DeviceAgentFlowsIT {
             assertThat(simMetrics.signatures()).as("at least CSR, evidence, assertion").isGreaterThanOrEqualTo(3);
             assertThat(simMetrics.sessionsOpened()).as("the session opened at start is kept").isZero();
             manager.close();
+
+            // Key rotation: a new key made in the token replaces the old one, and the platform follows.
+            DeviceEnrollment.Enrolled rotated = DeviceKeyRotation.rotate(identityClient, enrolled.deviceId(), sim)
+                    .toCompletableFuture()
+                    .get();
+            assertThat(rotated.chain().get(0).getPublicKey()).isEqualTo(sim.element().publicKey());
+            assertThat(sim.element().publicKey()).isNotEqualTo(enrolled.chain().get(0).getPublicKey());
+            TokenManager afterRotation = new TokenManager(credentials, delays, new Random(2),
+                    TokenManager.Settings.DEFAULTS, simMetrics, new TokenMetrics());
+            // The verifier and token-service learn the new key from the lifecycle topic within seconds;
+            // the manager retries with back-off meanwhile.
+            afterRotation.start().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            String boundToNewKey = afterRotation.token(TokenManager.Wait.FAIL_FAST).toCompletableFuture().get();
+            assertThat(payload(boundToNewKey).at("/cnf/jkt").asText())
+                    .isEqualTo(EcPublicKey.of(sim.element().publicKey()).thumbprint());
+            afterRotation.close();
+            enrolled = rotated;
         }
         // The chain went into the token's certificate slot: a new session finds it there.
         try (Pkcs11SecureElement reopened = Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.TOKEN))) {

@@ -154,6 +154,39 @@ class Pkcs11SecureElementTest {
     }
 
     @Test
+    void a_rotation_replaces_the_key_in_the_token_and_keeps_the_old_one_until_committed() throws Exception {
+        SigningMetrics metrics = new SigningMetrics();
+        java.security.interfaces.ECPublicKey oldKey;
+        java.security.interfaces.ECPublicKey newKey;
+        List<X509Certificate> issued;
+        try (SimSigner signer = new SimSigner(
+                Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.ROTATION_TOKEN)), REAL_TIME, metrics)) {
+            oldKey = signer.element().publicKey();
+            SecureElement.NextKey next = signer.generateNextKey().toCompletableFuture().join();
+            newKey = next.publicKey();
+            byte[] byNewKey = signer.signWithNextKey(next, bytes("csr of the new key")).toCompletableFuture().join();
+            byte[] byOldKey = signer.sign(bytes("proof by the old key")).toCompletableFuture().join();
+
+            assertThat(newKey).isNotEqualTo(oldKey);
+            assertThat(verifies(newKey, bytes("csr of the new key"), byNewKey)).isTrue();
+            assertThat(verifies(oldKey, bytes("proof by the old key"), byOldKey)).isTrue();
+
+            issued = issuedFor("CN=device-ca", newKey);
+            signer.commit(next, issued).toCompletableFuture().join();
+            byte[] afterwards = signer.sign(bytes("after the rotation")).toCompletableFuture().join();
+
+            assertThat(signer.element().publicKey()).isEqualTo(newKey);
+            assertThat(verifies(newKey, bytes("after the rotation"), afterwards)).isTrue();
+        }
+
+        try (Pkcs11SecureElement reopened = Pkcs11SecureElement
+                .open(SoftHsmToken.config(SoftHsmToken.ROTATION_TOKEN))) {
+            assertThat(reopened.publicKey()).isEqualTo(newKey);
+            assertThat(reopened.certificateChain()).contains(issued);
+        }
+    }
+
+    @Test
     void a_chain_for_another_key_is_refused() throws Exception {
         try (Pkcs11SecureElement element = Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.TOKEN))) {
             List<X509Certificate> foreign = issuedBy("CN=ca",
@@ -186,13 +219,18 @@ class Pkcs11SecureElementTest {
     }
 
     private static List<X509Certificate> issuedBy(String issuer, SecureElement element) throws Exception {
+        return issuedFor(issuer, element.publicKey());
+    }
+
+    private static List<X509Certificate> issuedFor(String issuer, java.security.PublicKey subjectKey)
+            throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair ca = generator.generateKeyPair();
         Instant now = Instant.now();
         X509Certificate device = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
                 new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()), Date.from(now),
-                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=device"), element.publicKey())
+                Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=device"), subjectKey)
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate())));
         X509Certificate root = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
                 new X500Name(issuer), BigInteger.ONE, Date.from(now), Date.from(now.plus(Duration.ofDays(30))),

@@ -108,6 +108,23 @@ class SimSignerTest {
         assertThat(other).isCompleted();
     }
 
+    @Test
+    void a_rotation_signs_with_the_new_key_in_turn_and_switches_keys_only_when_committed() throws Exception {
+        SoftwareSecureElement software = SoftwareSecureElement.generate(new SecureRandom());
+        SimSigner signer = new SimSigner(software, time, metrics);
+        java.security.PublicKey oldKey = software.publicKey();
+
+        SecureElement.NextKey next = signer.generateNextKey().toCompletableFuture().join();
+        byte[] csrSignature = signer.signWithNextKey(next, bytes("csr")).toCompletableFuture().join();
+        byte[] proof = signer.sign(bytes("proof")).toCompletableFuture().join();
+
+        assertThat(verifies(next.publicKey(), "csr", csrSignature)).isTrue();
+        assertThat(verifies(oldKey, "proof", proof)).isTrue();
+        assertThat(software.publicKey()).isEqualTo(oldKey);
+        assertThat(reasonOf(signer.signWithNextKey(next, bytes("csr")).toCompletableFuture()))
+                .isEqualTo(SecureElementException.Reason.REPEATED_MESSAGE);
+    }
+
     /** A random whose first fault draw (the second double drawn) is below 0.5, the later ones above. */
     private static Random seededSoFirstDrawLosesTheSession() {
         for (long seed = 0;; seed++) {
@@ -135,9 +152,13 @@ class SimSignerTest {
     }
 
     private static boolean verifies(SimSigner signer, String message, byte[] der) {
+        return verifies(signer.element().publicKey(), message, der);
+    }
+
+    private static boolean verifies(java.security.PublicKey key, String message, byte[] der) {
         try {
             Signature verifier = Signature.getInstance("SHA256withECDSA");
-            verifier.initVerify(signer.element().publicKey());
+            verifier.initVerify(key);
             verifier.update(bytes(message));
             return verifier.verify(der);
         } catch (java.security.GeneralSecurityException e) {

@@ -39,7 +39,9 @@ public final class SoftHsmToken {
     public static final String TOKEN = "sim-test";
     /** A token a test deletes mid-run, as if the SIM were pulled out. */
     public static final String REMOVABLE_TOKEN = "sim-removable";
-    /** The key's alias in both tokens. */
+    /** A token whose key a test rotates. */
+    public static final String ROTATION_TOKEN = "sim-rotation";
+    /** The key's alias in every token. */
     public static final String KEY_ALIAS = "iot-safe-key";
     /** The user PIN of both tokens. */
     public static final String PIN = "246810";
@@ -95,10 +97,10 @@ public final class SoftHsmToken {
             Files.createDirectories(tokens);
             Files.writeString(Path.of(conf),
                     "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-            for (String token : List.of(TOKEN, REMOVABLE_TOKEN)) {
+            for (String token : List.of(TOKEN, REMOVABLE_TOKEN, ROTATION_TOKEN)) {
                 softhsm("--init-token", "--free", "--label", token, "--pin", PIN, "--so-pin", SO_PIN);
             }
-            for (String token : List.of(TOKEN, REMOVABLE_TOKEN)) {
+            for (String token : List.of(TOKEN, REMOVABLE_TOKEN, ROTATION_TOKEN)) {
                 addKey(module, token);
             }
             return module;

@@ -1,8 +1,5 @@
 package io.simanchor.identity.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import io.simanchor.api.enrollment.KeyRotationProof;
 import io.simanchor.api.events.DeviceKeyRotatedV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.audit.AuditEntry;
@@ -25,9 +23,6 @@ import io.simanchor.support.problem.ProblemException;
  * can never be enrolled again.
  */
 public final class KeyRotationService {
-
-    /** Domain separation for the rotation proof, so no other signature of the device can serve as one. */
-    static final String PROOF_CONTEXT = "simanchor-key-rotation-v1";
 
     private final DeviceStore devices;
     private final ChallengeStore challenges;
@@ -108,19 +103,9 @@ public final class KeyRotationService {
         return new EnrollmentService.Enrollment(device.id(), certificate.chainPem(), device.mudUrl());
     }
 
-    /**
-     * The bytes the current key signs: the context, the nonce and the base64url SHA-256 of the CSR's DER,
-     * separated by newlines (docs/enrollment.md).
-     */
+    /** The bytes the current key signs (the contract is {@link KeyRotationProof}). */
     public static byte[] proofMessage(String nonce, byte[] csrDer) {
-        try {
-            String csrDigest = Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(csrDer));
-            return (PROOF_CONTEXT + "\n" + nonce + "\n" + csrDigest).getBytes(StandardCharsets.UTF_8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
-        }
+        return KeyRotationProof.message(nonce, csrDer);
     }
 
     private Device activeDevice(String deviceId) {
