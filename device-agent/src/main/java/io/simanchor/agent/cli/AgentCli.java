@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.simanchor.agent.sim.SecureElementException;
+
 /**
  * Command line of the device agent: {@code device-agent <command> [--option value ...]}, {@code
  * <command> --help} for a command's options. Secrets (the SIM PIN, the operator's client secret) come from
@@ -13,7 +15,8 @@ import java.util.Optional;
  * process list.
  * <p>
  * Exit codes: 0 success, 1 the run failed (some devices or records did not make it, a service refused, the
- * SIM failed), 2 bad usage or configuration.
+ * SIM failed), 2 bad usage or configuration (including a PKCS#11 library, token, key or PIN that cannot be
+ * used).
  */
 public final class AgentCli {
 
@@ -62,8 +65,14 @@ public final class AgentCli {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
-            err.println("failed: " + e.getMessage());
+        } catch (Exception e) {
+            Throwable cause = Await.causeOf(e);
+            if (cause instanceof SecureElementException sim && !sim.reason().retryable()) {
+                // The library, the token, the key or the PIN: configuration, not a passing failure.
+                err.println("secure element: " + sim.getMessage());
+                return 2;
+            }
+            err.println("failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
             return 1;
         }
     }

@@ -35,11 +35,14 @@ final class DeviceCommands {
         static Device open(Options options, Map<String, String> environment) {
             ScheduledExecutorService timer = DeviceOptions.timer();
             Delays delays = Delays.on(timer);
+            SimSigner sim = null;
             try {
-                return new Device(timer, delays,
-                        DeviceOptions.signer(DeviceOptions.element(options, environment, delays), delays),
-                        JsonHttp.open(2));
+                sim = DeviceOptions.signer(DeviceOptions.element(options, environment, delays), delays);
+                return new Device(timer, delays, sim, JsonHttp.open(2));
             } catch (RuntimeException e) {
+                if (sim != null) {
+                    sim.close();
+                }
                 timer.shutdownNow();
                 throw e;
             }
@@ -223,6 +226,8 @@ final class DeviceCommands {
 
         /** A call waiting longer than this counts as an authentication timeout. */
         private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(10);
+        /** Longest wait for the first EAR and token; the manager retries with back-off meanwhile. */
+        private static final Duration PRE_AUTHENTICATION_TIMEOUT = Duration.ofMinutes(2);
 
         @Override
         public String name() {
@@ -268,7 +273,16 @@ final class DeviceCommands {
                 TokenManager manager = new TokenManager(credentials, device.delays(), DeviceOptions.random(),
                         TokenManager.Settings.DEFAULTS, device.sim().metrics(), metrics);
                 out.printf("device %s: pre-authenticating (SIM %s)%n", deviceId, device.sim().element().kind());
-                Await.result(manager.start());
+                Await.result(manager.start()
+                        .toCompletableFuture()
+                        .orTimeout(PRE_AUTHENTICATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(failure -> {
+                            if (Await.causeOf(failure) instanceof TimeoutException) {
+                                throw new IllegalStateException("no EAR and token after "
+                                        + PRE_AUTHENTICATION_TIMEOUT.toMinutes() + " min: " + metrics.failureReasons());
+                            }
+                            throw new java.util.concurrent.CompletionException(failure);
+                        }));
                 java.util.concurrent.atomic.LongAdder timeouts = new java.util.concurrent.atomic.LongAdder();
                 long period = Math.max(1, (long) (1e9 / rate));
                 var application = device.timer()

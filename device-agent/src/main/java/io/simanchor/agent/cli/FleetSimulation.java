@@ -71,7 +71,8 @@ final class FleetSimulation {
         String deviceId;
         DeviceCredentials credentials;
         TokenManager manager;
-        Credential ear;
+        volatile Credential ear;
+        volatile long earRenewAt;
         ScheduledFuture<?> application;
         String failure;
 
@@ -205,13 +206,13 @@ final class FleetSimulation {
                     device.naive ? naiveNetwork : managers);
             CompletionStage<?> ready;
             if (device.naive) {
-                ready = withRetries(device.credentials::attest, delays, 20).thenAccept(ear -> device.ear = ear);
+                ready = withRetries(device.credentials::attest, delays, 20).thenAccept(ear -> keep(device, ear));
             } else {
                 device.manager = new TokenManager(device.credentials, delays, new Random(random.nextLong()),
                         TokenManager.Settings.DEFAULTS, agentSim, managers);
                 ready = device.manager.start();
             }
-            return ready.handle((done, failure) -> {
+            return ready.toCompletableFuture().orTimeout(5, TimeUnit.MINUTES).handle((done, failure) -> {
                 if (failure != null) {
                     device.failure = "pre-authentication: " + FleetEnrollment.messageOf(failure);
                 }
@@ -264,7 +265,9 @@ final class FleetSimulation {
         long start = System.nanoTime();
         CompletableFuture<String> token;
         if (device.naive) {
-            token = device.credentials.token(device.ear).thenApply(Credential::value).toCompletableFuture();
+            token = naiveEar(device).thenCompose(device.credentials::token)
+                    .thenApply(Credential::value)
+                    .toCompletableFuture();
         } else {
             token = device.manager.token(TokenManager.Wait.WAIT).toCompletableFuture();
         }
@@ -272,6 +275,22 @@ final class FleetSimulation {
         boolean waited = !token.isDone();
         Seen seen = device.naive ? naiveSeen : agentSeen;
         token.whenComplete((value, failure) -> seen.record(System.nanoTime() - start, waited, failure));
+    }
+
+    /** A naive device attests again when its EAR is a minute from expiry (an hour after the last time). */
+    private static CompletionStage<Credential> naiveEar(Device device) {
+        if (System.nanoTime() < device.earRenewAt) {
+            return CompletableFuture.completedFuture(device.ear);
+        }
+        return device.credentials.attest().thenApply(ear -> {
+            keep(device, ear);
+            return ear;
+        });
+    }
+
+    private static void keep(Device device, Credential ear) {
+        device.ear = ear;
+        device.earRenewAt = System.nanoTime() + ear.lifetime().minusMinutes(1).toNanos();
     }
 
     private FleetEnrollment.Result report(List<Device> fleet, List<Device> running, long steadySignatures,

@@ -54,14 +54,21 @@ final class SecureElementOptions {
     static Pkcs11Config pkcs11(Options options, Map<String, String> environment) {
         Path library = Path.of(options.get("pkcs11-library")
                 .orElseThrow(() -> new IllegalArgumentException("--sim pkcs11 needs --pkcs11-library")));
-        OptionalLong slot = options.has("pkcs11-slot")
-                ? OptionalLong.of(options.positive("pkcs11-slot", 1))
-                : OptionalLong.empty();
+        OptionalLong slot = options.has("pkcs11-slot") ? OptionalLong.of(slotId(options)) : OptionalLong.empty();
         PinSource pin = options.get("pkcs11-pin-file")
                 .map(file -> PinSource.file(Path.of(file)))
                 .orElse(PinSource.environment(PIN_VARIABLE, environment));
         return new Pkcs11Config(library, slot, options.get("pkcs11-token-label"),
                 options.get("pkcs11-key-alias", "iot-safe-key"), pin);
+    }
+
+    /** A PKCS#11 slot id: a CK_SLOT_ID, 0 or more, which SoftHSM2 draws from the whole unsigned range. */
+    private static long slotId(Options options) {
+        try {
+            return Long.parseUnsignedLong(options.get("pkcs11-slot").orElseThrow());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--pkcs11-slot must be a slot id (a whole number, 0 or more)");
+        }
     }
 
     /** Opens a PKCS#11 element as configured. */

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.simanchor.agent.attest.AttestationClient;
 import io.simanchor.agent.attest.EvidenceBuilder;
+import io.simanchor.agent.http.MalformedAnswerException;
 import io.simanchor.agent.sim.Delays;
 import io.simanchor.agent.sim.SimSigner;
 import io.simanchor.agent.token.Credential;
@@ -51,6 +52,14 @@ public final class DeviceCredentials implements CredentialIssuer {
         this.metrics = metrics;
     }
 
+    /** A credential, or a malformed answer when the lifetime is absurd (longer than a day). */
+    private static Credential credential(String value, Duration lifetime, String what) {
+        if (lifetime.compareTo(Credential.MAX_LIFETIME) > 0) {
+            throw new MalformedAnswerException(what + " claims to be valid for " + lifetime);
+        }
+        return new Credential(value, lifetime);
+    }
+
     @Override
     public CompletionStage<Credential> attest() {
         long challengeAsked = delays.nanoTime();
@@ -64,7 +73,7 @@ public final class DeviceCredentials implements CredentialIssuer {
                 metrics.network(roundTrip);
                 JwtClaims ear = JwtClaims.of(result.ear(), "the attestation result");
                 clock.observe(ear.issuedAt(), Duration.ofNanos(roundTrip));
-                return new Credential(result.ear(), ear.lifetime());
+                return credential(result.ear(), ear.lifetime(), "the attestation result");
             });
         });
     }
@@ -79,7 +88,7 @@ public final class DeviceCredentials implements CredentialIssuer {
                 metrics.network(roundTrip);
                 JwtClaims claims = JwtClaims.of(token.token(), "the access token");
                 clock.observe(claims.issuedAt(), Duration.ofNanos(roundTrip));
-                return new Credential(token.token(), token.expiresIn());
+                return credential(token.token(), token.expiresIn(), "the access token");
             });
         });
     }

@@ -18,8 +18,9 @@ import io.simanchor.api.enrollment.KeyRotationProof;
  * Key rotation through the SIM: a rotation challenge, a new key made in the SIM, its CSR (nonce as
  * challengePassword) signed by the new key, the proof signed by the current key, and once identity-service
  * has issued the new certificate, the new key committed with its chain (the old key is destroyed). Until
- * that last step the current key stays the element's key, so a failure anywhere leaves the device as it
- * was.
+ * that last step the current key stays the element's key. identity-service switches to the new key when it
+ * issues the certificate, so an answer lost on the way leaves the platform on the new key and the SIM on
+ * the old one, with the new key kept (never destroyed) for a later attempt; see device-agent/README.md.
  */
 public final class DeviceKeyRotation {
 

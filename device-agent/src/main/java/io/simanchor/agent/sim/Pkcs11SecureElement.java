@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -51,6 +53,7 @@ public final class Pkcs11SecureElement implements SecureElement {
     private final ExecutorService channel;
     private volatile ECPublicKey publicKey;
     private volatile Thread channelThread;
+    private final AtomicBoolean closed = new AtomicBoolean();
     // The fields below are used on the channel thread only.
     private Session session;
     private SecureElementException fatal;
@@ -134,7 +137,8 @@ public final class Pkcs11SecureElement implements SecureElement {
     /**
      * Generates the new key in the token (C_GenerateKeyPair through SunPKCS11) and keeps it under
      * {@code <alias>-next} with a self-signed placeholder certificate, because SunPKCS11's key store only
-     * lists keys that have one; a placeholder left by an interrupted rotation is replaced.
+     * lists keys that have one. A key left there by an interrupted rotation is reused, not replaced: the
+     * platform may have certified it already.
      */
     @Override
     public CompletionStage<NextKey> generateNextKey() {
@@ -145,8 +149,11 @@ public final class Pkcs11SecureElement implements SecureElement {
             String nextAlias = config.keyAlias() + "-next";
             try {
                 KeyStore keyStore = session.keyStore();
-                if (keyStore.containsAlias(nextAlias)) {
-                    keyStore.deleteEntry(nextAlias);
+                if (keyStore.getKey(nextAlias, null) instanceof PrivateKey pending) {
+                    // A rotation was interrupted after the key was made: the platform may already have
+                    // certified it, so it is reused, never destroyed.
+                    return new Pkcs11NextKey(
+                            (ECPublicKey) keyStore.getCertificate(nextAlias).getPublicKey(), pending);
                 }
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", session.provider());
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -194,15 +201,22 @@ public final class Pkcs11SecureElement implements SecureElement {
             });
         }
 
-        /** Destroys the old key, then files the new one under the configured alias with its chain. */
+        /**
+         * Files the old key under {@code <alias>-previous}, the new one under the configured alias with its
+         * chain, and only then destroys the old key: an interruption at any step leaves both keys in the
+         * token, under labels an operator can find.
+         */
         @Override
         public CompletionStage<Void> commit(List<X509Certificate> newChain) {
             CertificateChains.requireCertifies(newChain, nextPublicKey);
             return onChannel(() -> {
                 try {
                     KeyStore keyStore = session.keyStore();
-                    keyStore.deleteEntry(config.keyAlias());
+                    String previousAlias = config.keyAlias() + "-previous";
+                    keyStore.setKeyEntry(previousAlias, session.key(), null,
+                            keyStore.getCertificateChain(config.keyAlias()));
                     keyStore.setKeyEntry(config.keyAlias(), nextKey, null, newChain.toArray(new Certificate[0]));
+                    keyStore.deleteEntry(previousAlias);
                     if (!(keyStore.getKey(config.keyAlias(), null) instanceof PrivateKey current)) {
                         throw new SecureElementException(SecureElementException.Reason.KEY_NOT_FOUND,
                                 "the new key is not under '" + config.keyAlias() + "' after the rotation");
@@ -246,6 +260,9 @@ public final class Pkcs11SecureElement implements SecureElement {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         Runnable closing = () -> {
             fatal = new SecureElementException(SecureElementException.Reason.CLOSED, "the PKCS#11 session is closed");
             dropSession();
@@ -273,9 +290,13 @@ public final class Pkcs11SecureElement implements SecureElement {
                     result.completeExceptionally(e);
                 } catch (RuntimeException e) {
                     result.completeExceptionally(failure("PKCS#11 operation failed", e));
+                } catch (Throwable e) {
+                    // An Error (a crash in the native library's wrapper, say) must still end the operation,
+                    // or the SIM queue behind it would wait for ever.
+                    result.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             result.completeExceptionally(
                     new SecureElementException(SecureElementException.Reason.CLOSED, "the PKCS#11 session is closed"));
         }
@@ -314,16 +335,20 @@ public final class Pkcs11SecureElement implements SecureElement {
         }
     }
 
-    /** A new session after the first one was lost: a token that cannot be found any more was removed. */
+    /**
+     * A new session after the first one was lost. A token that cannot be found any more was removed; a PIN
+     * refused now closes the element for good like any PIN failure (never a second login with it).
+     */
     private Session reopenSession() {
         try {
             return openSession(config);
         } catch (SecureElementException e) {
             if (e.reason() == SecureElementException.Reason.TOKEN_NOT_FOUND) {
-                throw new SecureElementException(SecureElementException.Reason.DEVICE_REMOVED,
-                        "the token is no longer present: " + e.getMessage(), e);
+                throw failure("reopening the session failed", new SecureElementException(
+                        SecureElementException.Reason.DEVICE_REMOVED,
+                        "the token is no longer present: " + e.getMessage(), e));
             }
-            throw e;
+            throw failure("reopening the session failed", e);
         }
     }
 

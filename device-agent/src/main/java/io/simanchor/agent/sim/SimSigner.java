@@ -7,10 +7,14 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -21,8 +25,10 @@ import java.util.function.Supplier;
  * failures go to the caller, who decides about back-off;</li>
  * <li>every signature is verified with the element's public key before anyone uses it (CLP.13 7.4): a
  * faulty SIM must not put a bad signature on the wire;</li>
- * <li>the same message is never signed twice, so a signature value is never reused (each signed object
- * carries a fresh {@code jti} or nonce; a repeat is a caller bug that would enable a replay);</li>
+ * <li>a message among the last 256 signed is refused, so a signature value is not reused (each signed
+ * object carries a fresh {@code jti} or nonce; a repeat is a caller bug that would enable a replay);</li>
+ * <li>an operation the SIM does not answer within 20 s fails as a device error, so a hung SIM cannot hold
+ * the queue;</li>
  * <li>signing time, queue wait, session reuse and errors go to {@link SigningMetrics}.</li>
  * </ul>
  */
@@ -30,10 +36,13 @@ public final class SimSigner implements AutoCloseable {
 
     /** How many recent messages are remembered to refuse a repeat. */
     private static final int REMEMBERED_MESSAGES = 256;
+    /** Longest wait for one operation: ten times the study's worst full sequence (1.74 s at P99). */
+    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(20);
 
     private final SecureElement element;
     private final Delays delays;
     private final SigningMetrics metrics;
+    private final Duration operationTimeout;
     private final long[] recentDigests = new long[REMEMBERED_MESSAGES];
     private int remembered;
     private int next;
@@ -44,9 +53,15 @@ public final class SimSigner implements AutoCloseable {
      * @param metrics where the figures go (may be shared by many signers)
      */
     public SimSigner(SecureElement element, Delays delays, SigningMetrics metrics) {
+        this(element, delays, metrics, OPERATION_TIMEOUT);
+    }
+
+    /** A signer giving up on an operation after {@code operationTimeout} (tests use a short one). */
+    SimSigner(SecureElement element, Delays delays, SigningMetrics metrics, Duration operationTimeout) {
         this.element = element;
         this.delays = delays;
         this.metrics = metrics;
+        this.operationTimeout = operationTimeout;
     }
 
     /** The element signed through. */
@@ -64,40 +79,33 @@ public final class SimSigner implements AutoCloseable {
      * before it has completed. Fails with {@link SecureElementException}.
      */
     public CompletionStage<byte[]> sign(byte[] message) {
-        if (!rememberFirstUse(message)) {
-            metrics.failed(SecureElementException.Reason.REPEATED_MESSAGE);
-            return CompletableFuture.failedFuture(new SecureElementException(
-                    SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
-        }
-        return enqueue(() -> attempt(message, true));
+        return refuseRepeat(message).orElseGet(() -> enqueue(() -> attempt(message, true)));
     }
 
     /** A new key beside the current one, for a key rotation; made in turn with the other operations. */
     public CompletionStage<SecureElement.NextKey> generateNextKey() {
-        return enqueue(() -> element.generateNextKey().toCompletableFuture());
+        return enqueue(() -> withTimeout(element.generateNextKey()));
     }
 
-    /** A verified signature by the rotation's new key (its CSR), in turn; never the same message twice. */
+    /** A verified signature by the rotation's new key (its CSR), in turn, under the same rules. */
     public CompletionStage<byte[]> signWithNextKey(SecureElement.NextKey key, byte[] message) {
-        if (!rememberFirstUse(message)) {
-            metrics.failed(SecureElementException.Reason.REPEATED_MESSAGE);
-            return CompletableFuture.failedFuture(new SecureElementException(
-                    SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign the same message twice"));
-        }
-        return enqueue(() -> key.sign(message).toCompletableFuture().thenApply(der -> {
-            if (!verifies(key.publicKey(), message, der)) {
-                metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
-                throw new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
-                        "the secure element returned a signature that does not verify with the new key");
-            }
-            return der;
-        }));
+        return refuseRepeat(message).orElseGet(() -> enqueue(
+                () -> withTimeout(key.sign(message)).thenApply(der -> verified(key.publicKey(), message, der))));
     }
 
     /** Makes the rotation's new key the element's key, with its chain, in turn. */
-    public CompletionStage<Void> commit(SecureElement.NextKey key,
-            List<X509Certificate> chain) {
-        return enqueue(() -> key.commit(chain).toCompletableFuture());
+    public CompletionStage<Void> commit(SecureElement.NextKey key, List<X509Certificate> chain) {
+        return enqueue(() -> withTimeout(key.commit(chain)));
+    }
+
+    /** A failed operation when {@code message} was signed recently: a caller bug that would enable replay. */
+    private Optional<CompletableFuture<byte[]>> refuseRepeat(byte[] message) {
+        if (rememberFirstUse(message)) {
+            return Optional.empty();
+        }
+        metrics.failed(SecureElementException.Reason.REPEATED_MESSAGE);
+        return Optional.of(CompletableFuture.failedFuture(new SecureElementException(
+                SecureElementException.Reason.REPEATED_MESSAGE, "refusing to sign a message signed before")));
     }
 
     /** Runs {@code operation} once every operation queued before it has completed. */
@@ -116,9 +124,7 @@ public final class SimSigner implements AutoCloseable {
             return operation.get();
         }).whenComplete((value, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure);
+                result.completeExceptionally(asElementError(failure));
             } else {
                 result.complete(value);
             }
@@ -126,40 +132,43 @@ public final class SimSigner implements AutoCloseable {
         return result;
     }
 
+    /**
+     * One signature; a lost session is opened again by the element on its next operation (PKCS#11 v2.40
+     * §5.6), so the signature is tried once more.
+     */
     private CompletableFuture<byte[]> attempt(byte[] message, boolean retryLostSession) {
         long start = delays.nanoTime();
-        CompletableFuture<byte[]> done = new CompletableFuture<>();
-        element.sign(message).whenComplete((signed, failure) -> {
-            long took = delays.nanoTime() - start;
-            if (failure != null) {
-                SecureElementException error = asElementError(failure);
-                metrics.failed(error.reason());
-                if (retryLostSession && error.reason() == SecureElementException.Reason.SESSION_HANDLE_INVALID) {
-                    // The element opens a new session on its next operation (PKCS#11 v2.40 §5.6).
-                    attempt(message, false).whenComplete((again, stillFailing) -> complete(done, again, stillFailing));
-                    return;
-                }
-                done.completeExceptionally(error);
-                return;
+        return withTimeout(element.sign(message)).handle((signed, failure) -> {
+            if (failure == null) {
+                byte[] der = verified(element.publicKey(), message, signed.der());
+                metrics.signed(delays.nanoTime() - start, signed.sessionOpened());
+                return CompletableFuture.completedFuture(der);
             }
-            if (!verifies(element.publicKey(), message, signed.der())) {
-                metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
-                done.completeExceptionally(new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
-                        "the secure element returned a signature that does not verify with its public key"));
-                return;
+            SecureElementException error = asElementError(failure);
+            metrics.failed(error.reason());
+            if (retryLostSession && error.reason() == SecureElementException.Reason.SESSION_HANDLE_INVALID) {
+                return attempt(message, false);
             }
-            metrics.signed(took, signed.sessionOpened());
-            done.complete(signed.der());
-        });
-        return done;
+            return CompletableFuture.<byte[]>failedFuture(error);
+        }).thenCompose(next -> next);
     }
 
-    private static void complete(CompletableFuture<byte[]> done, byte[] value, Throwable failure) {
-        if (failure != null) {
-            done.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
-        } else {
-            done.complete(value);
+    /**
+     * The element's operation, failed as a device error when the SIM has not answered in time (20 s by
+     * default): a hung SIM must not hold the queue for ever.
+     */
+    private <T> CompletableFuture<T> withTimeout(CompletionStage<T> operation) {
+        return operation.toCompletableFuture().orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code der}, if it verifies with {@code key} (CLP.13 7.4); otherwise the operation fails. */
+    private byte[] verified(PublicKey key, byte[] message, byte[] der) {
+        if (!verifies(key, message, der)) {
+            metrics.failed(SecureElementException.Reason.INVALID_SIGNATURE);
+            throw new SecureElementException(SecureElementException.Reason.INVALID_SIGNATURE,
+                    "the secure element returned a signature that does not verify with its public key");
         }
+        return der;
     }
 
     private static boolean verifies(PublicKey key, byte[] message, byte[] der) {
@@ -168,20 +177,26 @@ public final class SimSigner implements AutoCloseable {
             verifier.initVerify(key);
             verifier.update(message);
             return verifier.verify(der);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             // A malformed DER signature lands here too.
             return false;
         }
     }
 
-    private static SecureElementException asElementError(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
-        return cause instanceof SecureElementException error
-                ? error
-                : new SecureElementException(SecureElementException.Reason.FAILED, String.valueOf(cause.getMessage()),
-                        cause);
+    private SecureElementException asElementError(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof SecureElementException error) {
+            return error;
+        }
+        if (cause instanceof TimeoutException) {
+            return new SecureElementException(SecureElementException.Reason.DEVICE_ERROR,
+                    "the secure element did not answer within " + operationTimeout.toMillis() + " ms", cause);
+        }
+        return new SecureElementException(SecureElementException.Reason.FAILED, String.valueOf(cause.getMessage()),
+                cause);
     }
 
     /**

@@ -68,7 +68,13 @@ public final class SimulatedIotSafe implements SecureElement {
             time = time.plus(latency.sessionSetup(random));
         }
         Optional<SecureElementException.Reason> fault = faults.draw(random);
-        return delays.after(time).thenCompose(elapsed -> complete(message, opening, fault)).whenComplete((s, e) -> {
+        CompletionStage<Signed> operation;
+        try {
+            operation = delays.after(time).thenCompose(elapsed -> complete(message, opening, fault));
+        } catch (RuntimeException e) {
+            operation = CompletableFuture.failedFuture(e);
+        }
+        return operation.whenComplete((s, e) -> {
             if (sessions == Sessions.PER_OPERATION) {
                 sessionOpen = false;
             }

@@ -47,7 +47,12 @@ public final class SoftwareKeyFile {
             }
             Path chainFile = chainFile(file);
             if (Files.exists(chainFile)) {
-                element.storeCertificateChain(readChain(chainFile));
+                try {
+                    element.storeCertificateChain(readChain(chainFile));
+                } catch (IllegalArgumentException staleChain) {
+                    // A rotation interrupted between the key file and the chain file: the chain is for the
+                    // old key. The device has no certificate until it enrolls or rotates again.
+                }
             }
             return new Persistent(element, file, chainFile);
         } catch (IOException e) {
@@ -166,7 +171,9 @@ public final class SoftwareKeyFile {
                     writer.writeObject(certificate);
                 }
                 writer.flush();
-                Files.writeString(chainFile, pem.toString(), StandardCharsets.US_ASCII);
+                Path next = Files.createTempFile(chainFile.toAbsolutePath().getParent(), ".device-chain", ".tmp");
+                Files.writeString(next, pem.toString(), StandardCharsets.US_ASCII);
+                Files.move(next, chainFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A P-256 key in process memory: the baseline the SIM is compared with (about 0.1 ms a signature instead
  * of 476 ms), and the key inside the simulated fleet's {@link SimulatedIotSafe}s. Never for a production
- * device: the point of IoT SAFE is that the key cannot leave the SIM, so {@link SecureElements} refuses it
- * in the production profile.
+ * device: the point of IoT SAFE is that the key cannot leave the SIM, so the command line refuses it in
+ * the production profile.
  */
 public final class SoftwareSecureElement implements SecureElement {
 

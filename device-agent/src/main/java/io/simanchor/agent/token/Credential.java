@@ -12,9 +12,13 @@ import java.time.Duration;
  */
 public record Credential(String value, Duration lifetime) {
 
+    /** Longer lifetimes are a malformed answer: the platform's tokens live minutes, its EARs an hour. */
+    public static final Duration MAX_LIFETIME = Duration.ofDays(1);
+
     public Credential {
-        if (value == null || value.isEmpty() || lifetime.isNegative() || lifetime.isZero()) {
-            throw new IllegalArgumentException("a credential needs a value and a positive lifetime");
+        if (value == null || value.isEmpty() || lifetime.isNegative() || lifetime.isZero()
+                || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a credential needs a value and a lifetime of at most a day");
         }
     }
 

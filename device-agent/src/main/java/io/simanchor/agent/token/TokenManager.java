@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -77,6 +78,8 @@ public final class TokenManager implements AutoCloseable {
     private static final Set<String> HOPELESS_OAUTH_ERRORS = Set.of("invalid_request", "unsupported_grant_type",
             "invalid_scope", "unauthorized_client");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest {@code Retry-After} honoured. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
     private final CredentialIssuer issuer;
     private final Delays delays;
@@ -85,25 +88,20 @@ public final class TokenManager implements AutoCloseable {
     private final SigningMetrics sim;
     private final TokenMetrics metrics;
 
-    private final Refresh tokens = new Refresh("access token");
-    private final Refresh ears = new Refresh("attestation result");
+    private final Refresh tokens = new Refresh();
+    private final Refresh ears = new Refresh();
     private Throwable hopeless;
     private boolean closed;
 
     /** One credential, cached, with its single-flight refresh. Guarded by the manager. */
     private static final class Refresh {
 
-        final String name;
         Credential current;
         long askedAt;
         long expiresAt;
         long generation;
         CompletableFuture<Credential> inFlight;
         int failures;
-
-        Refresh(String name) {
-            this.name = name;
-        }
 
         boolean validFor(long now, long margin) {
             return current != null && now + margin < expiresAt;
@@ -154,6 +152,16 @@ public final class TokenManager implements AutoCloseable {
                 metrics.refusal();
                 throw new CompletionException(unavailable(failure));
             }
+            synchronized (this) {
+                if (!tokens.validFor(delays.nanoTime(), settings.minimumValidity().toNanos())) {
+                    // It took longer to get than it lives: never hand out a token that has (nearly) expired.
+                    metrics.refusal();
+                    throw new CompletionException(new TokenUnavailableException(
+                            "the new access token arrived with less than " + settings.minimumValidity().toSeconds()
+                                    + " s of validity left",
+                            null));
+                }
+            }
             metrics.waited(delays.nanoTime() - start);
             return token.value();
         });
@@ -195,18 +203,38 @@ public final class TokenManager implements AutoCloseable {
         return flight;
     }
 
+    /** A credential and when it was asked for: its validity counts from then. */
+    private record Fetched(Credential credential, long askedAt) {
+    }
+
     private void attempt(Refresh refresh) {
-        long askedAt = delays.nanoTime();
-        CompletionStage<Credential> fetched = refresh == tokens
-                ? earForToken().thenCompose(issuer::token)
-                : issuer.attest();
-        fetched.whenComplete((credential, failure) -> {
-            if (failure == null) {
-                succeeded(refresh, credential, askedAt);
-            } else {
-                failed(refresh, causeOf(failure));
+        CompletionStage<Fetched> fetched;
+        try {
+            fetched = refresh == tokens
+                    ? earForToken().thenCompose(ear -> timed(() -> issuer.token(ear)))
+                    : timed(issuer::attest);
+        } catch (RuntimeException e) {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        fetched.whenComplete((result, failure) -> {
+            // Whatever happens here, the refresh must end: a refresh stuck in flight would leave every
+            // later caller waiting and no refresh ever starting again.
+            try {
+                if (failure == null) {
+                    succeeded(refresh, result);
+                } else {
+                    failed(refresh, causeOf(failure));
+                }
+            } catch (RuntimeException e) {
+                abandon(refresh, e);
             }
         });
+    }
+
+    /** The issuer's answer with the time the request left (after the EAR, for a token). */
+    private CompletionStage<Fetched> timed(Supplier<CompletionStage<Credential>> request) {
+        long askedAt = delays.nanoTime();
+        return request.get().thenApply(credential -> new Fetched(credential, askedAt));
     }
 
     /** The EAR, fetched first if it would not outlive the token request. */
@@ -220,8 +248,10 @@ public final class TokenManager implements AutoCloseable {
         return refresh(ears);
     }
 
-    private void succeeded(Refresh refresh, Credential credential, long askedAt) {
+    private void succeeded(Refresh refresh, Fetched fetched) {
         CompletableFuture<Credential> waiting;
+        long delay;
+        long generation;
         synchronized (this) {
             long now = delays.nanoTime();
             if (refresh == tokens && refresh.current == null) {
@@ -231,16 +261,18 @@ public final class TokenManager implements AutoCloseable {
             } else {
                 metrics.earRefreshed();
             }
-            refresh.current = credential;
-            refresh.askedAt = askedAt;
-            refresh.expiresAt = askedAt + credential.lifetime().toNanos();
+            refresh.current = fetched.credential();
+            refresh.askedAt = fetched.askedAt();
+            refresh.expiresAt = fetched.askedAt() + fetched.credential().lifetime().toNanos();
             refresh.failures = 0;
             refresh.generation++;
             waiting = refresh.inFlight;
             refresh.inFlight = null;
-            scheduleNext(refresh);
+            delay = nextRefreshDelay(refresh, now);
+            generation = refresh.generation;
         }
-        waiting.complete(credential);
+        scheduleNext(refresh, delay, generation);
+        waiting.complete(fetched.credential());
     }
 
     private void failed(Refresh refresh, Throwable failure) {
@@ -265,26 +297,36 @@ public final class TokenManager implements AutoCloseable {
             return;
         }
         delays.after(backoff).thenRun(() -> {
-            CompletableFuture<Credential> abandoned = null;
+            boolean stopped;
             synchronized (this) {
-                if (closed) {
-                    abandoned = refresh.inFlight;
-                    refresh.inFlight = null;
-                }
+                stopped = closed;
             }
-            if (abandoned != null) {
-                abandoned.completeExceptionally(unavailable());
+            if (stopped) {
+                abandon(refresh, unavailable());
             } else {
                 attempt(refresh);
             }
         });
     }
 
+    /** Ends the refresh in flight with {@code failure}, so that no caller waits for it any longer. */
+    private void abandon(Refresh refresh, Throwable failure) {
+        CompletableFuture<Credential> waiting;
+        synchronized (this) {
+            waiting = refresh.inFlight;
+            refresh.inFlight = null;
+        }
+        if (waiting != null) {
+            waiting.completeExceptionally(failure);
+        }
+    }
+
     /**
-     * Schedules the next refresh: before expiry by the minimum validity, by twice the time a refresh takes
-     * at P99 (room for one retry), and by a random share of the lifetime; but not before half the lifetime.
+     * When the next refresh starts: before expiry by the minimum validity, by twice the time a refresh
+     * takes at P99 (room for one retry), and by a random share of the lifetime; but not before half the
+     * lifetime.
      */
-    private void scheduleNext(Refresh refresh) {
+    private long nextRefreshDelay(Refresh refresh, long now) {
         long lifetime = refresh.expiresAt - refresh.askedAt;
         long lead = refresh == tokens ? lead(1, 1) : lead(1, 2);
         long jitter = (long) (random.nextDouble() * settings.jitterShare() * lifetime);
@@ -292,8 +334,11 @@ public final class TokenManager implements AutoCloseable {
         // into a loop that signs without pause.
         long at = Math.max(refresh.askedAt + lifetime / 2,
                 refresh.expiresAt - settings.minimumValidity().toNanos() - 2 * lead - jitter);
-        long delay = Math.max(0, at - delays.nanoTime());
-        long generation = refresh.generation;
+        return Math.max(0, at - now);
+    }
+
+    /** Schedules the refresh, outside the manager's lock: a timer already due may run it on this thread. */
+    private void scheduleNext(Refresh refresh, long delay, long generation) {
         delays.after(Duration.ofNanos(delay)).thenRun(() -> {
             synchronized (this) {
                 if (closed || hopeless != null || refresh.generation != generation) {
@@ -320,10 +365,15 @@ public final class TokenManager implements AutoCloseable {
     private Duration backoff(int previousFailures, Throwable failure) {
         long base = settings.backoffBase().toNanos();
         long cap = settings.backoffCap().toNanos();
-        long exponential = previousFailures >= 30 ? cap : Math.min(cap, base << previousFailures);
+        // base · 2^failures, without overflowing
+        long exponential = previousFailures < 62 && base <= (cap >> previousFailures) ? base << previousFailures : cap;
         long delay = exponential / 2 + (long) (random.nextDouble() * (exponential / 2));
         if (failure instanceof HttpCallException http && http.retryAfter().isPresent()) {
-            delay = Math.max(delay, http.retryAfter().get().toNanos());
+            // The server's wish, up to an hour: a Retry-After of years is a broken server, not a plan.
+            Duration retryAfter = http.retryAfter().get();
+            delay = Math.max(delay, retryAfter.compareTo(MAX_RETRY_AFTER) > 0
+                    ? MAX_RETRY_AFTER.toNanos()
+                    : retryAfter.toNanos());
         }
         return Duration.ofNanos(delay);
     }
@@ -379,11 +429,13 @@ public final class TokenManager implements AutoCloseable {
         return cause;
     }
 
-    /** Stops refreshing; callers waiting for a refresh are told. */
+    /** Stops refreshing; callers waiting for a refresh are told at once. */
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
         }
+        abandon(tokens, new TokenUnavailableException("the token manager is closed", null));
+        abandon(ears, new TokenUnavailableException("the token manager is closed", null));
     }
 }

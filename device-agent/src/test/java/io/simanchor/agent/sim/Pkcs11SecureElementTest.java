@@ -97,6 +97,46 @@ class Pkcs11SecureElementTest {
     }
 
     @Test
+    void a_pin_refused_when_a_lost_session_is_reopened_closes_the_element_without_another_login() {
+        java.util.concurrent.atomic.AtomicReference<String> pin = new java.util.concurrent.atomic.AtomicReference<>(
+                SoftHsmToken.PIN);
+        java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+        PinSource changing = new PinSource() {
+
+            @Override
+            public char[] pin() {
+                logins.incrementAndGet();
+                return pin.get().toCharArray();
+            }
+
+            @Override
+            public String describe() {
+                return "a PIN that changes";
+            }
+        };
+        Pkcs11Config config = new Pkcs11Config(SoftHsmToken.library(), OptionalLong.empty(),
+                Optional.of(SoftHsmToken.TOKEN), SoftHsmToken.KEY_ALIAS, changing);
+        try (SimSigner signer = new SimSigner(Pkcs11SecureElement.open(config), REAL_TIME, new SigningMetrics())) {
+            // Another element of this process logs out of the token (PKCS#11 logins are per application),
+            // so the next signature finds its session logged out and reopens it, now with a wrong PIN.
+            pin.set("999999");
+            Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.TOKEN)).close();
+
+            CompletionException first = catchThrowableOfType(
+                    () -> signer.sign(bytes("one")).toCompletableFuture().join(), CompletionException.class);
+            int loginsAfterRefusal = logins.get();
+            CompletionException second = catchThrowableOfType(
+                    () -> signer.sign(bytes("two")).toCompletableFuture().join(), CompletionException.class);
+
+            assertThat(((SecureElementException) first.getCause()).reason())
+                    .isEqualTo(SecureElementException.Reason.PIN_INCORRECT);
+            assertThat(((SecureElementException) second.getCause()).reason())
+                    .isEqualTo(SecureElementException.Reason.PIN_INCORRECT);
+            assertThat(logins.get()).as("no login after the refusal").isEqualTo(loginsAfterRefusal);
+        }
+    }
+
+    @Test
     void a_missing_pin_is_reported_before_the_token_is_touched() {
         Pkcs11Config noPin = new Pkcs11Config(SoftHsmToken.library(), OptionalLong.empty(),
                 Optional.of(SoftHsmToken.TOKEN), SoftHsmToken.KEY_ALIAS, PinSource.environment("SIM_PIN", Map.of()));

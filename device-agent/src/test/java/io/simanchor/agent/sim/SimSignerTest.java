@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,6 +107,56 @@ class SimSignerTest {
         assertThat(bad).isCompletedExceptionally();
         assertThat(next).isDone();
         assertThat(other).isCompleted();
+    }
+
+    @Test
+    void a_sim_that_never_answers_fails_the_operation_and_frees_the_queue() throws Exception {
+        SoftwareSecureElement software = SoftwareSecureElement.generate(new SecureRandom());
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        SecureElement hangsOnce = new SecureElement() {
+
+            @Override
+            public java.util.concurrent.CompletionStage<Signed> sign(byte[] message) {
+                return calls.getAndIncrement() == 0 ? new CompletableFuture<>() : software.sign(message);
+            }
+
+            @Override
+            public java.security.interfaces.ECPublicKey publicKey() {
+                return software.publicKey();
+            }
+
+            @Override
+            public Optional<java.util.List<java.security.cert.X509Certificate>> certificateChain() {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> storeCertificateChain(
+                    java.util.List<java.security.cert.X509Certificate> chain) {
+                return software.storeCertificateChain(chain);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<NextKey> generateNextKey() {
+                return software.generateNextKey();
+            }
+
+            @Override
+            public String kind() {
+                return "hangs-once";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SimSigner signer = new SimSigner(hangsOnce, time, metrics, Duration.ofMillis(200));
+
+        CompletableFuture<byte[]> hung = signer.sign(bytes("one")).toCompletableFuture();
+        CompletableFuture<byte[]> next = signer.sign(bytes("two")).toCompletableFuture();
+
+        assertThat(next.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(reasonOf(hung)).isEqualTo(SecureElementException.Reason.DEVICE_ERROR);
     }
 
     @Test

@@ -219,6 +219,66 @@ class TokenManagerTest {
     }
 
     @Test
+    void closing_the_manager_tells_waiting_callers_at_once() {
+        HttpCallException down = new HttpCallException("/oauth2/token", 503, "unavailable", Optional.empty());
+        ScriptedIssuer issuer = issuer(Duration.ofMillis(100)).failTokens(down, down, down);
+        TokenManager manager = manager(issuer, 1);
+        CompletableFuture<String> waiting = manager.token(TokenManager.Wait.WAIT).toCompletableFuture();
+        time.advance(Duration.ofSeconds(1));
+
+        manager.close();
+
+        assertThat(failureOf(waiting)).isInstanceOf(TokenUnavailableException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void an_absurd_retry_after_is_capped_and_the_manager_keeps_working() {
+        ScriptedIssuer issuer = issuer(Duration.ofMillis(100)).failTokens(new HttpCallException("/oauth2/token", 429,
+                "{}", Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 2))));
+        TokenManager manager = manager(issuer, 1);
+
+        CompletableFuture<String> token = manager.token(TokenManager.Wait.WAIT).toCompletableFuture();
+        time.advance(Duration.ofMinutes(61));
+
+        assertThat(token).isCompleted();
+        assertThat(issuer.tokenCalls).hasSize(2);
+        assertThat(issuer.tokenCalls.get(1) - issuer.tokenCalls.get(0)).isBetween(3_599_000.0, 3_601_000.0);
+    }
+
+    @Test
+    void long_back_offs_do_not_overflow() {
+        HttpCallException down = new HttpCallException("/oauth2/token", 503, "unavailable", Optional.empty());
+        ScriptedIssuer issuer = issuer(Duration.ZERO);
+        for (int i = 0; i < 70; i++) {
+            issuer.failTokens(down);
+        }
+        TokenManager.Settings slowBase = new TokenManager.Settings(Duration.ofSeconds(5), 0.1, Duration.ofSeconds(20),
+                Duration.ofMinutes(5), Duration.ofMillis(1740), Duration.ofSeconds(1), 20);
+        TokenManager manager = new TokenManager(issuer, time, new Random(1), slowBase, sim, metrics);
+
+        manager.token(TokenManager.Wait.WAIT);
+        time.advance(Duration.ofHours(6));
+
+        // 70 failures, then a token: every gap between the attempts is a back-off between 10 s and the cap
+        assertThat(issuer.tokenCalls).hasSizeGreaterThan(70);
+        for (int i = 1; i <= 70; i++) {
+            assertThat(issuer.tokenCalls.get(i) - issuer.tokenCalls.get(i - 1)).as("back-off %d", i)
+                    .isBetween(10_000.0, 300_000.0);
+        }
+    }
+
+    @Test
+    void a_token_that_arrives_nearly_expired_is_not_handed_out() {
+        ScriptedIssuer issuer = new ScriptedIssuer(time, Duration.ofSeconds(3), Duration.ofSeconds(6), EAR_LIFETIME);
+        TokenManager manager = manager(issuer, 1);
+
+        CompletableFuture<String> token = manager.token(TokenManager.Wait.WAIT).toCompletableFuture();
+        time.advance(Duration.ofSeconds(7));
+
+        assertThat(failureOf(token)).isInstanceOf(TokenUnavailableException.class).hasMessageContaining("validity");
+    }
+
+    @Test
     void a_wrong_pin_stops_the_manager_and_every_caller_learns_why() {
         ScriptedIssuer issuer = issuer(Duration.ofMillis(100)).failAttestations(new SecureElementException(
                 SecureElementException.Reason.PIN_INCORRECT, "the token refused the PIN; not trying again"));
