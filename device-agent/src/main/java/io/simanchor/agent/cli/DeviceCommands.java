@@ -56,6 +56,12 @@ final class DeviceCommands {
         }
     }
 
+    /** One line about the device's certificate after an enrollment or a rotation. */
+    private static void printCertificate(PrintStream out, String what, DeviceEnrollment.Enrolled device) {
+        out.printf("%s: device %s, certificate serial %s, valid until %s%n", what, device.deviceId(),
+                device.chain().get(0).getSerialNumber().toString(16), device.chain().get(0).getNotAfter().toInstant());
+    }
+
     /** {@code enroll}. */
     static final class Enroll implements Command {
 
@@ -92,9 +98,7 @@ final class DeviceCommands {
             try (Device device = Device.open(options, environment)) {
                 DeviceEnrollment.Enrolled enrolled = Await.result(DeviceEnrollment.enroll(
                         new IdentityClient(device.http(), DeviceOptions.identityUrl(options)), iccid, device.sim()));
-                out.printf("enrolled: device %s, certificate serial %s, valid until %s%n", enrolled.deviceId(),
-                        enrolled.chain().get(0).getSerialNumber().toString(16),
-                        enrolled.chain().get(0).getNotAfter().toInstant());
+                printCertificate(out, "enrolled", enrolled);
                 return 0;
             }
         }
@@ -133,9 +137,7 @@ final class DeviceCommands {
                 String deviceId = DeviceOptions.deviceId(device.sim().element());
                 DeviceEnrollment.Enrolled rotated = Await.result(DeviceKeyRotation.rotate(
                         new IdentityClient(device.http(), DeviceOptions.identityUrl(options)), deviceId, device.sim()));
-                out.printf("rotated: device %s, new certificate serial %s, valid until %s%n", rotated.deviceId(),
-                        rotated.chain().get(0).getSerialNumber().toString(16),
-                        rotated.chain().get(0).getNotAfter().toInstant());
+                printCertificate(out, "rotated", rotated);
                 return 0;
             }
         }

@@ -2,7 +2,6 @@ package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,10 +46,8 @@ final class FleetCommand implements Command {
 
     @Override
     public Set<String> options() {
-        Set<String> names = new HashSet<>(Set.of("devices", "naive-devices", "duration", "rate", "concurrency", "sim",
-                "sim-faults", "hw-model", "attestation-url", "token-service-url", "json"));
-        names.addAll(OperatorOptions.NAMES);
-        return names;
+        return OperatorOptions.with("devices", "naive-devices", "duration", "rate", "concurrency", "sim",
+                "sim-faults", "hw-model", "attestation-url", "token-service-url", "json");
     }
 
     @Override

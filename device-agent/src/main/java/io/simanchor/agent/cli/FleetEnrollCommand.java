@@ -1,7 +1,6 @@
 package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,11 +52,9 @@ final class FleetEnrollCommand implements Command {
 
     @Override
     public Set<String> options() {
-        Set<String> names = new HashSet<>(Set.of("devices", "concurrency", "warmup", "hw-model", "attestation-url",
+        return OperatorOptions.with("devices", "concurrency", "warmup", "hw-model", "attestation-url",
                 "appraisals", "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url",
-                "token-requests", "token-warmup", "token-concurrency", "server-pid", "json"));
-        names.addAll(OperatorOptions.NAMES);
-        return names;
+                "token-requests", "token-warmup", "token-concurrency", "server-pid", "json");
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,9 +34,7 @@ final class FleetManifestCommand implements Command {
 
     @Override
     public Set<String> options() {
-        Set<String> names = new HashSet<>(Set.of("records", "manifest", "tenant", "hw-model", "json"));
-        names.addAll(OperatorOptions.NAMES);
-        return names;
+        return OperatorOptions.with("records", "manifest", "tenant", "hw-model", "json");
     }
 
     @Override

@@ -323,12 +323,16 @@ final class FleetSimulation {
         out.printf("    agent SIM signing time: mean %.1f ms, p99 %.1f ms; queue wait p99 %.1f ms%n",
                 agentSim.signingTime().meanMillis(), agentSim.signingTime().percentileMillis(99),
                 agentSim.queueWait().percentileMillis(99));
-        out.printf("    token manager: %d tokens, %d EARs, %d failed attempts (retried); refresh spread: the old token"
-                + " had %.0f–%.0f s left (p50 %.0f s); cache hit ratio %.5f%n", managers.tokenRefreshes(),
-                managers.earRefreshes(), managers.refreshFailures(),
-                managers.remainingAtRefresh().percentileMillis(0) / 1000,
-                managers.remainingAtRefresh().maxMillis() / 1000,
-                managers.remainingAtRefresh().percentileMillis(50) / 1000, managers.hitRatio());
+        out.printf("    token manager: %d tokens, %d EARs, %d failed attempts (retried); cache hit ratio %.5f%n",
+                managers.tokenRefreshes(), managers.earRefreshes(), managers.refreshFailures(), managers.hitRatio());
+        if (managers.remainingAtRefresh().count() == 0) {
+            out.println("    refresh spread: no token needed renewing in this run (the first ones outlive it)");
+        } else {
+            out.printf("    refresh spread: %d renewals began when the old token had %.0f–%.0f s left (p50 %.0f s)%n",
+                    managers.remainingAtRefresh().count(), managers.remainingAtRefresh().percentileMillis(0) / 1000,
+                    managers.remainingAtRefresh().maxMillis() / 1000,
+                    managers.remainingAtRefresh().percentileMillis(50) / 1000);
+        }
         if (managers.refreshFailures() > 0) {
             out.printf("    failed attempts by reason: %s%n", managers.failureReasons());
         }

@@ -18,6 +18,13 @@ final class OperatorOptions {
     private OperatorOptions() {
     }
 
+    /** {@code names} and the operator's options. */
+    static Set<String> with(String... names) {
+        Set<String> all = new java.util.HashSet<>(NAMES);
+        all.addAll(Set.of(names));
+        return Set.copyOf(all);
+    }
+
     static Operator operator(Options options, String secret) {
         return new Operator(options.uri("identity-url", "http://127.0.0.1:8081"),
                 options.uri("token-url", "http://127.0.0.1:8180/realms/simanchor/protocol/openid-connect/token"),
