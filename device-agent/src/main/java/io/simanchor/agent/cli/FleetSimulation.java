@@ -90,10 +90,14 @@ final class FleetSimulation {
         final LongAdder calls = new LongAdder();
         final LongAdder waited = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder timeouts = new LongAdder();
         final Map<String, LongAdder> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
         void record(long nanos, boolean waitedForSim, Throwable failure) {
             calls.increment();
+            if (nanos > AUTHENTICATION_TIMEOUT.toNanos()) {
+                timeouts.increment();
+            }
             if (waitedForSim) {
                 waited.increment();
             }
@@ -105,6 +109,9 @@ final class FleetSimulation {
             }
         }
     }
+
+    /** A call that waits longer than this for its token counts as an authentication timeout. */
+    private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final PrintStream out;
@@ -357,9 +364,9 @@ final class FleetSimulation {
         double waitedShare = calls == 0 ? 0 : (double) seen.waited.sum() / calls;
         LatencyHistogram time = seen.timeToToken;
         out.printf("    %-34s %9d calls, time to token p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.1f ms;"
-                + " waited for the SIM %.4f %%; failed %d%n", label + ":", calls, time.percentileMillis(50),
-                time.percentileMillis(99), time.percentileMillis(99.9), time.maxMillis(), waitedShare * 100,
-                seen.failed.sum());
+                + " waited for the SIM %.4f %%; authentication timeouts (> 10 s) %d; failed %d%n", label + ":", calls,
+                time.percentileMillis(50), time.percentileMillis(99), time.percentileMillis(99.9), time.maxMillis(),
+                waitedShare * 100, seen.timeouts.sum(), seen.failed.sum());
         seen.failures.entrySet()
                 .stream()
                 .limit(3)
@@ -372,6 +379,7 @@ final class FleetSimulation {
         figures.put("timeToTokenP999Ms", time.percentileMillis(99.9));
         figures.put("timeToTokenMaxMs", time.maxMillis());
         figures.put("waitedShare", waitedShare);
+        figures.put("authenticationTimeouts", seen.timeouts.sum());
         figures.put("failed", seen.failed.sum());
         return figures;
     }
