@@ -50,6 +50,29 @@ class AgentCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("failed: ");
     }
 
+    @Test
+    void an_unusable_pkcs11_library_is_a_configuration_error() throws Exception {
+        assertThat(run(Map.of("SIMANCHOR_SIM_PIN", "1234"), "sim-latency", "--sim", "pkcs11", "--pkcs11-library",
+                "/nonexistent/libiotsafe.so", "--pkcs11-slot", "0", "--samples", "1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("secure element: ")
+                .contains("/nonexistent/libiotsafe.so");
+    }
+
+    @Test
+    void the_production_profile_refuses_a_software_key() throws Exception {
+        assertThat(run(Map.of(), "token", "--sim", "software")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("production profile refuses --sim software");
+    }
+
+    @Test
+    void every_command_explains_its_options() throws Exception {
+        for (String command : new String[]{"enroll", "rotate-key", "attest", "token", "run", "fleet",
+                "sim-latency"}) {
+            assertThat(run(Map.of(), command, "--help")).isZero();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--pkcs11-token-label").contains("--duration");
+    }
+
     private int run(Map<String, String> env, String... args) throws Exception {
         return AgentCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env);
