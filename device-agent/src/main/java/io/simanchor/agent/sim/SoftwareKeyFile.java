@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -18,17 +20,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A software element kept in a file between runs of the command line (development only): the P-256 key
- * pair as SEC1 PEM, readable by its owner only, and the certificate slot as a PEM chain beside it
- * ({@code <file>.chain.pem}).
+ * pair as PEM (PKCS#8 and SubjectPublicKeyInfo), readable by its owner only, and the certificate slot as a
+ * PEM chain beside it ({@code <file>.chain.pem}).
  */
 public final class SoftwareKeyFile {
 
@@ -65,25 +69,37 @@ public final class SoftwareKeyFile {
         return file.resolveSibling(file.getFileName() + ".chain.pem");
     }
 
+    /** The private key (PKCS#8) and the public key (SubjectPublicKeyInfo), both PEM, in one file. */
     private static KeyPair read(Path file) throws IOException {
+        PrivateKey privateKey = null;
+        PublicKey publicKey = null;
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
-            if (!(parser.readObject() instanceof PEMKeyPair pair)) {
-                throw new IOException("not an EC key pair in PEM");
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo info) {
+                    privateKey = converter.getPrivateKey(info);
+                } else if (object instanceof SubjectPublicKeyInfo info) {
+                    publicKey = converter.getPublicKey(info);
+                }
             }
-            return new JcaPEMKeyConverter().getKeyPair(pair);
         }
+        if (privateKey == null || publicKey == null) {
+            throw new IOException("expected a PKCS#8 private key and its public key in PEM");
+        }
+        return new KeyPair(publicKey, privateKey);
     }
 
     /**
-     * The key pair as SEC1 PEM ({@code EC PRIVATE KEY}, with the public key), mode 600, written beside the
-     * file and moved over it, so a crash never leaves half a key.
+     * The key pair as PEM (PKCS#8 private key, then the public key), mode 600, written beside the file and
+     * moved over it, so a crash never leaves half a key.
      */
     private static void write(Path file, SoftwareSecureElement element) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(element.keyPair());
+            writer.writeObject(new JcaPKCS8Generator(element.keyPair().getPrivate(), null));
+            writer.writeObject(element.keyPair().getPublic());
         }
         Path next = Files.createTempFile(directory, ".device-key", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
