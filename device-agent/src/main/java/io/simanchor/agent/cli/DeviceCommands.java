@@ -1,6 +1,7 @@
 package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -272,7 +273,7 @@ final class DeviceCommands {
                 TokenMetrics metrics = new TokenMetrics();
                 DeviceCredentials credentials = DeviceOptions.credentials(options, deviceId, device.sim(),
                         device.http(), device.delays(), metrics);
-                TokenManager manager = new TokenManager(credentials, device.delays(), DeviceOptions.random(),
+                TokenManager manager = new TokenManager(credentials, device.delays(), new SecureRandom(),
                         TokenManager.Settings.DEFAULTS, device.sim().metrics(), metrics);
                 out.printf("device %s: pre-authenticating (SIM %s)%n", deviceId, device.sim().element().kind());
                 Await.result(manager.start()

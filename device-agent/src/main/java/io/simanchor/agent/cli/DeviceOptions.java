@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -75,8 +73,7 @@ final class DeviceOptions {
         if (kind.equals("software")) {
             return key;
         }
-        return SecureElementOptions.simulated(options, key, SimulatedIotSafe.Sessions.KEEP_OPEN, delays,
-                Optional.empty());
+        return SecureElementOptions.simulated(options, key, SimulatedIotSafe.Sessions.KEEP_OPEN, delays);
     }
 
     /** The device id: the subject CN of the certificate in the element's slot (identity-service's format). */
@@ -104,11 +101,6 @@ final class DeviceOptions {
 
     static URI identityUrl(Options options) {
         return options.uri("identity-url", "http://127.0.0.1:8081");
-    }
-
-    /** A new random for jitter. */
-    static Random random() {
-        return new Random(new SecureRandom().nextLong());
     }
 
     /** A daemon timer for the SIM queue and the refreshes. */

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -167,7 +166,7 @@ final class FleetSimulation {
         SimulatedIotSafe sim = new SimulatedIotSafe(SoftwareSecureElement.generate(random), SimLatencyModel.STUDY,
                 FaultInjection.pkcs11Errors(settings.simFaults() / 3),
                 naive ? SimulatedIotSafe.Sessions.PER_OPERATION : SimulatedIotSafe.Sessions.KEEP_OPEN, delays,
-                new Random(random.nextLong()));
+                random);
         return new Device(SimulatedSims.iccid(random), new SimSigner(sim, delays, naive ? naiveSim : agentSim), naive);
     }
 
@@ -215,7 +214,7 @@ final class FleetSimulation {
             if (device.naive) {
                 ready = withRetries(device.credentials::attest, delays, 20).thenAccept(ear -> keep(device, ear));
             } else {
-                device.manager = new TokenManager(device.credentials, delays, new Random(random.nextLong()),
+                device.manager = new TokenManager(device.credentials, delays, random,
                         TokenManager.Settings.DEFAULTS, agentSim, managers);
                 ready = device.manager.start();
             }

@@ -3,9 +3,7 @@ package io.simanchor.agent.cli;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.Set;
 
 import io.simanchor.agent.sim.Delays;
@@ -78,9 +76,9 @@ final class SecureElementOptions {
 
     /** The simulated SIM around {@code key}, with the options' fault injection. */
     static SimulatedIotSafe simulated(Options options, SecureElement key, SimulatedIotSafe.Sessions sessions,
-            Delays delays, Optional<Random> random) {
+            Delays delays) {
         return new SimulatedIotSafe(key, SimLatencyModel.STUDY,
                 FaultInjection.pkcs11Errors(options.share("sim-faults", 0) / 3), sessions, delays,
-                random.orElseGet(() -> new Random(new SecureRandom().nextLong())));
+                new SecureRandom());
     }
 }

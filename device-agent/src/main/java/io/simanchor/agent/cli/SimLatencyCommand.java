@@ -88,7 +88,7 @@ final class SimLatencyCommand implements Command {
                 case "pkcs11" -> sessions -> SecureElementOptions.openPkcs11(options, environment);
                 case "software" -> sessions -> SoftwareSecureElement.generate(random);
                 default -> sessions -> SecureElementOptions.simulated(options, SoftwareSecureElement.generate(random),
-                        sessions, delays, Optional.empty());
+                        sessions, delays);
             };
             out.printf("  %s, %d samples per mode on %d element(s) at once, 32-byte messages%n", kind, samples,
                     parallel);

@@ -1,7 +1,7 @@
 package io.simanchor.agent.sim;
 
 import java.util.Optional;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Failures the simulated SIM injects, each as a share of operations, the way a real PKCS#11 library
@@ -32,7 +32,7 @@ public record FaultInjection(double deviceError, double sessionHandleInvalid, do
     }
 
     /** The fault of one operation, if any; {@link SecureElementException.Reason#INVALID_SIGNATURE} included. */
-    Optional<SecureElementException.Reason> draw(Random random) {
+    Optional<SecureElementException.Reason> draw(RandomGenerator random) {
         double x = random.nextDouble();
         if ((x -= deviceError) < 0) {
             return Optional.of(SecureElementException.Reason.DEVICE_ERROR);

@@ -1,7 +1,7 @@
 package io.simanchor.agent.sim;
 
 import java.time.Duration;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * How long an IoT SAFE SIM takes, per operation, as measured through the vendor's PKCS#11 library
@@ -41,20 +41,23 @@ public record SimLatencyModel(double signMeanMs, double signSigmaMs, double setu
         return new SimLatencyModel(0, 0, 0, 0, 0, 0, 0);
     }
 
-    /** Time of one signature on an open session. */
-    public Duration signature(Random random) {
+    /**
+     * Time of one signature on an open session. The draws are a simulation, not security: a seeded
+     * generator makes a run reproducible; the agent passes a {@link java.security.SecureRandom}.
+     */
+    public Duration signature(RandomGenerator random) {
         return millis(normal(random, signMeanMs, signSigmaMs));
     }
 
     /** Time to open a session, log in and find the key. */
-    public Duration sessionSetup(Random random) {
+    public Duration sessionSetup(RandomGenerator random) {
         if (random.nextDouble() < tailShare) {
             return millis(tailMinMs + random.nextDouble() * (tailMaxMs - tailMinMs));
         }
         return millis(normal(random, setupMeanMs, setupSigmaMs));
     }
 
-    private static double normal(Random random, double mean, double sigma) {
+    private static double normal(RandomGenerator random, double mean, double sigma) {
         return Math.max(0, mean + sigma * random.nextGaussian());
     }
 

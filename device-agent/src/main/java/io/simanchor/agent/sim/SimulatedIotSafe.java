@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 
 /**
  * An IoT SAFE SIM as the study measured it, around another element that does the actual signing (a
@@ -33,7 +33,7 @@ public final class SimulatedIotSafe implements SecureElement {
     private final FaultInjection faults;
     private final Sessions sessions;
     private final Delays delays;
-    private final Random random;
+    private final RandomGenerator random;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean sessionOpen;
     private volatile boolean closed;
@@ -43,7 +43,7 @@ public final class SimulatedIotSafe implements SecureElement {
      * @param random draws latencies and faults; seed it for a reproducible run
      */
     public SimulatedIotSafe(SecureElement inner, SimLatencyModel latency, FaultInjection faults, Sessions sessions,
-            Delays delays, Random random) {
+            Delays delays, RandomGenerator random) {
         this.inner = inner;
         this.latency = latency;
         this.faults = faults;

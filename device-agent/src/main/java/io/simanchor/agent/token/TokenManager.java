@@ -2,12 +2,12 @@ package io.simanchor.agent.token;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -83,7 +83,7 @@ public final class TokenManager implements AutoCloseable {
 
     private final CredentialIssuer issuer;
     private final Delays delays;
-    private final Random random;
+    private final RandomGenerator random;
     private final Settings settings;
     private final SigningMetrics sim;
     private final TokenMetrics metrics;
@@ -113,7 +113,8 @@ public final class TokenManager implements AutoCloseable {
      * @param metrics where the manager's figures go; it also reads the network time recorded there
      * @param random draws the jitter; give each device its own
      */
-    public TokenManager(CredentialIssuer issuer, Delays delays, Random random, Settings settings, SigningMetrics sim,
+    public TokenManager(CredentialIssuer issuer, Delays delays, RandomGenerator random, Settings settings,
+            SigningMetrics sim,
             TokenMetrics metrics) {
         this.issuer = issuer;
         this.delays = delays;
