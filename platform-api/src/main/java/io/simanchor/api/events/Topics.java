@@ -12,6 +12,9 @@ public final class Topics {
     /** Appraisal outcomes of attestation-service, key = device id. Compacted: the latest one counts. */
     public static final String ATTESTATION_RESULTS = "simanchor.attestation-results";
 
+    /** Effective network policy per device from mud-service's MUD manager, key = device id. Compacted. */
+    public static final String MUD_POLICIES = "simanchor.mud-policies";
+
     /** Decisions of token-service (issued and denied, with reason codes), key = device id. Not compacted. */
     public static final String TOKEN_EVENTS = "simanchor.token-events";
 

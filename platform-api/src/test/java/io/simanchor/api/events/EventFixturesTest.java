@@ -113,9 +113,25 @@ class EventFixturesTest {
     @Test
     void event_types_are_versioned_and_distinct() {
         assertThat(new String[]{DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE, DeviceKeyRotatedV1.TYPE,
-                SecurityEventV1.TYPE, AttestationResultV1.TYPE, TokenDecisionV1.TYPE})
+                SecurityEventV1.TYPE, AttestationResultV1.TYPE, TokenDecisionV1.TYPE, MudPolicyV1.TYPE})
                 .doesNotHaveDuplicates()
                 .allMatch(type -> type.startsWith("simanchor.") && type.endsWith(".v1"));
+    }
+
+    @Test
+    void mud_policy_matches_its_fixture() throws IOException {
+        MudPolicyV1.PortMatch https = new MudPolicyV1.PortMatch("eq", 443, null, null);
+        List<MudPolicyV1.Rule> rules = List.of(
+                new MudPolicyV1.Rule("mud-tracker-x1-v4fr/cloud", "from-device", "accept", "ipv4", 6,
+                        List.of("telemetry.acme.example"), null, null, https, null, null, null, "device"),
+                new MudPolicyV1.Rule("mud-tracker-x1-v4fr/peers", "from-device", "accept", "ipv4", 17, null, null,
+                        new MudPolicyV1.PeerGroup("same-manufacturer", "Acme Devices"),
+                        new MudPolicyV1.PortMatch("range", null, 5683, 5684), null, null, null, null));
+        assertRoundTrip("mud-policy-v1.json", MudPolicyV1.class,
+                new MudPolicyV1(ENROLLED.deviceId(), "acme", "Acme Devices", "tracker-x1", 3, MudPolicyV1.TIER_MUD,
+                        new MudPolicyV1.Basis("ACTIVE", "affirming", "simanchor/default/v1",
+                                "https://mud.simanchor.example/mud/Acme%20Devices/tracker-x1.json", 2),
+                        rules, List.of("ATTESTATION_AFFIRMING"), Instant.parse("2026-11-23T09:00:01Z")));
     }
 
     private static <T> void assertRoundTrip(String fixture, Class<T> type, T expected) throws IOException {

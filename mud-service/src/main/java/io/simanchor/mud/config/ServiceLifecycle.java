@@ -1,0 +1,110 @@
+package io.simanchor.mud.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.simanchor.api.events.Topics;
+import io.simanchor.mud.domain.MudCatalog;
+import io.simanchor.mud.domain.MudPublishing;
+import io.simanchor.mud.domain.PolicyManager;
+import io.simanchor.mud.infra.messaging.KafkaDeviceFacts;
+import io.simanchor.support.outbox.KafkaOutboxRelay;
+import io.simanchor.support.outbox.OutboxRelayConfig;
+import io.simanchor.support.outbox.OutboxSignal;
+import io.simanchor.support.outbox.PublishedOutboxRows;
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.runtime.PeriodicTask;
+
+/**
+ * Starts the service's moving parts in dependency order and stops them in reverse: the MUD files, the
+ * device facts from Kafka, the MUD manager's publisher, the event relay and housekeeping.
+ */
+@ApplicationScoped
+public class ServiceLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ServiceLifecycle.class);
+    /** Advisory lock key: "simanchor mud outbox". */
+    private static final long RELAY_LOCK = 0x5349_4d41_4f42_0003L;
+
+    private final MudCatalog catalog;
+    private final MudPublishing publishing;
+    private final PolicyManager manager;
+    private final KafkaDeviceFacts facts;
+    private final KafkaOutboxRelay relay;
+    private final Jdbc jdbc;
+    private final MudConfig config;
+    private final java.time.Clock clock;
+    private final List<PeriodicTask> tasks = new ArrayList<>();
+    private volatile boolean settled;
+
+    ServiceLifecycle(MudCatalog catalog, MudPublishing publishing, PolicyManager manager, KafkaDeviceFacts facts,
+            DataSource dataSource, OutboxSignal signal, Jdbc jdbc, MudConfig config, java.time.Clock clock,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.catalog = catalog;
+        this.publishing = publishing;
+        this.manager = manager;
+        this.facts = facts;
+        this.jdbc = jdbc;
+        this.config = config;
+        this.clock = clock;
+        OutboxRelayConfig events = config.events();
+        this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("mud-service", RELAY_LOCK,
+                bootstrapServers, List.of(events.compactedTopic(Topics.MUD_POLICIES),
+                        events.topic(Topics.SECURITY_EVENTS))));
+    }
+
+    void start(@Observes StartupEvent event) {
+        catalog.refresh();
+        facts.start();
+        relay.start();
+        tasks.add(PeriodicTask.start("mud-catalog-refresh", config.manager().catalogRefresh(), catalog::refresh));
+        tasks.add(PeriodicTask.start("mud-policy-publisher", config.manager().interval(), this::publish));
+        tasks.add(PeriodicTask.start("housekeeping", config.housekeeping().interval(), this::housekeeping));
+        LOG.infof("mud-service started [MUD files: %d, public base: %s]", publishing.currentVersions().size(),
+                config.publicBaseUrl());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        tasks.forEach(PeriodicTask::close);
+        relay.stop();
+        facts.close();
+    }
+
+    /**
+     * Whether the MUD manager has read the device facts there were at start and published every policy they
+     * lead to: until then, its answers would describe a fleet it has only partly seen.
+     */
+    public boolean settled() {
+        return settled;
+    }
+
+    private void publish() {
+        boolean caughtUp = facts.caughtUp();
+        int published = manager.publishPending().size();
+        if (published > 0) {
+            LOG.debugf("Published %d effective policies", published);
+        }
+        if (caughtUp && !settled && manager.idle()) {
+            settled = true;
+            LOG.infof("MUD manager settled [devices: %d]", manager.deviceCount());
+        }
+    }
+
+    private void housekeeping() {
+        int outbox = PublishedOutboxRows.removePublishedBefore(jdbc,
+                clock.instant().minus(config.housekeeping().outboxRetention()));
+        if (outbox > 0) {
+            LOG.infof("Housekeeping removed %d published outbox rows", outbox);
+        }
+    }
+}

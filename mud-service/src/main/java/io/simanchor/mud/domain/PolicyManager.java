@@ -1,0 +1,168 @@
+package io.simanchor.mud.domain;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.events.MudPolicyV1;
+
+/**
+ * The MUD manager: keeps every device's facts and every model's current MUD file, and when either changes,
+ * derives the device's policy again and stores (and so publishes) it if it changed. Changes are collected
+ * as they arrive and worked off in batches by {@link #publishPending()}, so a burst of events for one device
+ * costs one derivation, and a burst for many devices one transaction per batch.
+ *
+ * <p>
+ * Thread-safe: the event reader, the MUD file catalogue and the publisher each call from their own thread.
+ */
+public final class PolicyManager {
+
+    private final PolicyCalculator calculator;
+    private final PolicyStore store;
+    private final int batchSize;
+    private final Map<String, DeviceFacts> devices = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Set<String>> devicesByModel = new ConcurrentHashMap<>();
+    private final Map<ModelKey, ModelPolicy> models = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, DeviceFacts> removed = new ConcurrentHashMap<>();
+    private final Map<String, DeviceFacts.Attestation> early = new ConcurrentHashMap<>();
+
+    public PolicyManager(PolicyCalculator calculator, PolicyStore store, int batchSize) {
+        this.calculator = calculator;
+        this.store = store;
+        this.batchSize = batchSize;
+    }
+
+    /** A device's lifecycle snapshot: enrolled, state changed, key rotated. */
+    public void deviceChanged(DeviceFacts facts) {
+        DeviceFacts previous = devices.get(facts.deviceId());
+        DeviceFacts.Attestation attestation = previous == null
+                ? early.remove(facts.deviceId())
+                : previous.attestation();
+        // An appraisal is of one key: after a key rotation the device must attest again.
+        if (attestation != null && !attestation.keyThumbprint().equals(facts.keyThumbprint())) {
+            attestation = null;
+        }
+        devices.put(facts.deviceId(), facts.withAttestation(attestation));
+        devicesByModel.computeIfAbsent(facts.model(), model -> ConcurrentHashMap.newKeySet()).add(facts.deviceId());
+        removed.remove(facts.deviceId());
+        pending.add(facts.deviceId());
+    }
+
+    /**
+     * An appraisal of a device. Appraisals of a key the device no longer has, or older than the one known,
+     * are ignored; one read before the device's lifecycle snapshot is kept until the snapshot comes.
+     */
+    public void appraised(String deviceId, DeviceFacts.Attestation attestation) {
+        DeviceFacts updated = devices.computeIfPresent(deviceId, (id, facts) -> {
+            DeviceFacts.Attestation known = facts.attestation();
+            if (!attestation.keyThumbprint().equals(facts.keyThumbprint())
+                    || (known != null && attestation.appraisedAt().isBefore(known.appraisedAt()))) {
+                return facts;
+            }
+            pending.add(id);
+            return facts.withAttestation(attestation);
+        });
+        if (updated == null) {
+            // The two topics are read side by side, so an appraisal may be read before the enrollment.
+            early.merge(deviceId, attestation,
+                    (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
+        }
+    }
+
+    /** A device was erased from the lifecycle (a tombstone): it gets nothing. */
+    public void deviceRemoved(String deviceId) {
+        DeviceFacts facts = devices.remove(deviceId);
+        if (facts != null) {
+            Set<String> peers = devicesByModel.get(facts.model());
+            if (peers != null) {
+                peers.remove(deviceId);
+            }
+            removed.put(deviceId, new DeviceFacts(deviceId, facts.tenantId(), facts.manufacturer(), facts.hwModel(),
+                    facts.keyThumbprint(), DeviceState.REVOKED, null));
+            pending.add(deviceId);
+        }
+    }
+
+    /** A model's current MUD file, new or changed: every device of the model is derived again. */
+    public void modelChanged(ModelKey model, ModelPolicy policy) {
+        ModelPolicy known = models.get(model);
+        if (known != null && known.version() >= policy.version()) {
+            return;
+        }
+        models.put(model, policy);
+        pending.addAll(devicesByModel.getOrDefault(model, Set.of()));
+    }
+
+    /** The current MUD file version the manager applies for {@code model}, or 0. */
+    public int modelVersion(ModelKey model) {
+        ModelPolicy known = models.get(model);
+        return known == null ? 0 : known.version();
+    }
+
+    /**
+     * Derives the policy of every device that changed since the last call and stores those that differ, in
+     * batches.
+     *
+     * @return the policies stored (published) by this call
+     */
+    public List<MudPolicyV1> publishPending() {
+        List<MudPolicyV1> published = new ArrayList<>();
+        List<PolicyStore.Candidate> batch = new ArrayList<>(batchSize);
+        Iterator<String> ids = pending.iterator();
+        while (ids.hasNext()) {
+            String id = ids.next();
+            ids.remove();
+            DeviceFacts facts = devices.get(id);
+            if (facts == null) {
+                facts = removed.get(id);
+            }
+            if (facts == null) {
+                continue;
+            }
+            batch.add(new PolicyStore.Candidate(facts, derive(facts)));
+            if (batch.size() == batchSize) {
+                published.addAll(save(batch));
+                batch = new ArrayList<>(batchSize);
+            }
+        }
+        if (!batch.isEmpty()) {
+            published.addAll(save(batch));
+        }
+        return published;
+    }
+
+    /** Whether nothing waits to be derived. */
+    public boolean idle() {
+        return pending.isEmpty();
+    }
+
+    /** How many devices the manager knows. */
+    public int deviceCount() {
+        return devices.size();
+    }
+
+    /** The policy {@code facts} lead to now. */
+    public DerivedPolicy derive(DeviceFacts facts) {
+        DerivedPolicy policy = calculator.derive(facts, Optional.ofNullable(models.get(facts.model())));
+        if (!devices.containsKey(facts.deviceId())) {
+            return new DerivedPolicy(policy.tier(), policy.basis(), policy.rules(), List.of("DEVICE_REMOVED"));
+        }
+        return policy;
+    }
+
+    private List<MudPolicyV1> save(List<PolicyStore.Candidate> batch) {
+        try {
+            return store.saveChanged(batch);
+        } catch (RuntimeException e) {
+            // Nothing is lost: the devices are derived again at the next call.
+            batch.forEach(candidate -> pending.add(candidate.device().deviceId()));
+            throw e;
+        }
+    }
+}

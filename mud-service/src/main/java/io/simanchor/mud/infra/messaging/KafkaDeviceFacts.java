@@ -1,0 +1,98 @@
+package io.simanchor.mud.infra.messaging;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.simanchor.api.events.AttestationResultV1;
+import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.api.events.Topics;
+import io.simanchor.mud.domain.DeviceFacts;
+import io.simanchor.mud.domain.PolicyManager;
+import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.TopicView;
+
+/**
+ * Feeds the MUD manager from Kafka: device snapshots from {@code simanchor.device-lifecycle} and appraisals
+ * from {@code simanchor.attestation-results}, both whole (compacted topics: the latest record per device is
+ * its state, however old).
+ */
+public final class KafkaDeviceFacts implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaDeviceFacts.class);
+    private static final Set<String> STATUSES = Set.of("affirming", "warning", "contraindicated");
+
+    private final PolicyManager manager;
+    private final DeviceSnapshots snapshots;
+    private final ObjectReader results;
+    private final TopicView view;
+
+    public KafkaDeviceFacts(PolicyManager manager, ObjectMapper json, String bootstrapServers, Clock clock) {
+        this.manager = manager;
+        this.snapshots = new DeviceSnapshots(json);
+        this.results = json.readerFor(AttestationResultV1.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.view = new TopicView("mud-service-device-facts", bootstrapServers,
+                List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
+                        TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
+                this::apply, clock);
+    }
+
+    public void start() {
+        view.start();
+    }
+
+    /** Whether everything that was on the topics at start has been read. */
+    public boolean caughtUp() {
+        return view.caughtUp();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        view.close();
+    }
+
+    void apply(ConsumerRecord<String, String> record) {
+        if (Topics.ATTESTATION_RESULTS.equals(record.topic())) {
+            applyResult(record);
+            return;
+        }
+        snapshots.apply(record, (snapshot, key) -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
+                snapshot.tenantId(), snapshot.manufacturer(), snapshot.hwModel(), snapshot.keyThumbprint(),
+                snapshot.state(), null)), manager::deviceRemoved);
+    }
+
+    private void applyResult(ConsumerRecord<String, String> record) {
+        if (record.key() == null || record.value() == null
+                || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
+            return;
+        }
+        AttestationResultV1 result;
+        try {
+            result = results.readValue(record.value());
+        } catch (IOException e) {
+            skip(record, e.getClass().getSimpleName());
+            return;
+        }
+        if (result.deviceId() == null || result.appraisedAt() == null || result.keyThumbprint() == null
+                || !STATUSES.contains(result.status())) {
+            skip(record, "incomplete result");
+            return;
+        }
+        manager.appraised(result.deviceId(), new DeviceFacts.Attestation(result.status(), result.policyId(),
+                result.keyThumbprint(), result.appraisedAt()));
+    }
+
+    private static void skip(ConsumerRecord<String, String> record, String cause) {
+        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
+                Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), cause);
+    }
+}

@@ -1,0 +1,30 @@
+package io.simanchor.mud;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+@AnalyzeClasses(packages = "io.simanchor.mud", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule domain_is_free_of_framework_types = noClasses().that()
+            .resideInAPackage("io.simanchor.mud.domain..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("jakarta..", "javax.sql..", "java.sql..", "io.quarkus..", "io.vertx..",
+                    "io.smallrye..", "org.eclipse.microprofile..", "org.apache.kafka..", "com.fasterxml..",
+                    "io.simanchor.mud.infra..", "io.simanchor.mud.api..",
+                    "io.simanchor.mud.config..")
+            .because("domain code must be testable and readable without the framework (STYLE.md)");
+
+    @ArchTest
+    static final ArchRule adapters_do_not_call_endpoints = noClasses().that()
+            .resideInAPackage("io.simanchor.mud.infra..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.simanchor.mud.api..");
+}
