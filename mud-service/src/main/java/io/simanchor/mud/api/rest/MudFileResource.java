@@ -4,9 +4,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 
@@ -60,14 +60,14 @@ public class MudFileResource {
         EntityTag tag = new EntityTag(unquoted(version.etag()) + (mediaType.equals(MudMediaTypes.MUD_JSON)
                 ? ""
                 : ".p7s"));
-        CacheControl cache = new CacheControl();
-        // RFC 8520 §3.4: cache-validity is how long (in hours) a MUD manager may keep the file.
-        cache.setMaxAge(version.cacheValidityHours() * 3600);
+        // RFC 8520 §3.4: cache-validity is how long (in hours) a MUD manager may keep the file; no-transform
+        // because a proxy that re-encodes the file would break its signature.
+        String cache = "public, max-age=" + version.cacheValidityHours() * 3600 + ", no-transform";
         Response.ResponseBuilder notModified = request.evaluatePreconditions(tag);
         if (notModified != null) {
-            return notModified.cacheControl(cache).build();
+            return notModified.header(HttpHeaders.CACHE_CONTROL, cache).build();
         }
-        return Response.ok(body, mediaType).tag(tag).cacheControl(cache).build();
+        return Response.ok(body, mediaType).tag(tag).header(HttpHeaders.CACHE_CONTROL, cache).build();
     }
 
     private static String unquoted(String etag) {
