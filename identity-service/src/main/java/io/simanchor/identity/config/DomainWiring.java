@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.simanchor.api.mud.MudUrls;
 import io.simanchor.identity.domain.AuditLog;
 import io.simanchor.identity.domain.CertificateAuthority;
 import io.simanchor.identity.domain.ChallengeStore;
@@ -14,7 +15,6 @@ import io.simanchor.identity.domain.DeviceLifecycleService;
 import io.simanchor.identity.domain.DeviceStore;
 import io.simanchor.identity.domain.EnrollmentService;
 import io.simanchor.identity.domain.KeyRotationService;
-import io.simanchor.identity.domain.MudUrls;
 import io.simanchor.identity.domain.Nonces;
 import io.simanchor.identity.domain.RegistrationService;
 import io.simanchor.identity.domain.RegistrationStore;

@@ -15,8 +15,12 @@ public interface IdentityConfig {
     @WithDefault("60s")
     Duration challengeTtl();
 
-    /** Base of every model's MUD URL (RFC 8520): https, ending in '/'; the model name is appended. */
-    @WithDefault("https://mud.simanchor.local/v1/models/")
+    /**
+     * The public https base URL of mud-service: each model's MUD URL (RFC 8520) is
+     * {@code <base>/mud/<manufacturer>/<model>.json}. Defaults to mud-service's own setting
+     * {@code simanchor.mud.public-base-url} (application.properties), so one setting configures both.
+     */
+    @WithDefault("https://mud.simanchor.local")
     String mudBaseUrl();
 
     /** The device CA. */

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.DeviceState;
+import io.simanchor.api.mud.MudUrls;
 import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.Csr;
 import io.simanchor.support.problem.ProblemException;
@@ -95,7 +96,7 @@ public final class EnrollmentService {
         // database round trip on every enrollment and still race with a concurrent one.
         String thumbprint = csr.publicKey().thumbprint();
         String deviceId = UUID.randomUUID().toString();
-        String mudUrl = mudUrls.forModel(registration.hwModel());
+        String mudUrl = mudUrls.fileUrl(registration.manufacturer(), registration.hwModel());
         DeviceCertificate certificate = ca.issue(tenant, deviceId, csr.publicKey(), mudUrl);
         Instant now = clock.instant();
         Device device = new Device(deviceId, tenant, registration.id(), registration.hwModel(),

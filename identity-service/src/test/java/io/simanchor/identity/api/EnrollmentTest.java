@@ -66,7 +66,7 @@ class EnrollmentTest {
         Challenge challenge = Challenge.of(challenge(device.iccid()).statusCode(201));
         var response = enroll(challenge.id(), device.csr(challenge.nonce()))
                 .statusCode(201)
-                .body("mudUrl", is("https://mud.simanchor.local/v1/models/tracker-x1"));
+                .body("mudUrl", is("https://mud.simanchor.local/mud/Acme%20Devices/tracker-x1.json"));
         String deviceId = response.extract().path("deviceId");
         List<X509Certificate> chain = certificates(response.extract().path("certificateChain"));
 
@@ -81,7 +81,8 @@ class EnrollmentTest {
         assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
         assertThat(certificate.getSubjectAlternativeNames())
                 .anySatisfy(name -> assertThat(name.get(1)).isEqualTo("urn:simanchor:device:default:" + deviceId));
-        assertThat(mudUrlExtension(certificate)).isEqualTo("https://mud.simanchor.local/v1/models/tracker-x1");
+        assertThat(mudUrlExtension(certificate))
+                .isEqualTo("https://mud.simanchor.local/mud/Acme%20Devices/tracker-x1.json");
     }
 
     @Test
