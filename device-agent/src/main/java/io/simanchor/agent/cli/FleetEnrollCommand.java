@@ -1,6 +1,8 @@
 package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +48,10 @@ final class FleetEnrollCommand implements Command {
                     --token-concurrency N  token requests in flight at once (default 8)
                     --server-pid PID       token-service's process on this machine: report its CPU
                                            per token over the timed requests
+                    --mud-url URL          with --token-service-url: first upload the MUD files of
+                                           --mud-files to mud-service, and at the end show every
+                                           device's effective network policy
+                    --mud-files F1,F2      MUD files; a file's name without .json is its model
                     --json FILE            also write the figures of the run as JSON to FILE
                 """ + OperatorOptions.HELP;
     }
@@ -54,7 +60,7 @@ final class FleetEnrollCommand implements Command {
     public Set<String> options() {
         return OperatorOptions.with("devices", "concurrency", "warmup", "hw-model", "attestation-url",
                 "appraisals", "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url",
-                "token-requests", "token-warmup", "token-concurrency", "server-pid", "json");
+                "token-requests", "token-warmup", "token-concurrency", "server-pid", "mud-url", "mud-files", "json");
     }
 
     @Override
@@ -76,9 +82,18 @@ final class FleetEnrollCommand implements Command {
                 options.uri("token-service-url")
                         .map(url -> new FleetTokens.Settings(url, options.notNegative("token-requests", 0),
                                 options.notNegative("token-warmup", 0), options.positive("token-concurrency", 8),
-                                serverPid(options))));
+                                serverPid(options))),
+                options.uri("mud-url")
+                        .map(url -> new FleetMudPolicies.Settings(url,
+                                Arrays.stream(options.get("mud-files", "").split(","))
+                                        .filter(name -> !name.isBlank())
+                                        .map(Path::of)
+                                        .toList())));
         if (settings.tokens().isPresent() && settings.attestation().isEmpty()) {
             throw new IllegalArgumentException("--token-service-url needs --attestation-url: tokens need an EAR");
+        }
+        if (settings.mud().isPresent() && settings.tokens().isEmpty()) {
+            throw new IllegalArgumentException("--mud-url needs --token-service-url: policies follow attestation");
         }
         FleetEnrollment.Result result = new FleetEnrollment(settings, out).run();
         options.writeJson(result.figures());

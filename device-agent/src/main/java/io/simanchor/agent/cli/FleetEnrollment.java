@@ -38,9 +38,12 @@ final class FleetEnrollment {
      * @param hwModel hardware model of the simulated devices
      * @param attestation when present, the enrolled devices then attest (docs/attestation.md)
      * @param tokens when present (with attestation), the attested devices then ask for tokens
+     * @param mud when present (with tokens), the models' MUD files are uploaded first and every device's
+     *        effective network policy is shown at the end
      */
     record Settings(int devices, int concurrency, int warmup, Operator operator, String hwModel,
-            Optional<FleetAttestation.Settings> attestation, Optional<FleetTokens.Settings> tokens) {
+            Optional<FleetAttestation.Settings> attestation, Optional<FleetTokens.Settings> tokens,
+            Optional<FleetMudPolicies.Settings> mud) {
     }
 
     /** One device's outcome. */
@@ -69,6 +72,8 @@ final class FleetEnrollment {
         try (Operator.Session session = settings.operator().signIn(connections)) {
             out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
                     settings.operator().clientId());
+            Optional<FleetMudPolicies> mud = settings.mud().map(mudSettings -> new FleetMudPolicies(mudSettings, out));
+            mud.ifPresent(policies -> policies.upload(session.http(), session.token()));
             List<SimulatedDevice> fleet = register(session);
             out.printf("  registered %d expected devices (model %s)%n", fleet.size(), settings.hwModel());
             if (settings.warmup() > 0) {
@@ -96,10 +101,19 @@ final class FleetEnrollment {
             if (settings.tokens().isEmpty()) {
                 return new Result(enrollment.failed() + attestation.failed(), figures);
             }
-            Result tokens = new FleetTokens(settings.tokens().get(), out).run(session.http(),
-                    session.identity(), session.token(), fleetAttestation.attested());
+            FleetTokens fleetTokens = new FleetTokens(settings.tokens().get(), out);
+            Result tokens = fleetTokens.run(session.http(), session.identity(), session.token(),
+                    fleetAttestation.attested());
             figures.put("tokens", tokens.figures());
-            return new Result(enrollment.failed() + attestation.failed() + tokens.failed(), figures);
+            int failed = enrollment.failed() + attestation.failed() + tokens.failed();
+            if (mud.isPresent()) {
+                Result policies = mud.get()
+                        .show(session.http(), session.token(), fleetAttestation.attested(),
+                                fleetTokens.revoked());
+                figures.putAll(policies.figures());
+                failed += policies.failed();
+            }
+            return new Result(failed, figures);
         }
     }
 

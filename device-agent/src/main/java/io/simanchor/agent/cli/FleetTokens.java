@@ -42,6 +42,7 @@ final class FleetTokens {
     private final Settings settings;
     private final URI issuer;
     private final PrintStream out;
+    private Optional<String> revoked = Optional.empty();
 
     FleetTokens(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -51,6 +52,11 @@ final class FleetTokens {
 
     /** What one device asked for and got. */
     private record Outcome(String deviceId, String earStatus, String deviceScope, String firmwareScope) {
+    }
+
+    /** The device the run revoked, once it has. */
+    Optional<String> revoked() {
+        return revoked;
     }
 
     FleetEnrollment.Result run(JsonHttp http, IdentityClient identity, String operatorToken,
@@ -82,6 +88,7 @@ final class FleetTokens {
                 .filter(attestation -> attestation.status().equals("affirming"))
                 .findFirst();
         if (victim.isPresent()) {
+            revoked = Optional.of(victim.get().deviceId());
             long stoppedAfterMs = revokeAndWait(tokens, identity, operatorToken, victim.get());
             figures.put("revocationStopsTokensMs", stoppedAfterMs);
             unexpected += stoppedAfterMs < 0 ? 1 : 0;

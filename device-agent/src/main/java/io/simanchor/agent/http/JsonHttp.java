@@ -100,6 +100,15 @@ public final class JsonHttp implements AutoCloseable {
         return send(call, "application/json", Buffer.buffer(bytes), expectedStatus);
     }
 
+    /** A GET without a body; completes with the answer's JSON, or {@link HttpCallException}. */
+    public CompletionStage<JsonNode> get(Call call, int expectedStatus) {
+        return onLoop(() -> client.request(options(call, "application/json"))
+                .compose(request -> request.send())
+                .compose(response -> read(call, response, expectedStatus)))
+                .recover(e -> failed(call, e))
+                .toCompletionStage();
+    }
+
     /** Sends a text body of the given media type, for example a compact JWS. */
     public CompletionStage<JsonNode> text(Call call, String contentType, String body, int expectedStatus) {
         return send(call, contentType, Buffer.buffer(body), expectedStatus);

@@ -90,9 +90,15 @@ public class ServiceLifecycle {
 
     private void publish() {
         boolean caughtUp = facts.caughtUp();
-        int published = manager.publishPending().size();
-        if (published > 0) {
-            LOG.debugf("Published %d effective policies", published);
+        long start = System.nanoTime();
+        int published = manager.publishPending();
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        if (published >= 1_000) {
+            // A model-wide recomputation (a new MUD file version) or a replay: worth a line with the pace.
+            LOG.infof("Published %d effective policies in %d ms (%.0f/s)", published, elapsedMs,
+                    published * 1000.0 / Math.max(1, elapsedMs));
+        } else if (published > 0) {
+            LOG.debugf("Published %d effective policies in %d ms", published, elapsedMs);
         }
         if (caughtUp && !settled && manager.idle()) {
             settled = true;

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.simanchor.api.events.DeviceState;
-import io.simanchor.api.events.MudPolicyV1;
 
 /**
  * The MUD manager: keeps every device's facts and every model's current MUD file, and when either changes,
@@ -28,7 +27,10 @@ public final class PolicyManager {
     private final Map<String, DeviceFacts> devices = new ConcurrentHashMap<>();
     private final Map<ModelKey, Set<String>> devicesByModel = new ConcurrentHashMap<>();
     private final Map<ModelKey, ModelPolicy> models = new ConcurrentHashMap<>();
+    /** Devices whose own facts changed. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Devices whose model's MUD file changed. */
+    private final Set<String> modelWide = ConcurrentHashMap.newKeySet();
     private final Map<String, DeviceFacts> removed = new ConcurrentHashMap<>();
     private final Map<String, DeviceFacts.Attestation> early = new ConcurrentHashMap<>();
 
@@ -96,7 +98,7 @@ public final class PolicyManager {
             return;
         }
         models.put(model, policy);
-        pending.addAll(devicesByModel.getOrDefault(model, Set.of()));
+        modelWide.addAll(devicesByModel.getOrDefault(model, Set.of()));
     }
 
     /** The current MUD file version the manager applies for {@code model}, or 0. */
@@ -107,17 +109,31 @@ public final class PolicyManager {
 
     /**
      * Derives the policy of every device that changed since the last call and stores those that differ, in
-     * batches.
+     * batches. A device's own event (a revocation, an appraisal) goes before the devices a new MUD file
+     * version touches: those can be a whole model's fleet, and working them off must not delay a revocation
+     * by more than one batch.
      *
-     * @return the policies stored (published) by this call
+     * @return how many policies this call stored (and so published)
      */
-    public List<MudPolicyV1> publishPending() {
-        List<MudPolicyV1> published = new ArrayList<>();
+    public int publishPending() {
+        int published = drain(pending, Integer.MAX_VALUE);
+        while (!modelWide.isEmpty()) {
+            published += drain(modelWide, batchSize);
+            published += drain(pending, Integer.MAX_VALUE);
+        }
+        return published;
+    }
+
+    /** Derives and stores up to {@code limit} devices of {@code queue}, in batches. */
+    private int drain(Set<String> queue, int limit) {
+        int published = 0;
+        int taken = 0;
         List<PolicyStore.Candidate> batch = new ArrayList<>(batchSize);
-        Iterator<String> ids = pending.iterator();
-        while (ids.hasNext()) {
+        Iterator<String> ids = queue.iterator();
+        while (ids.hasNext() && taken < limit) {
             String id = ids.next();
             ids.remove();
+            taken++;
             DeviceFacts facts = devices.get(id);
             if (facts == null) {
                 facts = removed.get(id);
@@ -127,19 +143,19 @@ public final class PolicyManager {
             }
             batch.add(new PolicyStore.Candidate(facts, derive(facts)));
             if (batch.size() == batchSize) {
-                published.addAll(save(batch));
+                published += save(batch, queue);
                 batch = new ArrayList<>(batchSize);
             }
         }
         if (!batch.isEmpty()) {
-            published.addAll(save(batch));
+            published += save(batch, queue);
         }
         return published;
     }
 
     /** Whether nothing waits to be derived. */
     public boolean idle() {
-        return pending.isEmpty();
+        return pending.isEmpty() && modelWide.isEmpty();
     }
 
     /** How many devices the manager knows. */
@@ -156,12 +172,12 @@ public final class PolicyManager {
         return policy;
     }
 
-    private List<MudPolicyV1> save(List<PolicyStore.Candidate> batch) {
+    private int save(List<PolicyStore.Candidate> batch, Set<String> queue) {
         try {
-            return store.saveChanged(batch);
+            return store.saveChanged(batch).size();
         } catch (RuntimeException e) {
             // Nothing is lost: the devices are derived again at the next call.
-            batch.forEach(candidate -> pending.add(candidate.device().deviceId()));
+            batch.forEach(candidate -> queue.add(candidate.device().deviceId()));
             throw e;
         }
     }
