@@ -89,7 +89,11 @@ public class ServiceLifecycle {
     }
 
     private void publish() {
-        boolean caughtUp = facts.caughtUp();
+        if (!facts.caughtUp()) {
+            // While the topics are replayed, a device's lifecycle may be read before its appraisal (they are
+            // two topics): deriving then would publish a quarantine and, a moment later, the real policy.
+            return;
+        }
         long start = System.nanoTime();
         int published = manager.publishPending();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
@@ -100,7 +104,7 @@ public class ServiceLifecycle {
         } else if (published > 0) {
             LOG.debugf("Published %d effective policies in %d ms", published, elapsedMs);
         }
-        if (caughtUp && !settled && manager.idle()) {
+        if (!settled && manager.idle()) {
             settled = true;
             LOG.infof("MUD manager settled [devices: %d]", manager.deviceCount());
         }
