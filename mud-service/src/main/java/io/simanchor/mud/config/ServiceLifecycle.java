@@ -1,5 +1,6 @@
 package io.simanchor.mud.config;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,12 +44,12 @@ public class ServiceLifecycle {
     private final KafkaOutboxRelay relay;
     private final Jdbc jdbc;
     private final MudConfig config;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final List<PeriodicTask> tasks = new ArrayList<>();
     private volatile boolean settled;
 
     ServiceLifecycle(MudCatalog catalog, MudPublishing publishing, PolicyManager manager, KafkaDeviceFacts facts,
-            DataSource dataSource, OutboxSignal signal, Jdbc jdbc, MudConfig config, java.time.Clock clock,
+            DataSource dataSource, OutboxSignal signal, Jdbc jdbc, MudConfig config, Clock clock,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.catalog = catalog;
         this.publishing = publishing;

@@ -1,5 +1,7 @@
 package io.simanchor.mud.domain;
 
+import java.time.Instant;
+
 import io.simanchor.api.events.DeviceState;
 
 /**
@@ -12,7 +14,7 @@ public record DeviceFacts(String deviceId, String tenantId, String manufacturer,
         String keyThumbprint, DeviceState state, Attestation attestation) {
 
     /** An appraisal outcome: {@code status} is the EAR's {@code ear.status}. */
-    public record Attestation(String status, String policyId, String keyThumbprint, java.time.Instant appraisedAt) {
+    public record Attestation(String status, String policyId, String keyThumbprint, Instant appraisedAt) {
     }
 
     /** The model this device's MUD file is kept under. */

@@ -3,6 +3,7 @@ package io.simanchor.mud.domain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.MudPolicyV1;
@@ -128,7 +129,7 @@ public final class PolicyCalculator {
                 ace.icmpType(), ace.icmpCode(), initiatedBy));
     }
 
-    private List<Rule> endpointRules(java.util.function.Predicate<PolicySettings.Endpoint> selected) {
+    private List<Rule> endpointRules(Predicate<PolicySettings.Endpoint> selected) {
         List<Rule> rules = new ArrayList<>();
         for (PolicySettings.Endpoint endpoint : settings.platformEndpoints()) {
             if (!selected.test(endpoint)) {

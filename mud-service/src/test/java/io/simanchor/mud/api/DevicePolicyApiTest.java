@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.oneOf;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +58,7 @@ class DevicePolicyApiTest {
                 .body(MudFiles.demo(TRACKER).getBytes(StandardCharsets.UTF_8))
                 .put("/api/v1/admin/mud/{manufacturer}/{model}", MudFiles.DEMO_MANUFACTURER, TRACKER)
                 .then()
-                .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+                .statusCode(oneOf(200, 201));
     }
 
     @AfterAll
@@ -95,8 +98,8 @@ class DevicePolicyApiTest {
     private static long version(KafkaEvents.Event event) {
         try {
             return JSON.readTree(event.value()).get("version").asLong();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

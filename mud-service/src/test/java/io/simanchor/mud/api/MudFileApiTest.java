@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
@@ -220,7 +221,7 @@ class MudFileApiTest {
         as("auditor").get("/api/v1/admin/mud")
                 .then()
                 .statusCode(200)
-                .body("model", org.hamcrest.Matchers.not(hasItem(model)));
+                .body("model", not(hasItem(model)));
     }
 
     private static int auditEntries(String subject) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import io.simanchor.mud.infra.dns.ConfiguredHostResolver;
 class NftablesRulesetTest {
 
     private final NftablesRuleset nftables = new NftablesRuleset(new ConfiguredHostResolver(
-            java.util.Map.of("cloud.example", List.of("192.0.2.7", "2001:db8::7")), false));
+            Map.of("cloud.example", List.of("192.0.2.7", "2001:db8::7")), false));
 
     private static MudPolicyV1 policy(Rule... rules) {
         return new MudPolicyV1("dev-1", "t", "Acme", "m", 1, MudPolicyV1.TIER_MUD, null, List.of(rules),

@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -24,15 +26,15 @@ public final class ConfiguredHostResolver implements HostResolver {
 
     /** @param hosts static entries: name → address literals */
     public ConfiguredHostResolver(Map<String, List<String>> hosts, boolean useSystemResolver) {
-        this.hosts = new java.util.HashMap<>();
-        hosts.forEach((name, addresses) -> this.hosts.put(name.toLowerCase(java.util.Locale.ROOT),
+        this.hosts = new HashMap<>();
+        hosts.forEach((name, addresses) -> this.hosts.put(name.toLowerCase(Locale.ROOT),
                 addresses.stream().map(ConfiguredHostResolver::literal).toList()));
         this.useSystemResolver = useSystemResolver;
     }
 
     @Override
     public List<InetAddress> resolve(String host) {
-        List<InetAddress> configured = hosts.get(host.toLowerCase(java.util.Locale.ROOT));
+        List<InetAddress> configured = hosts.get(host.toLowerCase(Locale.ROOT));
         if (configured != null) {
             return configured;
         }
@@ -48,7 +50,8 @@ public final class ConfiguredHostResolver implements HostResolver {
     }
 
     private static InetAddress literal(String address) {
-        if (!address.matches("[0-9A-Fa-f:.]+")) {
+        // Only literals: InetAddress would look a name up in DNS.
+        if (!address.matches("[0-9A-Fa-f:.]+") || !(address.contains(":") || address.matches("[0-9.]+"))) {
             throw new IllegalArgumentException("a static host entry must be an IP address literal: " + address);
         }
         try {

@@ -48,8 +48,10 @@ public final class StrictMudDocuments implements MudDocuments {
                     : "";
             String message = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
                     ? "member name given twice (JSON members must be unique here)"
-                    : "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr();
+                    : e.getLocation() == null
+                            ? "not well-formed JSON"
+                            : "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr();
             throw rejected(pointer, message);
         } catch (IOException e) {
             throw rejected("", "the body cannot be read as JSON");
