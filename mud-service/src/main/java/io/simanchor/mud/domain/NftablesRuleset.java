@@ -49,13 +49,13 @@ public final class NftablesRuleset {
             (outbound ? fromDevice : toDevice).add(statement(rule, outbound, v4, peerSets));
         }
         StringBuilder out = new StringBuilder();
-        out.append("# SIM Anchor effective policy for device ").append(policy.deviceId()).append('\n');
+        out.append("# SIM Anchor effective policy for device ").append(commentText(policy.deviceId())).append('\n');
         out.append("# version ")
                 .append(policy.version())
                 .append(", tier ")
-                .append(policy.tier())
+                .append(commentText(policy.tier()))
                 .append(", reasons ")
-                .append(String.join(" ", policy.reasons()))
+                .append(commentText(String.join(" ", policy.reasons())))
                 .append('\n');
         // Declaring then deleting the table makes the file replace an earlier version atomically (nft -f).
         out.append("table inet ").append(table).append('\n');
@@ -85,6 +85,15 @@ public final class NftablesRuleset {
         return "simanchor_" + deviceId.replaceAll("[^A-Za-z0-9]", "_");
     }
 
+    /**
+     * Text from a MUD file or the platform made safe for an nftables comment: names in a MUD file are any
+     * string (RFC 8519: 1..64 characters), and a line break in one would start a statement of the
+     * manufacturer's choosing. Everything but letters, digits and {@code . _ - / : @ space} becomes '_'.
+     */
+    static String commentText(String text) {
+        return text == null ? "" : text.replaceAll("[^A-Za-z0-9._/:@ -]", "_");
+    }
+
     private static void chain(StringBuilder out, String name, List<String> statements) {
         out.append("    chain ").append(name).append(" {\n");
         out.append("        ct state established,related accept\n");
@@ -94,7 +103,7 @@ public final class NftablesRuleset {
     }
 
     private String statement(Rule rule, boolean outbound, boolean v4, Map<String, String> peerSets) {
-        String comment = "# " + rule.name();
+        String comment = "# " + commentText(rule.name());
         String remoteInitiated = outbound ? "remote" : "device";
         if (remoteInitiated.equals(rule.initiatedBy())) {
             // Packets of a connection the other side opened are established ones, accepted above.
@@ -116,8 +125,8 @@ public final class NftablesRuleset {
         }
         if (rule.peerGroup() != null) {
             String set = "peers_" + peerSets.size();
-            peerSets.putIfAbsent(set, "devices of " + rule.peerGroup().kind() + " " + rule.peerGroup().selector()
-                    + ": filled by the gateway");
+            peerSets.putIfAbsent(set, commentText("devices of " + rule.peerGroup().kind() + " "
+                    + rule.peerGroup().selector()) + ": filled by the gateway");
             matches.add(ip + " " + remoteField + " @" + set);
         }
         Integer protocol = rule.protocol();

@@ -76,6 +76,18 @@ class NftablesRulesetTest {
     }
 
     @Test
+    void names_from_the_mud_file_cannot_break_out_of_their_comment() throws Exception {
+        // RFC 8519 allows any string as an ACE name; a line break would start a statement of its own.
+        String ruleset = nftables.render(policy(rule("acl/x\n        accept\n        #", "from-device", "ipv4", 6,
+                List.of("cloud.example"), new MudPolicyV1.PeerGroup("manufacturer", "Evil\"\n accept"), null, null)),
+                InetAddress.getByName("10.0.0.2"));
+
+        assertThat(ruleset.lines().map(String::trim)).doesNotContain("accept");
+        assertThat(ruleset).contains("# acl/x_        accept_        _")
+                .contains("# devices of manufacturer Evil__ accept:");
+    }
+
+    @Test
     void a_deny_all_policy_drops_everything_of_the_device() throws Exception {
         String ruleset = nftables.render(new MudPolicyV1("dev-1", "t", "Acme", "m", 2, MudPolicyV1.TIER_DENY_ALL, null,
                 List.of(), List.of("DEVICE_REVOKED"), Instant.EPOCH), InetAddress.getByName("10.0.0.2"));
