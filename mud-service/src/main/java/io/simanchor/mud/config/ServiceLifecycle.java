@@ -65,10 +65,10 @@ public class ServiceLifecycle {
     }
 
     void start(@Observes StartupEvent event) {
-        catalog.refresh();
+        refreshCatalog();
         facts.start();
         relay.start();
-        tasks.add(PeriodicTask.start("mud-catalog-refresh", config.manager().catalogRefresh(), catalog::refresh));
+        tasks.add(PeriodicTask.start("mud-catalog-refresh", config.manager().catalogRefresh(), this::refreshCatalog));
         tasks.add(PeriodicTask.start("mud-policy-publisher", config.manager().interval(), this::publish));
         tasks.add(PeriodicTask.start("housekeeping", config.housekeeping().interval(), this::housekeeping));
         LOG.infof("mud-service started [MUD files: %d, public base: %s]", publishing.currentVersions().size(),
@@ -109,6 +109,12 @@ public class ServiceLifecycle {
             settled = true;
             LOG.infof("MUD manager settled [devices: %d]", manager.deviceCount());
         }
+    }
+
+    private void refreshCatalog() {
+        catalog.refresh()
+                .forEach(model -> LOG.warnf("A stored MUD file no longer validates and is not applied [model: %s/%s]",
+                        model.manufacturer(), model.hwModel()));
     }
 
     private void housekeeping() {

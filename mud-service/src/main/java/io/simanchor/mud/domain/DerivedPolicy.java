@@ -19,8 +19,14 @@ public record DerivedPolicy(String tier, MudPolicyV1.Basis basis, List<MudPolicy
      * so that deriving the same policy again is recognised as no change, here and in another instance.
      */
     public String digest() {
+        return digestWith();
+    }
+
+    /** The digest of this policy for a device with these identifying facts (tenant, manufacturer, model). */
+    public String digestWith(String... device) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((toString() + String.join("\u0000", device)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

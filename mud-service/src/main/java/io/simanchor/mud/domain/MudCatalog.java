@@ -1,5 +1,8 @@
 package io.simanchor.mud.domain;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Keeps the MUD manager's MUD files current: a version this instance stores is applied at once, one stored
  * by another instance when {@link #refresh()} finds it.
@@ -16,13 +19,23 @@ public final class MudCatalog {
         this.manager = manager;
     }
 
-    /** Applies every model's current file that the manager does not have yet. */
-    public void refresh() {
+    /**
+     * Applies every model's current file that the manager does not have yet.
+     *
+     * @return the models whose stored file could not be applied (one bad file must not stop the others)
+     */
+    public List<ModelKey> refresh() {
+        List<ModelKey> failed = new ArrayList<>();
         for (MudFileVersion version : store.currentVersions()) {
             if (version.version() > manager.modelVersion(version.model())) {
-                apply(version);
+                try {
+                    apply(version);
+                } catch (MudFileRejected e) {
+                    failed.add(version.model());
+                }
             }
         }
+        return failed;
     }
 
     /** Applies one stored version. */

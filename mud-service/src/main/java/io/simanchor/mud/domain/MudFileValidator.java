@@ -45,8 +45,16 @@ public final class MudFileValidator {
     private static final Set<String> FORWARDING = Set.of("accept", "drop", "reject");
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?");
 
+    /**
+     * Bounds that keep each device's derived policy far below Kafka's 1 MB record limit (a record the relay
+     * cannot publish would hold up every later event); a real device's MUD file has a handful of ACEs.
+     */
+    static final int MAX_ACLS = 32;
+    static final int MAX_ACES = 256;
+
     private final Location location;
     private final List<Violation> violations = new ArrayList<>();
+    private int aceCount;
 
     private MudFileValidator(Location location) {
         this.location = location;
@@ -232,6 +240,10 @@ public final class MudFileValidator {
         if (list == null) {
             return byName;
         }
+        if (list.size() > MAX_ACLS) {
+            violations.add(new Violation(listAt, "at most " + MAX_ACLS + " ACLs per MUD file"));
+            return byName;
+        }
         for (int i = 0; i < list.size(); i++) {
             String aclAt = Violation.pointer(listAt, i);
             Map<String, Object> acl = object(list.get(i), aclAt);
@@ -287,6 +299,11 @@ public final class MudFileValidator {
         String listAt = Violation.pointer(at, "ace");
         List<Object> list = array(container.get("ace"), listAt);
         if (list == null) {
+            return aces;
+        }
+        aceCount += list.size();
+        if (aceCount > MAX_ACES) {
+            violations.add(new Violation(listAt, "at most " + MAX_ACES + " ACEs per MUD file"));
             return aces;
         }
         Set<String> names = new HashSet<>();
@@ -542,7 +559,12 @@ public final class MudFileValidator {
         String kind = mud.keySet().iterator().next();
         String kindAt = Violation.pointer(at, kind);
         if (ABSTRACTIONS_WITH_VALUE.contains(kind)) {
-            String target = "manufacturer".equals(kind) ? hostName(mud.get(kind), kindAt) : uri(mud.get(kind), kindAt);
+            // RFC 8520 Appendix A names controllers by URN (urn:ietf:params:mud:dns, ...ntp).
+            String target = switch (kind) {
+                case "manufacturer" -> hostName(mud.get(kind), kindAt);
+                case "controller" -> uri(mud.get(kind), kindAt, false);
+                default -> uri(mud.get(kind), kindAt);
+            };
             ace.abstraction = target == null ? null : new MudFile.Abstraction(kind, target);
         } else if (ABSTRACTIONS_EMPTY.contains(kind)) {
             // YANG "empty" in JSON is [null] (RFC 7951 §6.9).
@@ -624,8 +646,15 @@ public final class MudFileValidator {
             number = BigInteger.valueOf(((Number) value).longValue());
         } else if (value instanceof BigInteger big) {
             number = big;
-        } else if (value instanceof BigDecimal decimal && decimal.stripTrailingZeros().scale() <= 0) {
-            number = decimal.toBigIntegerExact();
+        } else if (value instanceof BigDecimal decimal) {
+            // Compared as a decimal first: 1e999999999 is an integer too, and expanding it would take minutes.
+            if (decimal.compareTo(BigDecimal.valueOf(min)) < 0 || decimal.compareTo(BigDecimal.valueOf(max)) > 0) {
+                violations.add(new Violation(at, "must be between " + min + " and " + max));
+                return null;
+            }
+            if (decimal.stripTrailingZeros().scale() <= 0) {
+                number = decimal.toBigIntegerExact();
+            }
         }
         if (number == null) {
             violations.add(new Violation(at, "must be an integer"));
@@ -654,14 +683,24 @@ public final class MudFileValidator {
     }
 
     private String uri(Object value, String at) {
+        return uri(value, at, true);
+    }
+
+    /** An absolute URI; {@code withHost} false also takes a URN such as {@code urn:ietf:params:mud:ntp}. */
+    private String uri(Object value, String at, boolean withHost) {
         String text = text(value, at);
         if (text == null) {
             return null;
         }
         try {
             URI uri = new URI(text);
-            if (uri.getScheme() == null || uri.getRawAuthority() == null) {
-                violations.add(new Violation(at, "must be an absolute URI with a host"));
+            if (uri.getScheme() == null || (withHost
+                    ? uri.getRawAuthority() == null
+                    : !uri.isOpaque()
+                            && uri.getRawAuthority() == null)) {
+                violations.add(new Violation(at, withHost
+                        ? "must be an absolute URI with a host"
+                        : "must be an absolute URI (a URL with a host, or a URN)"));
                 return null;
             }
             return text;
@@ -673,8 +712,9 @@ public final class MudFileValidator {
 
     /**
      * A DNS name as {@code inet:domain-name} (RFC 6991 §4) writes it: labels of letters, digits, '_' and inner
-     * hyphens, up to 253 characters, an optional trailing dot. ({@code inet:host} would also take an IP
-     * address; a network match says that better, so an address here is refused.)
+     * hyphens, up to 253 characters, an optional trailing dot, a last label that is not all digits.
+     * ({@code inet:host} would also take an IP address; a network match says that better, so an address
+     * here is refused.)
      */
     private String hostName(Object value, String at) {
         String text = text(value, at);
@@ -683,9 +723,12 @@ public final class MudFileValidator {
         }
         String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         boolean valid = !name.isEmpty() && name.length() <= 253;
-        for (String label : name.split("\\.", -1)) {
+        String[] labels = name.split("\\.", -1);
+        for (String label : labels) {
             valid &= DNS_LABEL.matcher(label).matches();
         }
+        // An all-numeric last label makes it an IPv4 address (RFC 3696 §2), which a network match says better.
+        valid &= !labels[labels.length - 1].matches("[0-9]+");
         if (!valid) {
             violations.add(new Violation(at, "'" + text + "' is not a valid DNS name (RFC 6991 inet:domain-name)"));
             return null;

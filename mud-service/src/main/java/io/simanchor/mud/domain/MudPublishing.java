@@ -3,6 +3,7 @@ package io.simanchor.mud.domain;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +27,9 @@ public final class MudPublishing {
     /** The outcome of an upload: the version now current, and whether the upload created it. */
     public record Published(MudFileVersion version, boolean created) {
     }
+
+    /** How far ahead of this service's clock a {@code last-update} may be (clock skew, time zones). */
+    static final Duration MAX_FUTURE_LAST_UPDATE = Duration.ofHours(24);
 
     private final MudDocuments documents;
     private final MudSigner signer;
@@ -61,6 +65,11 @@ public final class MudPublishing {
         requireValidNames(model);
         MudFileValidator.Location location = location(model);
         MudFile file = MudFileValidator.validate(documents.parse(content), location);
+        if (file.lastUpdate().toInstant().isAfter(clock.instant().plus(MAX_FUTURE_LAST_UPDATE))) {
+            // Versions must move forward, so a file dated in the far future would lock the model for good.
+            throw new MudFileRejected(List.of(new Violation("/" + MudFileValidator.MUD + "/last-update",
+                    "must not be more than " + MAX_FUTURE_LAST_UPDATE.toHours() + " hours in the future")));
+        }
         Optional<MudFileVersion> current = store.current(model);
         if (current.isPresent() && Arrays.equals(current.get().content(), content)) {
             return new Published(current.get(), false);

@@ -23,6 +23,12 @@ import io.simanchor.api.events.MudPolicyV1.Rule;
  * in both directions. Rules for the other IP version than the device's address cannot match and are left
  * out; so are rules whose DNS names do not resolve. Peer groups become named sets, which the gateway fills
  * with the addresses of the group's devices from its own sessions.
+ *
+ * <p>
+ * What the gateway must add: connections a previous version allowed live on in conntrack until deleted
+ * (the ruleset says how, except for deny-all, which drops established packets too), and the device must
+ * not be able to use another source address or IP version (anti-spoofing on the device's interface, as
+ * the mobile network's gateway does for the address it assigned).
  */
 public final class NftablesRuleset {
 
@@ -50,6 +56,13 @@ public final class NftablesRuleset {
         }
         StringBuilder out = new StringBuilder();
         out.append("# SIM Anchor effective policy for device ").append(commentText(policy.deviceId())).append('\n');
+        // Connection tracking outlives a reload: connections the previous version allowed go on until their
+        // conntrack entries are deleted, so the gateway deletes them whenever it loads a new version.
+        out.append("# after loading: conntrack -D -s ")
+                .append(device)
+                .append("; conntrack -D -d ")
+                .append(device)
+                .append('\n');
         out.append("# version ")
                 .append(policy.version())
                 .append(", tier ")
@@ -74,8 +87,10 @@ public final class NftablesRuleset {
         out.append("        ").append(ip).append(" saddr ").append(device).append(" jump from_device\n");
         out.append("        ").append(ip).append(" daddr ").append(device).append(" jump to_device\n");
         out.append("    }\n");
-        chain(out, "from_device", fromDevice);
-        chain(out, "to_device", toDevice);
+        // Deny-all keeps no connection either: established ones are dropped like new ones.
+        boolean keepConnections = !MudPolicyV1.TIER_DENY_ALL.equals(policy.tier());
+        chain(out, "from_device", fromDevice, keepConnections);
+        chain(out, "to_device", toDevice, keepConnections);
         out.append("}\n");
         return out.toString();
     }
@@ -94,9 +109,11 @@ public final class NftablesRuleset {
         return text == null ? "" : text.replaceAll("[^A-Za-z0-9._/:@ -]", "_");
     }
 
-    private static void chain(StringBuilder out, String name, List<String> statements) {
+    private static void chain(StringBuilder out, String name, List<String> statements, boolean keepConnections) {
         out.append("    chain ").append(name).append(" {\n");
-        out.append("        ct state established,related accept\n");
+        if (keepConnections) {
+            out.append("        ct state established,related accept\n");
+        }
         statements.forEach(statement -> out.append("        ").append(statement).append('\n'));
         out.append("        counter drop\n");
         out.append("    }\n");

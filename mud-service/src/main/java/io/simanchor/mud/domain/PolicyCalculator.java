@@ -2,6 +2,7 @@ package io.simanchor.mud.domain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -50,7 +51,8 @@ public final class PolicyCalculator {
             case "affirming" -> model.map(file -> mud(device, file, basis)).orElseGet(() -> noMudFile(basis));
             case "warning" -> new DerivedPolicy(MudPolicyV1.TIER_PLATFORM_ONLY, basis,
                     endpointRules(endpoint -> true), List.of("ATTESTATION_WARNING"));
-            default -> quarantine(basis, "ATTESTATION_CONTRAINDICATED");
+            // contraindicated, none (the verifier could not appraise), or a status this version does not know
+            default -> quarantine(basis, "ATTESTATION_" + status.toUpperCase(Locale.ROOT).replace('-', '_'));
         };
     }
 
@@ -114,8 +116,10 @@ public final class PolicyCalculator {
                 }
                 default -> throw new IllegalStateException("validated abstraction: " + abstraction.kind());
             }
-            if ("local-networks".equals(abstraction.kind()) && networks.isEmpty()) {
-                reasons.add("LOCAL_NETWORKS_NOT_CONFIGURED");
+            if (peers == null && hosts.isEmpty() && networks.isEmpty()) {
+                // The abstraction stands for nothing of this IP version: without a remote end the rule would
+                // match any remote, so it is left out instead.
+                reasons.add(abstraction.kind().toUpperCase(Locale.ROOT).replace('-', '_') + "_EXPANDS_TO_NOTHING");
                 return Optional.empty();
             }
         }

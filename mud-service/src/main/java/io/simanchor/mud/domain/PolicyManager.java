@@ -43,10 +43,16 @@ public final class PolicyManager {
     /** A device's lifecycle snapshot: enrolled, state changed, key rotated. */
     public void deviceChanged(DeviceFacts facts) {
         DeviceFacts previous = devices.get(facts.deviceId());
-        DeviceFacts.Attestation attestation = previous == null
-                ? early.remove(facts.deviceId())
-                : previous.attestation();
-        // An appraisal is of one key: after a key rotation the device must attest again.
+        // An appraisal is of one key: after a key rotation the device must attest again, unless the appraisal
+        // of the new key was read before the rotation (two topics, read side by side).
+        DeviceFacts.Attestation attestation = previous == null ? null : previous.attestation();
+        DeviceFacts.Attestation waiting = early.get(facts.deviceId());
+        if (waiting != null && waiting.keyThumbprint().equals(facts.keyThumbprint())
+                && (attestation == null || !attestation.keyThumbprint().equals(facts.keyThumbprint())
+                        || waiting.appraisedAt().isAfter(attestation.appraisedAt()))) {
+            attestation = waiting;
+            early.remove(facts.deviceId());
+        }
         if (attestation != null && !attestation.keyThumbprint().equals(facts.keyThumbprint())) {
             attestation = null;
         }
@@ -61,17 +67,22 @@ public final class PolicyManager {
      * are ignored; one read before the device's lifecycle snapshot is kept until the snapshot comes.
      */
     public void appraised(String deviceId, DeviceFacts.Attestation attestation) {
-        DeviceFacts updated = devices.computeIfPresent(deviceId, (id, facts) -> {
+        boolean[] ofCurrentKey = {false};
+        devices.computeIfPresent(deviceId, (id, facts) -> {
+            if (!attestation.keyThumbprint().equals(facts.keyThumbprint())) {
+                return facts;
+            }
+            ofCurrentKey[0] = true;
             DeviceFacts.Attestation known = facts.attestation();
-            if (!attestation.keyThumbprint().equals(facts.keyThumbprint())
-                    || (known != null && attestation.appraisedAt().isBefore(known.appraisedAt()))) {
+            if (known != null && attestation.appraisedAt().isBefore(known.appraisedAt())) {
                 return facts;
             }
             pending.add(id);
             return facts.withAttestation(attestation);
         });
-        if (updated == null) {
-            // The two topics are read side by side, so an appraisal may be read before the enrollment.
+        if (!ofCurrentKey[0]) {
+            // The two topics are read side by side, so an appraisal may be read before the enrollment or the
+            // key rotation it belongs to: the newest is kept until a snapshot with its key comes.
             early.merge(deviceId, attestation,
                     (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
         }
@@ -93,12 +104,18 @@ public final class PolicyManager {
 
     /** A model's current MUD file, new or changed: every device of the model is derived again. */
     public void modelChanged(ModelKey model, ModelPolicy policy) {
-        ModelPolicy known = models.get(model);
-        if (known != null && known.version() >= policy.version()) {
-            return;
+        boolean[] newer = {false};
+        // compute, not get-then-put: the upload thread and the catalogue refresh may race with two versions.
+        models.compute(model, (key, known) -> {
+            if (known != null && known.version() >= policy.version()) {
+                return known;
+            }
+            newer[0] = true;
+            return policy;
+        });
+        if (newer[0]) {
+            modelWide.addAll(devicesByModel.getOrDefault(model, Set.of()));
         }
-        models.put(model, policy);
-        modelWide.addAll(devicesByModel.getOrDefault(model, Set.of()));
     }
 
     /** The current MUD file version the manager applies for {@code model}, or 0. */

@@ -10,6 +10,11 @@ public interface PolicyStore {
 
     /** A derived policy for a device, to be stored if it differs from the device's stored one. */
     record Candidate(DeviceFacts device, DerivedPolicy policy) {
+
+        /** What decides whether the stored policy changed: the policy and who it is for. */
+        public String digest() {
+            return policy.digestWith(device.tenantId(), device.manufacturer(), device.hwModel());
+        }
     }
 
     /**

@@ -224,6 +224,17 @@ class MudFileApiTest {
                 .body("model", not(hasItem(model)));
     }
 
+    @Test
+    void a_last_update_far_in_the_future_is_refused_because_it_would_lock_the_model() {
+        String model = "lightbulb-future";
+        as("policy-admin").contentType(MUD_JSON)
+                .body(rfcExampleFor(model).replace("2019-01-28T11:20:51+01:00", "9999-01-01T00:00:00Z"))
+                .put("/api/v1/admin/mud/{manufacturer}/{model}", MudFiles.RFC_MANUFACTURER, model)
+                .then()
+                .statusCode(400)
+                .body("violations[0].pointer", equalTo("/ietf-mud:mud/last-update"));
+    }
+
     private static int auditEntries(String subject) throws Exception {
         var config = ConfigProvider.getConfig();
         try (Connection connection = DriverManager.getConnection(

@@ -174,6 +174,43 @@ class MudFileValidatorTest {
     }
 
     @Test
+    void a_number_with_a_huge_exponent_is_refused_without_expanding_it() {
+        assertThat(violations(tracker("\"cache-validity\": 24", "\"cache-validity\": 1e999999999")))
+                .containsExactly(new Violation("/ietf-mud:mud/cache-validity", "must be between 1 and 168"));
+    }
+
+    @Test
+    void ip_addresses_are_not_dns_names() {
+        assertThat(violations(tracker("\"ietf-acldns:dst-dnsname\": \"telemetry.simanchor.local\"",
+                "\"ietf-acldns:dst-dnsname\": \"10.0.0.1\""))).extracting(Violation::pointer)
+                .containsExactly(ACE + "/matches/ipv4/ietf-acldns:dst-dnsname");
+    }
+
+    @Test
+    void a_controller_may_be_named_by_urn_as_rfc_8520_appendix_a_does() {
+        MudFile file = validate(tracker("\"same-manufacturer\": [null]", "\"controller\": \"urn:ietf:params:mud:ntp\""),
+                TRACKER_LOCATION);
+        assertThat(file.fromDevice().get(0).aces().get(2).abstraction())
+                .isEqualTo(new MudFile.Abstraction("controller", "urn:ietf:params:mud:ntp"));
+    }
+
+    @Test
+    void a_file_with_more_aces_than_any_device_needs_is_refused() {
+        StringBuilder aces = new StringBuilder();
+        for (int i = 0; i <= MudFileValidator.MAX_ACES; i++) {
+            aces.append(i == 0 ? "" : ",")
+                    .append("{\"name\": \"a")
+                    .append(i)
+                    .append("\", \"matches\": {}, \"actions\": {\"forwarding\": \"drop\"}}");
+        }
+        String file = "{\"ietf-mud:mud\": {\"mud-version\": 1, \"mud-url\": \"" + TRACKER_LOCATION.mudUrl()
+                + "\", \"last-update\": \"2026-01-01T00:00:00Z\", \"is-supported\": true},"
+                + " \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"big\", \"type\": \"ipv4-acl-type\","
+                + " \"aces\": {\"ace\": [" + aces + "]}}]}}";
+        assertThat(violations(file)).extracting(Violation::message).containsExactly("at most 256 ACEs per MUD file");
+    }
+
+    @Test
     void duplicate_member_names_are_refused_with_their_location() {
         assertThatThrownBy(
                 () -> validate(tracker("\"cache-validity\": 24", "\"cache-validity\": 24, \"cache-validity\": 1"),
@@ -192,6 +229,16 @@ class MudFileValidatorTest {
         assertThat(violations("{} {}")).singleElement()
                 .satisfies(violation -> assertThat(violation.message()).startsWith("not well-formed JSON"));
         assertThat(violations("")).hasSize(1);
+    }
+
+    @Test
+    void dot_segments_and_control_characters_are_no_model_names() {
+        // A client normalises "." and ".." away, so the MUD URL in a certificate would point elsewhere.
+        assertThat(ModelKey.validName("tracker-x1")).isTrue();
+        assertThat(ModelKey.validName("..")).isFalse();
+        assertThat(ModelKey.validName(".")).isFalse();
+        assertThat(ModelKey.validName("a\nb")).isFalse();
+        assertThat(ModelKey.validName("m".repeat(129))).isFalse();
     }
 
     @Test

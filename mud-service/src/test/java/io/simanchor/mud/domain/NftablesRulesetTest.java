@@ -92,7 +92,9 @@ class NftablesRulesetTest {
         String ruleset = nftables.render(new MudPolicyV1("dev-1", "t", "Acme", "m", 2, MudPolicyV1.TIER_DENY_ALL, null,
                 List.of(), List.of("DEVICE_REVOKED"), Instant.EPOCH), InetAddress.getByName("10.0.0.2"));
 
-        assertThat(ruleset).contains("chain from_device {\n        ct state established,related accept\n"
-                + "        counter drop\n    }");
+        // Not even established connections: a revoked device keeps nothing it had.
+        assertThat(ruleset).contains("chain from_device {\n        counter drop\n    }")
+                .contains("chain to_device {\n        counter drop\n    }")
+                .doesNotContain("established");
     }
 }

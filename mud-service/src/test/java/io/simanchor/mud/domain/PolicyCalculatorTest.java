@@ -89,6 +89,28 @@ class PolicyCalculatorTest {
     }
 
     @Test
+    void a_controller_with_nothing_of_the_acls_ip_version_leaves_its_rule_out_instead_of_matching_any_remote() {
+        PolicyCalculator v6Controller = new PolicyCalculator(new PolicySettings(SETTINGS.platformEndpoints(),
+                SETTINGS.quarantineEndpoints(), SETTINGS.localNetworks(), Map.of(),
+                Map.of("meter-m2", List.of("2001:db8::/64")), "deny-all"));
+        DerivedPolicy policy = v6Controller.derive(device("meter-m2", DeviceState.ACTIVE, "affirming"),
+                Optional.of(demoFile("meter-m2")));
+
+        assertThat(policy.rules()).extracting(Rule::name).doesNotContain("mud-meter-m2-v4fr/controller");
+        assertThat(policy.reasons()).contains("MY_CONTROLLER_EXPANDS_TO_NOTHING");
+        assertThat(policy.rules()).allSatisfy(rule -> assertThat(rule.remoteHosts() != null
+                || rule.remoteNetworks() != null || rule.peerGroup() != null).as(rule.name()).isTrue());
+    }
+
+    @Test
+    void a_status_the_verifier_could_not_decide_quarantines() {
+        DerivedPolicy policy = CALCULATOR.derive(device("tracker-x1", DeviceState.ACTIVE, "none"),
+                Optional.of(demoFile("tracker-x1")));
+        assertThat(policy.tier()).isEqualTo(MudPolicyV1.TIER_QUARANTINE);
+        assertThat(policy.reasons()).containsExactly("ATTESTATION_NONE");
+    }
+
+    @Test
     void the_tier_follows_state_and_attestation() {
         Optional<ModelPolicy> file = Optional.of(demoFile("tracker-x1"));
         assertThat(CALCULATOR.derive(device("tracker-x1", DeviceState.ACTIVE, "warning"), file).rules())

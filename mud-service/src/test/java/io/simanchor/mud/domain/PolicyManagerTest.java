@@ -108,6 +108,22 @@ class PolicyManagerTest {
     }
 
     @Test
+    void the_new_keys_appraisal_read_before_the_key_rotation_is_kept_for_it() {
+        manager.deviceChanged(device("d1", DeviceState.ACTIVE));
+        manager.appraised("d1", appraisal("d1", "affirming", 1));
+        manager.publishPending();
+        DeviceFacts rotated = new DeviceFacts("d1", "t", MODEL.manufacturer(), MODEL.hwModel(), "new-key",
+                DeviceState.ACTIVE, null);
+
+        manager.appraised("d1", new DeviceFacts.Attestation("warning", "p", "new-key", Instant.ofEpochSecond(2)));
+        manager.deviceChanged(rotated);
+        manager.publishPending();
+
+        assertThat(store.find("d1").orElseThrow().basis().attestationStatus()).isEqualTo("warning");
+        assertThat(tier("d1")).isEqualTo(MudPolicyV1.TIER_PLATFORM_ONLY);
+    }
+
+    @Test
     void an_older_mud_file_version_never_replaces_a_newer_one() {
         manager.modelChanged(MODEL, file(2));
         manager.modelChanged(MODEL, file(1));

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +134,30 @@ class NftablesEnforcementTest {
     }
 
     @Test
+    void a_revocation_cuts_a_connection_the_device_already_has() throws Exception {
+        load(policy("affirming"));
+        Path dir = Files.createTempDirectory("conn");
+        // Opens a connection allowed while affirming, proves it echoes, waits for the go, then tries again.
+        String script = "exec 3<>/dev/tcp/" + TELEMETRY + "/8883 || exit 2; echo one >&3; read -t 2 a <&3 || exit 3; "
+                + "touch " + dir.resolve("open") + "; while [ ! -f " + dir.resolve("go") + " ]; do sleep 0.1; done; "
+                + "echo two >&3; read -t 2 b <&3 && exit 0 || exit 4";
+        Process client = new ProcessBuilder("ip", "netns", "exec", DEVICE_NS, "bash", "-c", script)
+                .redirectErrorStream(true)
+                .start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(dir.resolve("open")) && client.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(dir.resolve("open")).as("the connection opened and echoed").exists();
+
+        load(revoked(policy("affirming")));
+        Files.createFile(dir.resolve("go"));
+
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).as("the established connection no longer passes").isEqualTo(4);
+    }
+
+    @Test
     void without_the_ruleset_everything_passes_which_is_what_the_other_tests_rule_out() throws Exception {
         in(GATEWAY_NS, "nft flush ruleset");
 
@@ -152,6 +177,14 @@ class NftablesEnforcementTest {
         DerivedPolicy derived = CALCULATOR.derive(device, Optional.of(new ModelPolicy(1, location.mudUrl(), file)));
         return new MudPolicyV1(device.deviceId(), device.tenantId(), manufacturer, device.hwModel(), 1, derived.tier(),
                 derived.basis(), derived.rules(), derived.reasons(), Instant.now());
+    }
+
+    private static MudPolicyV1 revoked(MudPolicyV1 policy) {
+        DerivedPolicy derived = CALCULATOR.derive(new DeviceFacts(policy.deviceId(), policy.tenantId(),
+                policy.manufacturer(), policy.hwModel(), "thumbprint", DeviceState.REVOKED, null), Optional.empty());
+        return new MudPolicyV1(policy.deviceId(), policy.tenantId(), policy.manufacturer(), policy.hwModel(),
+                policy.version() + 1, derived.tier(), derived.basis(), derived.rules(), derived.reasons(),
+                Instant.now());
     }
 
     private static void load(MudPolicyV1 policy) throws Exception {

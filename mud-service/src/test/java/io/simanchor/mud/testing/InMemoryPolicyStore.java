@@ -26,7 +26,7 @@ public final class InMemoryPolicyStore implements PolicyStore {
         for (Candidate candidate : candidates) {
             String id = candidate.device().deviceId();
             Stored known = stored.get(id);
-            String digest = candidate.policy().digest();
+            String digest = candidate.digest();
             if (known != null && known.digest().equals(digest)) {
                 continue;
             }

@@ -88,9 +88,9 @@ public record MudPolicyV1(
     }
 
     /**
-     * Devices a MUD abstraction names (RFC 8520 §8): {@code same-manufacturer} or {@code manufacturer} (devices
-     * whose registered manufacturer is {@code selector}) or {@code model} (devices whose MUD URL is
-     * {@code selector}). Device addresses belong to the mobile network, so the enforcement point maps the
+     * Devices a MUD abstraction names (RFC 8520 §8): {@code same-manufacturer} (devices whose registered
+     * manufacturer is {@code selector}), {@code manufacturer} (devices whose MUD URL authority is the domain
+     * {@code selector}) or {@code model} (devices whose MUD URL is {@code selector}). Device addresses belong to the mobile network, so the enforcement point maps the
      * group's devices to addresses from its own sessions.
      */
     public record PeerGroup(String kind, String selector) {

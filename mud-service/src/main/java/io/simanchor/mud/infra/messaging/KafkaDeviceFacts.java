@@ -3,7 +3,6 @@ package io.simanchor.mud.infra.messaging;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -28,7 +27,6 @@ import io.simanchor.support.messaging.TopicView;
 public final class KafkaDeviceFacts implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaDeviceFacts.class);
-    private static final Set<String> STATUSES = Set.of("affirming", "warning", "contraindicated");
 
     private final PolicyManager manager;
     private final DeviceSnapshots snapshots;
@@ -82,8 +80,9 @@ public final class KafkaDeviceFacts implements AutoCloseable {
             skip(record, e.getClass().getSimpleName());
             return;
         }
+        // Any status counts, also none or one a later verifier adds: only affirming and warning open anything.
         if (result.deviceId() == null || result.appraisedAt() == null || result.keyThumbprint() == null
-                || !STATUSES.contains(result.status())) {
+                || result.status() == null || result.status().isBlank()) {
             skip(record, "incomplete result");
             return;
         }

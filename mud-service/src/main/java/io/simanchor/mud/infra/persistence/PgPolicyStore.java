@@ -68,7 +68,7 @@ public final class PgPolicyStore implements PolicyStore {
             MudPolicyV1 policy = event(candidate.device(), candidate.policy(), 0, now);
             unversioned.put(policy.deviceId(), policy);
             ids[i] = policy.deviceId();
-            digests[i] = candidate.policy().digest();
+            digests[i] = candidate.digest();
             policies[i] = write(policy);
         }
         List<MudPolicyV1> stored = jdbc.inTransaction(connection -> {
