@@ -1,6 +1,7 @@
 package io.simanchor.support.messaging;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -51,16 +52,39 @@ public final class DeviceSnapshots {
      */
     public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
             Consumer<String> remove) {
+        read(record, remove).ifPresent(snapshot -> {
+            EcPublicJwkV1 jwk = snapshot.publicKey();
+            try {
+                upsert.accept(snapshot,
+                        EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
+            } catch (CryptoInputException e) {
+                skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /**
+     * Applies one record like {@link #apply}, for a view that needs the device's facts but not its key
+     * (the snapshot carries the key's thumbprint): decoding and checking the point is most of the cost of
+     * reading a large lifecycle topic.
+     */
+    public void applyFacts(ConsumerRecord<String, String> record, Consumer<DeviceSnapshotV1> upsert,
+            Consumer<String> remove) {
+        read(record, remove).ifPresent(upsert);
+    }
+
+    /** The snapshot of a lifecycle record, if it is one; a tombstone goes to {@code remove}. */
+    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> remove) {
         if (record.key() == null) {
-            return;
+            return Optional.empty();
         }
         if (record.value() == null) {
             remove.accept(record.key());
-            return;
+            return Optional.empty();
         }
         String type = TopicView.header(record, CloudEventHeaders.TYPE);
         if (type == null || !SNAPSHOT_EVENTS.contains(type)) {
-            return;
+            return Optional.empty();
         }
         try {
             JsonNode node = json.readTree(record.value()).get("device");
@@ -70,13 +94,12 @@ public final class DeviceSnapshots {
             if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
                     || snapshot.state() == null || snapshot.hwModel() == null) {
                 skip(record, type, "incomplete snapshot");
-                return;
+                return Optional.empty();
             }
-            EcPublicJwkV1 jwk = snapshot.publicKey();
-            upsert.accept(snapshot,
-                    EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
-        } catch (IOException | CryptoInputException e) {
+            return Optional.of(snapshot);
+        } catch (IOException e) {
             skip(record, type, e.getClass().getSimpleName());
+            return Optional.empty();
         }
     }
 

@@ -63,7 +63,7 @@ public final class KafkaDeviceFacts implements AutoCloseable {
             applyResult(record);
             return;
         }
-        snapshots.apply(record, (snapshot, key) -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
+        snapshots.applyFacts(record, snapshot -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
                 snapshot.tenantId(), snapshot.manufacturer(), snapshot.hwModel(), snapshot.keyThumbprint(),
                 snapshot.state(), null)), manager::deviceRemoved);
     }
