@@ -26,23 +26,28 @@ public final class MudCatalog {
      */
     public List<ModelKey> refresh() {
         List<ModelKey> failed = new ArrayList<>();
-        for (MudFileVersion version : store.currentVersions()) {
-            if (version.version() > manager.modelVersion(version.model())) {
+        // Only version numbers every round; a file's content (up to 1 MiB) is read when it is new here.
+        store.currentVersionNumbers().forEach((model, version) -> {
+            if (version > manager.modelVersion(model)) {
                 try {
-                    apply(version);
+                    store.current(model).ifPresent(this::apply);
                 } catch (MudFileRejected e) {
-                    failed.add(version.model());
+                    failed.add(model);
                 }
             }
-        }
+        });
         return failed;
     }
 
-    /** Applies one stored version. */
-    public void apply(MudFileVersion version) {
+    /** Applies one version stored by another instance (or before a restart). */
+    void apply(MudFileVersion version) {
         // Validated when it was stored; read again into the manager's form at the URLs it was stored for.
-        MudFile file = MudFileValidator.validate(documents.parse(version.content()),
-                new MudFileValidator.Location(version.mudUrl(), version.signatureUrl()));
+        apply(version, MudFileValidator.validate(documents.parse(version.content()),
+                new MudFileValidator.Location(version.mudUrl(), version.signatureUrl())));
+    }
+
+    /** Applies a version this instance has just validated and stored. */
+    public void apply(MudFileVersion version, MudFile file) {
         manager.modelChanged(version.model(), new ModelPolicy(version.version(), version.mudUrl(), file));
     }
 }

@@ -1,6 +1,7 @@
 package io.simanchor.mud.domain;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.simanchor.support.audit.AuditEntry;
@@ -10,6 +11,9 @@ public interface MudFileStore {
 
     /** The newest version of a model's file. */
     Optional<MudFileVersion> current(ModelKey model);
+
+    /** The newest version number of every model's file. */
+    Map<ModelKey, Integer> currentVersionNumbers();
 
     /** The newest version of every model's file. */
     List<MudFileVersion> currentVersions();

@@ -9,7 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.simanchor.api.mud.MudUrls;
 import io.simanchor.support.audit.AuditEntry;
@@ -35,12 +35,12 @@ public final class MudPublishing {
     private final MudSigner signer;
     private final MudFileStore store;
     private final MudUrls urls;
-    private final Consumer<MudFileVersion> onNewVersion;
+    private final BiConsumer<MudFileVersion, MudFile> onNewVersion;
     private final Clock clock;
 
-    /** @param onNewVersion told about every version this service stores (the MUD manager recomputes) */
+    /** @param onNewVersion told about every version this service stores, with its validated form (the MUD manager recomputes) */
     public MudPublishing(MudDocuments documents, MudSigner signer, MudFileStore store, MudUrls urls,
-            Consumer<MudFileVersion> onNewVersion, Clock clock) {
+            BiConsumer<MudFileVersion, MudFile> onNewVersion, Clock clock) {
         this.documents = documents;
         this.signer = signer;
         this.store = store;
@@ -90,7 +90,7 @@ public final class MudPublishing {
             throw new ProblemException(MudProblems.MUD_FILE_STALE,
                     "another upload for this model was stored at the same time; fetch the current file and retry");
         }
-        onNewVersion.accept(stored);
+        onNewVersion.accept(stored, file);
         return new Published(stored, true);
     }
 

@@ -1,9 +1,6 @@
 package io.simanchor.mud.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +33,7 @@ import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.EcPublicJwkV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.api.mud.MudUrls;
+import io.simanchor.mud.testing.TestDevices;
 import io.simanchor.support.crypto.EcPublicKey;
 
 /**
@@ -62,7 +60,7 @@ public final class PolicyBurst {
         int devices = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         String manufacturer = args.length > 2 ? args[2] : "SIM Anchor Simulated Devices";
         String model = args.length > 3 ? args[3] : "tracker-x1";
-        EcPublicKey key = newKey();
+        EcPublicKey key = TestDevices.newKey();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<DeviceSnapshotV1> fleet = new ArrayList<>(devices);
         for (int i = 0; i < devices; i++) {
@@ -179,11 +177,5 @@ public final class PolicyBurst {
         }
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
-    }
-
-    private static EcPublicKey newKey() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return EcPublicKey.of(generator.generateKeyPair().getPublic());
     }
 }

@@ -1,35 +1,28 @@
 package io.simanchor.attestation.infra.crypto;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jboss.logging.Logger;
 
-import io.simanchor.support.crypto.CryptoProviders;
+import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.Pkcs12Files;
 
@@ -61,9 +54,7 @@ public record VerifierKey(PrivateKey privateKey, EcPublicKey publicKey) {
                 LOG.infof("EAR signing key loaded [kid: %s]", key.keyId());
                 return key;
             }
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProviders.p256());
-            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            KeyPair pair = generator.generateKeyPair();
+            KeyPair pair = Certificates.newP256KeyPair(random);
             VerifierKey key = new VerifierKey(pair.getPrivate(), EcPublicKey.of(pair.getPublic()));
             if (path.isPresent()) {
                 KeyStore keyStore = Pkcs12Files.empty();
@@ -95,15 +86,9 @@ public record VerifierKey(PrivateKey privateKey, EcPublicKey publicKey) {
             throws GeneralSecurityException, OperatorCreationException, IOException {
         Instant now = clock.instant();
         X500Name name = new X500Name("O=SIM Anchor, CN=SIM Anchor attestation result signer");
-        var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(127, random).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(CARRIER_VALIDITY)), name,
-                pair.getPublic())
+        var builder = Certificates.builder(name, name, pair.getPublic(), now, CARRIER_VALIDITY, random)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(CryptoProviders.p256())
-                .setSecureRandom(random)
-                .build(pair.getPrivate());
-        return new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle())
-                .getCertificate(builder.build(signer));
+        return Certificates.sign(builder, pair.getPrivate(), random);
     }
 }

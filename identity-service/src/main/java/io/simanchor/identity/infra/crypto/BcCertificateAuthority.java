@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +40,7 @@ import io.quarkus.runtime.Startup;
 import io.simanchor.identity.config.IdentityConfig;
 import io.simanchor.identity.domain.CertificateAuthority;
 import io.simanchor.identity.domain.DeviceCertificate;
+import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.PemCodec;
@@ -71,7 +71,7 @@ public class BcCertificateAuthority implements CertificateAuthority {
         this.validity = config.ca().deviceCertificateValidity();
         this.random = random;
         this.clock = clock;
-        this.chainPem = List.of(pem(keys.issuing()), pem(keys.root()));
+        this.chainPem = List.of(Certificates.pem(keys.issuing()), Certificates.pem(keys.root()));
         this.authorityKeyIdentifier = authorityKeyIdentifier(keys.issuing());
         // Content signers hold a JCA Signature, which is not thread-safe: one per thread.
         this.signers = ThreadLocal.withInitial(this::newSigner);
@@ -138,11 +138,4 @@ public class BcCertificateAuthority implements CertificateAuthority {
         }
     }
 
-    private static String pem(X509Certificate certificate) {
-        try {
-            return PemCodec.encode(PemCodec.CERTIFICATE, certificate.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,38 +1,29 @@
 package io.simanchor.identity.infra.crypto;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jboss.logging.Logger;
 
-import io.simanchor.support.crypto.CryptoProviders;
+import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.Pkcs12Files;
 
 /**
@@ -94,11 +85,11 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
 
     private static DeviceCaKeys generate(String organization, SecureRandom random, Clock clock)
             throws GeneralSecurityException, OperatorCreationException, IOException {
-        KeyPair rootKeys = newKeyPair(random);
-        KeyPair issuingKeys = newKeyPair(random);
+        KeyPair rootKeys = Certificates.newP256KeyPair(random);
+        KeyPair issuingKeys = Certificates.newP256KeyPair(random);
         Instant now = clock.instant();
-        X500Name rootName = name(organization, "SIM Anchor Device Root CA");
-        X500Name issuingName = name(organization, "SIM Anchor Device Issuing CA");
+        X500Name rootName = Certificates.name(organization, "SIM Anchor Device Root CA");
+        X500Name issuingName = Certificates.name(organization, "SIM Anchor Device Issuing CA");
         X509Certificate root = caCertificate(rootName, rootKeys, rootName, rootKeys.getPrivate(), now,
                 ROOT_VALIDITY, 1, random);
         X509Certificate issuing = caCertificate(issuingName, issuingKeys, rootName, rootKeys.getPrivate(), now,
@@ -106,34 +97,16 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
         return new DeviceCaKeys(root, issuing, issuingKeys.getPrivate());
     }
 
-    private static KeyPair newKeyPair(SecureRandom random) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProviders.p256());
-        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-        return generator.generateKeyPair();
-    }
-
-    private static X500Name name(String organization, String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization)
-                .addRDN(BCStyle.CN, commonName)
-                .build();
-    }
-
     private static X509Certificate caCertificate(X500Name subject, KeyPair subjectKeys, X500Name issuer,
             PrivateKey signingKey, Instant now, Duration validity, int pathLength, SecureRandom random)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                new BigInteger(127, random).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject,
-                subjectKeys.getPublic())
+        X509v3CertificateBuilder builder = Certificates.builder(issuer, subject, subjectKeys.getPublic(), now, validity,
+                random)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                 .addExtension(Extension.subjectKeyIdentifier, false,
                         extensions.createSubjectKeyIdentifier(subjectKeys.getPublic()));
-        var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(CryptoProviders.p256())
-                .setSecureRandom(random)
-                .build(signingKey);
-        return new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle())
-                .getCertificate(builder.build(signer));
+        return Certificates.sign(builder, signingKey, random);
     }
 }

@@ -1,10 +1,8 @@
 package io.simanchor.mud.infra.crypto;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.List;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -13,12 +11,12 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 import io.simanchor.mud.domain.MudSigner;
+import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.CryptoProviders;
 
 /**
@@ -38,7 +36,7 @@ public final class CmsMudSigner implements MudSigner {
     public CmsMudSigner(MudSignerKeys keys, SecureRandom random) {
         this.keys = keys;
         this.random = random;
-        this.chainPem = List.of(pem(keys.signer()), pem(keys.root()));
+        this.chainPem = List.of(Certificates.pem(keys.signer()), Certificates.pem(keys.root()));
     }
 
     @Override
@@ -62,15 +60,5 @@ public final class CmsMudSigner implements MudSigner {
     @Override
     public List<String> chainPem() {
         return chainPem;
-    }
-
-    private static String pem(X509Certificate certificate) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificate);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
     }
 }

@@ -1,39 +1,30 @@
 package io.simanchor.mud.infra.crypto;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jboss.logging.Logger;
 
-import io.simanchor.support.crypto.CryptoProviders;
+import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.Pkcs12Files;
 
 /**
@@ -97,19 +88,21 @@ public record MudSignerKeys(X509Certificate root, X509Certificate signer, Privat
 
     private static MudSignerKeys generate(String organization, SecureRandom random, Clock clock)
             throws GeneralSecurityException, OperatorCreationException, IOException {
-        KeyPair rootKeys = newKeyPair(random);
-        KeyPair signerKeys = newKeyPair(random);
+        KeyPair rootKeys = Certificates.newP256KeyPair(random);
+        KeyPair signerKeys = Certificates.newP256KeyPair(random);
         Instant now = clock.instant();
-        X500Name rootName = name(organization, "SIM Anchor MUD Signing Root");
-        X500Name signerName = name(organization, "SIM Anchor MUD Signer");
+        X500Name rootName = Certificates.name(organization, "SIM Anchor MUD Signing Root");
+        X500Name signerName = Certificates.name(organization, "SIM Anchor MUD Signer");
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-        X509v3CertificateBuilder root = builder(rootName, rootName, rootKeys, now, ROOT_VALIDITY, random)
+        X509v3CertificateBuilder root = Certificates
+                .builder(rootName, rootName, rootKeys.getPublic(), now, ROOT_VALIDITY, random)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                 .addExtension(Extension.subjectKeyIdentifier, false,
                         extensions.createSubjectKeyIdentifier(rootKeys.getPublic()));
-        X509Certificate rootCertificate = sign(root, rootKeys.getPrivate(), random);
-        X509v3CertificateBuilder signer = builder(rootName, signerName, signerKeys, now, SIGNER_VALIDITY, random)
+        X509Certificate rootCertificate = Certificates.sign(root, rootKeys.getPrivate(), random);
+        X509v3CertificateBuilder signer = Certificates
+                .builder(rootName, signerName, signerKeys.getPublic(), now, SIGNER_VALIDITY, random)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                 .addExtension(Extension.subjectKeyIdentifier, false,
@@ -117,35 +110,7 @@ public record MudSignerKeys(X509Certificate root, X509Certificate signer, Privat
                 .addExtension(Extension.authorityKeyIdentifier, false,
                         extensions.createAuthorityKeyIdentifier(rootCertificate))
                 .addExtension(ID_PE_MUD_SIGNER, false, signerName);
-        return new MudSignerKeys(rootCertificate, sign(signer, rootKeys.getPrivate(), random),
+        return new MudSignerKeys(rootCertificate, Certificates.sign(signer, rootKeys.getPrivate(), random),
                 signerKeys.getPrivate());
-    }
-
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys,
-            Instant now, Duration validity, SecureRandom random) {
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, random).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject,
-                subjectKeys.getPublic());
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key, SecureRandom random)
-            throws OperatorCreationException, GeneralSecurityException {
-        var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(CryptoProviders.p256())
-                .setSecureRandom(random)
-                .build(key);
-        return new JcaX509CertificateConverter().setProvider(CryptoProviders.bouncyCastle())
-                .getCertificate(builder.build(signer));
-    }
-
-    private static KeyPair newKeyPair(SecureRandom random) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProviders.p256());
-        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-        return generator.generateKeyPair();
-    }
-
-    private static X500Name name(String organization, String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization)
-                .addRDN(BCStyle.CN, commonName)
-                .build();
     }
 }

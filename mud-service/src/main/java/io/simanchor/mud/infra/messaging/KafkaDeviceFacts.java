@@ -1,21 +1,16 @@
 package io.simanchor.mud.infra.messaging;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
-import io.simanchor.api.events.AttestationResultV1;
-import io.simanchor.api.events.CloudEventHeaders;
 import io.simanchor.api.events.Topics;
 import io.simanchor.mud.domain.DeviceFacts;
 import io.simanchor.mud.domain.PolicyManager;
+import io.simanchor.support.messaging.AttestationResults;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.TopicView;
 
@@ -26,18 +21,15 @@ import io.simanchor.support.messaging.TopicView;
  */
 public final class KafkaDeviceFacts implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KafkaDeviceFacts.class);
-
     private final PolicyManager manager;
     private final DeviceSnapshots snapshots;
-    private final ObjectReader results;
+    private final AttestationResults results;
     private final TopicView view;
 
     public KafkaDeviceFacts(PolicyManager manager, ObjectMapper json, String bootstrapServers, Clock clock) {
         this.manager = manager;
         this.snapshots = new DeviceSnapshots(json);
-        this.results = json.readerFor(AttestationResultV1.class)
-                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.results = new AttestationResults(json);
         this.view = new TopicView("mud-service-device-facts", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
@@ -69,29 +61,14 @@ public final class KafkaDeviceFacts implements AutoCloseable {
     }
 
     private void applyResult(ConsumerRecord<String, String> record) {
-        if (record.key() == null || record.value() == null
-                || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
-            return;
-        }
-        AttestationResultV1 result;
-        try {
-            result = results.readValue(record.value());
-        } catch (IOException e) {
-            skip(record, e.getClass().getSimpleName());
-            return;
-        }
         // Any status counts, also none or one a later verifier adds: only affirming and warning open anything.
-        if (result.deviceId() == null || result.appraisedAt() == null || result.keyThumbprint() == null
-                || result.status() == null || result.status().isBlank()) {
-            skip(record, "incomplete result");
-            return;
-        }
-        manager.appraised(result.deviceId(), new DeviceFacts.Attestation(result.status(), result.policyId(),
-                result.keyThumbprint(), result.appraisedAt()));
-    }
-
-    private static void skip(ConsumerRecord<String, String> record, String cause) {
-        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
-                Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), cause);
+        results.read(record).ifPresent(result -> {
+            if (result.keyThumbprint() == null) {
+                AttestationResults.skip(record, "no key thumbprint");
+                return;
+            }
+            manager.appraised(result.deviceId(), new DeviceFacts.Attestation(result.status(), result.policyId(),
+                    result.keyThumbprint(), result.appraisedAt()));
+        });
     }
 }

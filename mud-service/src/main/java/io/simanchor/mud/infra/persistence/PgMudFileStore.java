@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.simanchor.mud.domain.ModelKey;
@@ -54,6 +56,21 @@ public final class PgMudFileStore implements MudFileStore {
                 List<MudFileVersion> versions = new ArrayList<>();
                 while (rows.next()) {
                     versions.add(version(rows));
+                }
+                return versions;
+            }
+        });
+    }
+
+    @Override
+    public Map<ModelKey, Integer> currentVersionNumbers() {
+        return jdbc.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select manufacturer, hw_model, max(version) from mud_file group by manufacturer, hw_model");
+                    ResultSet rows = select.executeQuery()) {
+                Map<ModelKey, Integer> versions = new HashMap<>();
+                while (rows.next()) {
+                    versions.put(new ModelKey(rows.getString(1), rows.getString(2)), rows.getInt(3));
                 }
                 return versions;
             }

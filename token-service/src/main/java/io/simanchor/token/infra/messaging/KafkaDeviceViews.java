@@ -1,6 +1,5 @@
 package io.simanchor.token.infra.messaging;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -10,18 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.simanchor.api.attestation.ArStatus;
-import io.simanchor.api.events.AttestationResultV1;
-import io.simanchor.api.events.CloudEventHeaders;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.messaging.AttestationResults;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.TopicView;
 import io.simanchor.token.domain.DeviceView;
@@ -35,21 +30,18 @@ import io.simanchor.token.domain.DeviceViews;
  */
 public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KafkaDeviceViews.class);
-
     private record Device(String deviceId, EcPublicKey key, DeviceState state) {
     }
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final Map<String, DeviceView.Appraisal> appraisals = new ConcurrentHashMap<>();
     private final DeviceSnapshots snapshots;
-    private final ObjectReader results;
+    private final AttestationResults results;
     private final TopicView view;
 
     public KafkaDeviceViews(ObjectMapper json, String bootstrapServers, Duration maxEarAge, Clock clock) {
         this.snapshots = new DeviceSnapshots(json);
-        this.results = json.readerFor(AttestationResultV1.class)
-                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.results = new AttestationResults(json);
         this.view = new TopicView("token-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
@@ -97,32 +89,18 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
     }
 
     private void applyResult(ConsumerRecord<String, String> record) {
-        if (record.key() == null || record.value() == null
-                || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
-            return;
-        }
-        AttestationResultV1 result;
-        try {
-            result = results.readValue(record.value());
-        } catch (IOException e) {
-            skip(record, e.getClass().getSimpleName());
-            return;
-        }
-        Optional<ArStatus> status = Arrays.stream(ArStatus.values())
-                .filter(known -> known.claimValue().equals(result.status()))
-                .findFirst();
-        if (result.deviceId() == null || result.appraisedAt() == null || status.isEmpty()) {
-            skip(record, "incomplete result");
-            return;
-        }
-        DeviceView.Appraisal appraisal = new DeviceView.Appraisal(status.get(), result.appraisedAt());
-        // Records of one device share a partition and arrive in order; keep the newest regardless.
-        appraisals.merge(result.deviceId(), appraisal,
-                (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
-    }
-
-    private static void skip(ConsumerRecord<String, String> record, String cause) {
-        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
-                Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), cause);
+        results.read(record).ifPresent(result -> {
+            Optional<ArStatus> status = Arrays.stream(ArStatus.values())
+                    .filter(known -> known.claimValue().equals(result.status()))
+                    .findFirst();
+            if (status.isEmpty()) {
+                AttestationResults.skip(record, "unknown status");
+                return;
+            }
+            DeviceView.Appraisal appraisal = new DeviceView.Appraisal(status.get(), result.appraisedAt());
+            // Records of one device share a partition and arrive in order; keep the newest regardless.
+            appraisals.merge(result.deviceId(), appraisal,
+                    (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
+        });
     }
 }
