@@ -3,7 +3,6 @@ package io.simanchor.attestation.config;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -22,6 +21,7 @@ import io.simanchor.attestation.domain.ResultSigner;
 import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.attestation.infra.crypto.EarSigner;
 import io.simanchor.attestation.infra.crypto.VerifierKey;
+import io.simanchor.support.crypto.MacKey;
 
 /**
  * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
@@ -33,17 +33,7 @@ public class DomainWiring {
     @Produces
     @Singleton
     AttestationNonces nonces(AttestationConfig config, SecureRandom random, Clock clock) {
-        byte[] key;
-        try {
-            // Standard or URL-safe base64: secrets generators produce either.
-            key = Base64.getDecoder().decode(config.nonce().macKey().trim().replace('-', '+').replace('_', '/'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("simanchor.attestation.nonce.mac-key is not base64");
-        }
-        if (key.length < AttestationNonces.MIN_KEY_BYTES) {
-            throw new IllegalStateException("simanchor.attestation.nonce.mac-key must hold at least "
-                    + AttestationNonces.MIN_KEY_BYTES + " bytes");
-        }
+        MacKey key = MacKey.fromBase64(config.nonce().macKey(), "simanchor.attestation.nonce.mac-key");
         return new AttestationNonces(key, random, clock, config.nonce().ttl());
     }
 

@@ -1,18 +1,14 @@
 package io.simanchor.attestation.domain;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.simanchor.support.crypto.MacKey;
 
 /**
  * Stateless attestation nonces: issuing one writes nothing anywhere, because millions of devices attest
@@ -31,20 +27,19 @@ public final class AttestationNonces {
     static final int RANDOM_BYTES = 32;
     private static final int MAC_BYTES = 16;
     private static final int LENGTH = 1 + RANDOM_BYTES + 4 + MAC_BYTES;
-    private static final byte[] LABEL = "simanchor/attestation-nonce/v1".getBytes(StandardCharsets.US_ASCII);
-    /** The shortest MAC key accepted: 256 bits, the HMAC-SHA256 output size (RFC 2104 §3). */
-    public static final int MIN_KEY_BYTES = 32;
+    private static final String LABEL = "simanchor/attestation-nonce/v1";
 
-    private final SecretKeySpec macKey;
+    private final MacKey macKey;
     private final SecureRandom random;
     private final Clock clock;
     private final Duration ttl;
 
     public AttestationNonces(byte[] macKey, SecureRandom random, Clock clock, Duration ttl) {
-        if (macKey.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("the nonce MAC key must have at least 32 bytes");
-        }
-        this.macKey = new SecretKeySpec(macKey.clone(), "HmacSHA256");
+        this(new MacKey(macKey), random, clock, ttl);
+    }
+
+    public AttestationNonces(MacKey macKey, SecureRandom random, Clock clock, Duration ttl) {
+        this.macKey = macKey;
         this.random = random;
         this.clock = clock;
         this.ttl = ttl;
@@ -58,7 +53,7 @@ public final class AttestationNonces {
         random.nextBytes(randomPart);
         nonce.put(VERSION).put(randomPart).putInt((int) expiresAt.getEpochSecond());
         nonce.put(mac(deviceId, nonce.array()));
-        return new IssuedNonce(Base64.getUrlEncoder().withoutPadding().encodeToString(nonce.array()),
+        return new IssuedNonce(MacKey.base64Url(nonce.array()),
                 Instant.ofEpochSecond(expiresAt.getEpochSecond()));
     }
 
@@ -67,7 +62,7 @@ public final class AttestationNonces {
      * expired. Says nothing about whether it was used before.
      */
     public NonceCheck check(String nonce, String deviceId) {
-        byte[] bytes = decode(nonce);
+        byte[] bytes = MacKey.decodeCanonicalBase64Url(nonce, 100);
         if (bytes == null || bytes.length != LENGTH || bytes[0] != VERSION) {
             return NonceCheck.failed(NonceCheck.Outcome.MALFORMED);
         }
@@ -85,31 +80,7 @@ public final class AttestationNonces {
     }
 
     private byte[] mac(String deviceId, byte[] nonce) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(macKey);
-            hmac.update(LABEL);
-            hmac.update((byte) 0);
-            hmac.update(deviceId.getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) 0);
-            hmac.update(nonce, 0, LENGTH - MAC_BYTES);
-            return Arrays.copyOf(hmac.doFinal(), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is a mandatory JCA algorithm", e);
-        }
-    }
-
-    private static byte[] decode(String nonce) {
-        if (nonce == null || nonce.length() > 100) {
-            return null;
-        }
-        try {
-            byte[] bytes = Base64.getUrlDecoder().decode(nonce);
-            // One spelling per nonce: refuse padding and non-zero unused bits.
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(nonce) ? bytes : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Arrays.copyOf(macKey.tag(LABEL, deviceId, nonce, LENGTH - MAC_BYTES), MAC_BYTES);
     }
 
     /** A nonce as handed to the device. */

@@ -11,11 +11,11 @@ import io.simanchor.api.mud.MudUrls;
 import io.simanchor.identity.domain.AuditLog;
 import io.simanchor.identity.domain.CertificateAuthority;
 import io.simanchor.identity.domain.ChallengeStore;
+import io.simanchor.identity.domain.Challenges;
 import io.simanchor.identity.domain.DeviceLifecycleService;
 import io.simanchor.identity.domain.DeviceStore;
 import io.simanchor.identity.domain.EnrollmentService;
 import io.simanchor.identity.domain.KeyRotationService;
-import io.simanchor.identity.domain.Nonces;
 import io.simanchor.identity.domain.RegistrationService;
 import io.simanchor.identity.domain.RegistrationStore;
 import io.simanchor.identity.domain.SecurityAlerts;
@@ -23,6 +23,7 @@ import io.simanchor.identity.domain.SecurityEvents;
 import io.simanchor.identity.domain.TenantService;
 import io.simanchor.identity.domain.TenantStore;
 import io.simanchor.identity.domain.VendorKeyStore;
+import io.simanchor.support.crypto.MacKey;
 
 /**
  * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
@@ -39,20 +40,25 @@ public class DomainWiring {
 
     @Produces
     @Singleton
-    EnrollmentService enrollmentService(RegistrationStore registrations, ChallengeStore challenges,
-            DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts, SecureRandom random, Clock clock,
-            IdentityConfig config) {
-        return new EnrollmentService(registrations, challenges, devices, ca, alerts, new Nonces(random), clock,
-                config.challengeTtl(), new MudUrls(config.mudBaseUrl()));
+    Challenges challenges(IdentityConfig config, SecureRandom random, Clock clock) {
+        return new Challenges(MacKey.fromBase64(config.challengeMacKey(), "simanchor.identity.challenge-mac-key"),
+                random, clock, config.challengeTtl());
     }
 
     @Produces
     @Singleton
-    KeyRotationService keyRotationService(DeviceStore devices, ChallengeStore challenges, CertificateAuthority ca,
-            SecurityAlerts alerts, SecureRandom random, Clock clock, IdentityConfig config,
-            EnrollmentService enrollment) {
-        return new KeyRotationService(devices, challenges, ca, alerts, new Nonces(random), clock,
-                config.challengeTtl(), enrollment);
+    EnrollmentService enrollmentService(RegistrationStore registrations, Challenges challenges,
+            ChallengeStore usedChallenges, DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts,
+            Clock clock, IdentityConfig config) {
+        return new EnrollmentService(registrations, challenges, usedChallenges, devices, ca, alerts, clock,
+                new MudUrls(config.mudBaseUrl()));
+    }
+
+    @Produces
+    @Singleton
+    KeyRotationService keyRotationService(DeviceStore devices, Challenges challenges, ChallengeStore usedChallenges,
+            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment) {
+        return new KeyRotationService(devices, challenges, usedChallenges, ca, alerts, clock, enrollment);
     }
 
     @Produces

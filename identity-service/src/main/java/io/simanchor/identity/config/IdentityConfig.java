@@ -16,6 +16,12 @@ public interface IdentityConfig {
     Duration challengeTtl();
 
     /**
+     * Base64 of the HMAC-SHA256 key (at least 32 bytes) that makes and checks challenges; every
+     * instance of the service needs the same key. From a Kubernetes Secret or an environment variable.
+     */
+    String challengeMacKey();
+
+    /**
      * The public https base URL of mud-service: each model's MUD URL (RFC 8520) is
      * {@code <base>/mud/<manufacturer>/<model>.json}. Defaults to mud-service's own setting
      * {@code simanchor.mud.public-base-url} (application.properties), so one setting configures both.
@@ -35,15 +41,16 @@ public interface IdentityConfig {
     /** Housekeeping settings. */
     interface Housekeeping {
 
-        /** How often expired challenges and published outbox rows are removed. */
+        /** How often records of expired challenges and published outbox rows are removed. */
         @WithDefault("10m")
         Duration interval();
 
         /**
-         * How long a challenge is kept after it expired; while kept, a replay is reported as "replayed"
-         * rather than "unknown" in the security event.
+         * How long the record of a used challenge is kept after the challenge expired. Once expired, a
+         * challenge is refused by its own (MAC-protected) expiry; the margin covers instances whose clocks
+         * differ.
          */
-        @WithDefault("P1D")
+        @WithDefault("PT10M")
         Duration challengeRetention();
 
         /** How long a published outbox row is kept (for investigating what was sent when). */

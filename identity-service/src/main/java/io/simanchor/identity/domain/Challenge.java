@@ -1,27 +1,39 @@
 package io.simanchor.identity.domain;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
- * A single-use server challenge. A device answers it by signing something that contains the nonce with
- * its SIM key, which proves possession of that key now, not knowledge of an identifier (GSMA CLP.13 6.8,
- * 6.20). Only the nonce's SHA-256 is stored.
+ * A challenge as presented back by a device, opened by {@link Challenges}. Its fields are authentic only
+ * once {@link #isAnsweredBy} holds: the expected nonce is the MAC over them, so a device that answers
+ * with it answers this very challenge.
  *
- * @param id public id the device sends back
- * @param purpose what the answer may be used for
- * @param subjectId the registration id (enrollment) or device id (key rotation) it is bound to
- * @param nonceHash SHA-256 of the nonce
+ * @param id the challenge id as the device sent it (for events)
+ * @param serial its random part, what is recorded when it is used
+ * @param purpose what it may be answered for
+ * @param subject the ICCID (enrollment) or device id (key rotation) it is bound to
  * @param expiresAt instant after which it is refused
+ * @param expectedNonce the nonce the answer must carry
  */
-public record Challenge(UUID id, Purpose purpose, String subjectId, byte[] nonceHash, Instant expiresAt) {
+public record Challenge(String id, byte[] serial, Purpose purpose, String subject, Instant expiresAt,
+        String expectedNonce) {
 
-    /** What a challenge may be answered for; a challenge never serves the other purpose. */
+    /**
+     * What a challenge may be answered for; a challenge never serves the other purpose. The ordinal is
+     * part of the challenge id's format: add new purposes at the end only.
+     */
     public enum Purpose {
         ENROLLMENT, KEY_ROTATION
     }
 
-    /** Whether the challenge is still valid at {@code now}. */
+    /** Whether {@code presented} is this challenge's nonce, compared in constant time. */
+    public boolean isAnsweredBy(String presented) {
+        return presented != null && MessageDigest.isEqual(expectedNonce.getBytes(StandardCharsets.US_ASCII),
+                presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the challenge is no longer valid at {@code now}. */
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expiresAt);
     }

@@ -1,20 +1,15 @@
 package io.simanchor.identity.domain;
 
-import java.util.Optional;
-import java.util.UUID;
-
-/** Where challenges live until answered. */
+/**
+ * Which challenges were used. Challenges themselves are stateless ({@link Challenges}); only a used one
+ * leaves a record, kept until it has expired, so each is answered at most once, also across instances.
+ * A successful enrollment records its challenge in its own transaction ({@link DeviceStore#enroll}).
+ */
 public interface ChallengeStore {
 
-    /** Stores a new challenge. */
-    void save(Challenge challenge);
+    /** Records the challenge as used, in a transaction of its own; {@code false} when it already was. */
+    boolean consume(Challenge challenge);
 
-    /**
-     * Atomically marks the challenge used and returns it, or returns empty when it does not exist or was
-     * already used. Exactly one caller ever gets a given challenge, also across service instances.
-     */
-    Optional<Challenge> consume(UUID id);
-
-    /** Whether a challenge with this id existed and was already consumed (a replay). */
-    boolean wasConsumed(UUID id);
+    /** Whether the challenge was already used. */
+    boolean wasConsumed(Challenge challenge);
 }

@@ -13,14 +13,15 @@ import io.simanchor.support.audit.AuditEntry;
 public interface DeviceStore {
 
     /**
-     * Stores a newly enrolled device and its certificate, binds the registration to it and queues the
-     * {@code DeviceEnrolledV1} event.
+     * Stores a newly enrolled device and its certificate, binds the registration to it, records the
+     * answered challenge as used and queues the {@code DeviceEnrolledV1} event.
      *
+     * @throws ChallengeAlreadyUsedException if the challenge was used before
      * @throws KeyAlreadyBoundException if the key is (or was) bound to any device
      * @throws io.simanchor.support.problem.ProblemException {@link IdentityProblems#ALREADY_ENROLLED} if the
      *         registration was enrolled concurrently
      */
-    void enroll(Device device, DeviceCertificate certificate, Object event, AuditEntry audit);
+    void enroll(Device device, DeviceCertificate certificate, Challenge answered, Object event, AuditEntry audit);
 
     /** Moves the device from {@code expected} to the state of {@code changed}; false if it was not in {@code expected}. */
     boolean changeState(Device changed, DeviceState expected, Object event, AuditEntry audit);

@@ -1,10 +1,8 @@
 package io.simanchor.identity.domain;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import io.simanchor.api.events.DeviceEnrolledV1;
@@ -13,6 +11,7 @@ import io.simanchor.api.mud.MudUrls;
 import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.Csr;
 import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.problem.ProblemType;
 
 /**
  * Enrollment (DESIGN.md §3.1): a device proves possession of its SIM key over a fresh server challenge
@@ -21,75 +20,64 @@ import io.simanchor.support.problem.ProblemException;
 public final class EnrollmentService {
 
     private final RegistrationStore registrations;
-    private final ChallengeStore challenges;
+    private final Challenges challenges;
+    private final ChallengeStore usedChallenges;
     private final DeviceStore devices;
     private final CertificateAuthority ca;
     private final SecurityAlerts alerts;
-    private final Nonces nonces;
     private final Clock clock;
-    private final Duration challengeTtl;
     private final MudUrls mudUrls;
 
-    public EnrollmentService(RegistrationStore registrations, ChallengeStore challenges, DeviceStore devices,
-            CertificateAuthority ca, SecurityAlerts alerts, Nonces nonces, Clock clock, Duration challengeTtl,
-            MudUrls mudUrls) {
+    public EnrollmentService(RegistrationStore registrations, Challenges challenges, ChallengeStore usedChallenges,
+            DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts, Clock clock, MudUrls mudUrls) {
         this.registrations = registrations;
         this.challenges = challenges;
+        this.usedChallenges = usedChallenges;
         this.devices = devices;
         this.ca = ca;
         this.alerts = alerts;
-        this.nonces = nonces;
         this.clock = clock;
-        this.challengeTtl = challengeTtl;
         this.mudUrls = mudUrls;
     }
 
     /**
-     * Issues a challenge for the registration of {@code iccid}. For an unknown ICCID the answer looks the
-     * same but nothing is stored, so the endpoint cannot be used to find out which ICCIDs exist; the
-     * enrollment that follows fails like any invalid challenge.
+     * Issues a challenge for the registration of {@code iccid}. Nothing is looked up or stored, so the
+     * answer is the same for an unknown ICCID and the endpoint cannot be used to find out which ICCIDs
+     * exist; the enrollment that follows fails like any invalid challenge.
      */
     public IssuedChallenge createChallenge(Iccid iccid) {
-        String nonce = nonces.next();
-        Instant expiresAt = clock.instant().plus(challengeTtl);
-        UUID id = UUID.randomUUID();
-        Optional<Registration> registration = registrations.findByIccid(iccid);
-        if (registration.isEmpty()) {
-            alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, "unknown-iccid",
-                    Map.of("step", "challenge"));
-            return new IssuedChallenge(id, nonce, expiresAt);
-        }
-        challenges.save(new Challenge(id, Challenge.Purpose.ENROLLMENT, Long.toString(registration.get().id()),
-                Nonces.hash(nonce), expiresAt));
-        return new IssuedChallenge(id, nonce, expiresAt);
+        return challenges.issue(Challenge.Purpose.ENROLLMENT, iccid.value());
     }
 
     /**
-     * Verifies the CSR against the challenge and enrolls the device. The challenge is consumed first, so
-     * it is single-use even when the request fails.
+     * Verifies the CSR against the challenge and enrolls the device. The challenge is recorded as used in
+     * the enrollment's own transaction, and also when the request is refused after the CSR proved to
+     * answer it, so it is single-use either way.
      */
-    public Enrollment enroll(UUID challengeId, String csrPem) {
-        Challenge challenge = consume(challengeId, Challenge.Purpose.ENROLLMENT);
-        Registration registration = registrations.findById(Long.parseLong(challenge.subjectId()))
-                .orElseThrow(() -> new ProblemException(IdentityProblems.CHALLENGE_INVALID,
-                        "The challenge is not valid"));
-        String tenant = registration.tenantId();
+    public Enrollment enroll(String challengeId, String csrPem) {
+        Challenge challenge = open(challengeId, Challenge.Purpose.ENROLLMENT);
         Csr csr = CsrDecoding.decode(csrPem);
-        if (!csr.challengePassword().map(answer -> Nonces.matches(challenge.nonceHash(), answer)).orElse(false)) {
-            throw alerts.refuse(IdentityProblems.CHALLENGE_MISMATCH, tenant, null, challengeId.toString(),
-                    "The CSR must carry the challenge nonce as its challengePassword");
-        }
+        requireAnswered(challenge, csr, null, null);
+        Registration registration = registrations.findByIccid(new Iccid(challenge.subject())).orElseThrow(() -> {
+            alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, challengeId,
+                    Map.of("why", "unknown-iccid"));
+            return new ProblemException(IdentityProblems.CHALLENGE_INVALID, "The challenge is not valid");
+        });
+        String tenant = registration.tenantId();
         if (!csr.hasValidSignature()) {
-            throw alerts.refuse(IdentityProblems.CSR_SIGNATURE_INVALID, tenant, null, challengeId.toString(),
+            throw refuseUsing(challenge, IdentityProblems.CSR_SIGNATURE_INVALID, tenant, null, challengeId,
                     "The CSR signature does not verify");
         }
         if (registration.isEnrolled()) {
-            throw alerts.refuse(IdentityProblems.ALREADY_ENROLLED, tenant, registration.deviceId().get(),
+            if (usedChallenges.wasConsumed(challenge)) {
+                throw replayed(challenge);
+            }
+            throw refuseUsing(challenge, IdentityProblems.ALREADY_ENROLLED, tenant, registration.deviceId().get(),
                     csr.publicKey().thumbprint(), "This SIM is already enrolled; rotate the key instead");
         }
         if (registration.simKey().isPresent() && !registration.simKey().get().equals(csr.publicKey())) {
-            throw alerts.refuse(IdentityProblems.SIM_KEY_MISMATCH, tenant, null, csr.publicKey().thumbprint(),
-                    "The key is not the SIM key endorsed for this registration");
+            throw refuseUsing(challenge, IdentityProblems.SIM_KEY_MISMATCH, tenant, null,
+                    csr.publicKey().thumbprint(), "The key is not the SIM key endorsed for this registration");
         }
         // A key already bound to another device is refused by the store's unique index on the thumbprint,
         // inside the enrollment transaction (KeyAlreadyBoundException below). A pre-query would cost a
@@ -103,40 +91,63 @@ public final class EnrollmentService {
                 registration.manufacturer(), csr.publicKey(), certificate.serialHex(), certificate.notAfter(), mudUrl,
                 DeviceState.ACTIVE, now);
         try {
-            devices.enroll(device, certificate, new DeviceEnrolledV1(device.snapshot(), now),
+            devices.enroll(device, certificate, challenge, new DeviceEnrolledV1(device.snapshot(), now),
                     new AuditEntry(now, "device:" + deviceId, "device.enrolled", tenant, deviceId,
                             Map.of("iccid", registration.iccid().value(), "keyThumbprint", thumbprint,
                                     "certificateSerial", certificate.serialHex())));
+        } catch (ChallengeAlreadyUsedException e) {
+            throw replayed(challenge);
         } catch (KeyAlreadyBoundException e) {
-            throw keyReuse(tenant, thumbprint, e.boundDeviceId());
+            throw refuseUsing(challenge, IdentityProblems.KEY_REUSE_DETECTED, tenant, e.boundDeviceId(), thumbprint,
+                    "This key is already bound to another device");
         }
         return new Enrollment(deviceId, certificate.chainPem(), mudUrl);
     }
 
-    private ProblemException keyReuse(String tenant, String thumbprint, String owner) {
-        return alerts.refuse(IdentityProblems.KEY_REUSE_DETECTED, tenant, owner, thumbprint,
-                "This key is already bound to another device");
-    }
-
-    /** Consumes a challenge for {@code purpose}, telling replays, expiry and strangers apart in events only. */
-    Challenge consume(UUID challengeId, Challenge.Purpose purpose) {
-        Optional<Challenge> consumed = challenges.consume(challengeId);
-        if (consumed.isEmpty()) {
-            String reason = challenges.wasConsumed(challengeId) ? "replayed" : "unknown";
-            alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, challengeId.toString(),
-                    Map.of("why", reason));
-            throw new ProblemException(IdentityProblems.CHALLENGE_INVALID, "The challenge is not valid");
-        }
-        Challenge challenge = consumed.get();
+    /** Reads a challenge id for {@code purpose}; a malformed id or one for the other purpose is invalid. */
+    Challenge open(String challengeId, Challenge.Purpose purpose) {
+        Challenge challenge = challenges.open(challengeId).orElseThrow(() -> invalid(challengeId, "malformed"));
         if (challenge.purpose() != purpose) {
-            alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, challengeId.toString(),
-                    Map.of("why", "wrong-purpose"));
-            throw new ProblemException(IdentityProblems.CHALLENGE_INVALID, "The challenge is not valid");
-        }
-        if (challenge.isExpiredAt(clock.instant())) {
-            throw new ProblemException(IdentityProblems.CHALLENGE_EXPIRED, "The challenge expired");
+            throw invalid(challengeId, "wrong-purpose");
         }
         return challenge;
+    }
+
+    /**
+     * Requires the CSR to carry the challenge's nonce, which authenticates the challenge, and the
+     * challenge to be unexpired.
+     */
+    void requireAnswered(Challenge challenge, Csr csr, String tenant, String deviceId) {
+        if (!csr.challengePassword().map(challenge::isAnsweredBy).orElse(false)) {
+            throw alerts.refuse(IdentityProblems.CHALLENGE_MISMATCH, tenant, deviceId, challenge.id(),
+                    "The CSR must carry the challenge nonce as its challengePassword");
+        }
+        if (challenges.hasExpired(challenge)) {
+            throw new ProblemException(IdentityProblems.CHALLENGE_EXPIRED, "The challenge expired");
+        }
+    }
+
+    /** Refuses an answer to a genuine challenge and uses the challenge up, so it cannot be tried again. */
+    private ProblemException refuseUsing(Challenge challenge, ProblemType problem,
+            String tenant, String deviceId, String key, String detail) {
+        usedChallenges.consume(challenge);
+        return alerts.refuse(problem, tenant, deviceId, key, detail);
+    }
+
+    /** A challenge answered a second time. */
+    ProblemException replayed(Challenge challenge) {
+        return invalid(challenge.id(), "replayed");
+    }
+
+    private ProblemException invalid(String challengeId, String why) {
+        alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, truncated(challengeId),
+                Map.of("why", why));
+        return new ProblemException(IdentityProblems.CHALLENGE_INVALID, "The challenge is not valid");
+    }
+
+    /** A presented id goes into a security event as its key; an attacker's id is cut to a sane length. */
+    private static String truncated(String challengeId) {
+        return challengeId == null || challengeId.length() <= 128 ? challengeId : challengeId.substring(0, 128);
     }
 
     /**

@@ -1,14 +1,13 @@
 package io.simanchor.identity.domain;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
- * What a device receives: the challenge id and the nonce itself (never stored by the service).
+ * What a device receives: the challenge id it sends back and the nonce its CSR must carry.
  *
- * @param id challenge id
- * @param nonce base64url of 32 random bytes
+ * @param id challenge id (opaque to the device)
+ * @param nonce base64url of 32 unpredictable bytes
  * @param expiresAt end of validity
  */
-public record IssuedChallenge(UUID id, String nonce, Instant expiresAt) {
+public record IssuedChallenge(String id, String nonce, Instant expiresAt) {
 }

@@ -1,12 +1,10 @@
 package io.simanchor.identity.domain;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import io.simanchor.api.enrollment.KeyRotationProof;
 import io.simanchor.api.events.DeviceKeyRotatedV1;
@@ -25,34 +23,27 @@ import io.simanchor.support.problem.ProblemException;
 public final class KeyRotationService {
 
     private final DeviceStore devices;
-    private final ChallengeStore challenges;
+    private final Challenges challenges;
+    private final ChallengeStore usedChallenges;
     private final CertificateAuthority ca;
     private final SecurityAlerts alerts;
-    private final Nonces nonces;
     private final Clock clock;
-    private final Duration challengeTtl;
     private final EnrollmentService enrollment;
 
-    public KeyRotationService(DeviceStore devices, ChallengeStore challenges, CertificateAuthority ca,
-            SecurityAlerts alerts, Nonces nonces, Clock clock, Duration challengeTtl, EnrollmentService enrollment) {
+    public KeyRotationService(DeviceStore devices, Challenges challenges, ChallengeStore usedChallenges,
+            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment) {
         this.devices = devices;
         this.challenges = challenges;
+        this.usedChallenges = usedChallenges;
         this.ca = ca;
         this.alerts = alerts;
-        this.nonces = nonces;
         this.clock = clock;
-        this.challengeTtl = challengeTtl;
         this.enrollment = enrollment;
     }
 
     /** A challenge for rotating the key of an active device. */
     public IssuedChallenge createChallenge(String deviceId) {
-        Device device = activeDevice(deviceId);
-        String nonce = nonces.next();
-        Instant expiresAt = clock.instant().plus(challengeTtl);
-        UUID id = UUID.randomUUID();
-        challenges.save(new Challenge(id, Challenge.Purpose.KEY_ROTATION, device.id(), Nonces.hash(nonce), expiresAt));
-        return new IssuedChallenge(id, nonce, expiresAt);
+        return challenges.issue(Challenge.Purpose.KEY_ROTATION, activeDevice(deviceId).id());
     }
 
     /**
@@ -60,27 +51,29 @@ public final class KeyRotationService {
      *
      * @param proof base64 DER ECDSA signature by the current key over {@link #proofMessage}
      */
-    public EnrollmentService.Enrollment rotate(String deviceId, UUID challengeId, String csrPem, String proof) {
-        Challenge challenge = enrollment.consume(challengeId, Challenge.Purpose.KEY_ROTATION);
+    public EnrollmentService.Enrollment rotate(String deviceId, String challengeId, String csrPem, String proof) {
+        Challenge challenge = enrollment.open(challengeId, Challenge.Purpose.KEY_ROTATION);
         Device device = activeDevice(deviceId);
-        if (!challenge.subjectId().equals(device.id())) {
-            throw alerts.refuse(IdentityProblems.CHALLENGE_INVALID, device.tenantId(), device.id(),
-                    challengeId.toString(), "The challenge is not valid");
+        if (!challenge.subject().equals(device.id())) {
+            throw alerts.refuse(IdentityProblems.CHALLENGE_INVALID, device.tenantId(), device.id(), challengeId,
+                    "The challenge is not valid");
         }
         Csr csr = CsrDecoding.decode(csrPem);
-        String nonce = csr.challengePassword().orElse(null);
-        if (!Nonces.matches(challenge.nonceHash(), nonce)) {
-            throw alerts.refuse(IdentityProblems.CHALLENGE_MISMATCH, device.tenantId(), device.id(),
-                    challengeId.toString(), "The CSR must carry the challenge nonce as its challengePassword");
+        enrollment.requireAnswered(challenge, csr, device.tenantId(), device.id());
+        // Rotations are rare: the challenge is used up before anything else is checked, in a commit of
+        // its own, so a failed attempt cannot be retried with the same challenge.
+        if (!usedChallenges.consume(challenge)) {
+            throw enrollment.replayed(challenge);
         }
+        String nonce = challenge.expectedNonce();
         if (!csr.hasValidSignature()) {
             throw alerts.refuse(IdentityProblems.CSR_SIGNATURE_INVALID, device.tenantId(), device.id(),
-                    challengeId.toString(), "The CSR signature does not verify");
+                    challengeId, "The CSR signature does not verify");
         }
         byte[] proofSignature = decodeBase64(proof);
         if (!EcdsaVerifier.verifyDer(device.key(), proofMessage(nonce, csr.der()), proofSignature)) {
             throw alerts.refuse(IdentityProblems.ROTATION_PROOF_INVALID, device.tenantId(), device.id(),
-                    challengeId.toString(), "The proof is not signed by the device's current key");
+                    challengeId, "The proof is not signed by the device's current key");
         }
         String newThumbprint = csr.publicKey().thumbprint();
         devices.findDeviceByKey(newThumbprint).ifPresent(owner -> {

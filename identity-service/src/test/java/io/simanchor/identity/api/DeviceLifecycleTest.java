@@ -141,6 +141,24 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void a_rotation_challenge_serves_one_rotation_of_its_own_device_and_no_enrollment() {
+        TestDevice device = TestDevice.p256();
+        String deviceId = givenEnrolled(device);
+        TestDevice other = TestDevice.p256();
+        String otherId = givenEnrolled(other);
+        KeyPair oldKey = device.replaceKey();
+        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
+        byte[] csr = device.csrDer(challenge.nonce());
+        String proof = java.util.Base64.getEncoder()
+                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
+
+        assertProblem(IdentityApi.enroll(challenge.id(), TestDevice.pem(csr)), 400, "CHALLENGE_INVALID");
+        assertProblem(rotate(otherId, challenge, TestDevice.pem(csr), proof), 400, "CHALLENGE_INVALID");
+        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
+        assertProblem(rotate(deviceId, challenge, TestDevice.pem(csr), proof), 400, "CHALLENGE_INVALID");
+    }
+
+    @Test
     void key_rotation_without_the_current_key_is_refused() {
         TestDevice device = TestDevice.p256();
         String deviceId = givenEnrolled(device);

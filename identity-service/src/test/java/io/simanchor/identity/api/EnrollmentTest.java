@@ -165,6 +165,61 @@ class EnrollmentTest {
     }
 
     @Test
+    void a_challenge_refused_for_a_bad_signature_is_used_up() {
+        TestDevice device = TestDevice.p256();
+        givenRegistered(device);
+        Challenge challenge = Challenge.of(challenge(device.iccid()));
+        byte[] der = device.csrDer(challenge.nonce());
+        der[der.length - 5] ^= 0x01;
+        assertProblem(enroll(challenge.id(), TestDevice.pem(der)), 400, "CSR_SIGNATURE_INVALID");
+
+        assertProblem(enroll(challenge.id(), device.csr(challenge.nonce())), 400, "CHALLENGE_INVALID");
+    }
+
+    @Test
+    void issuing_challenges_stores_nothing() throws SQLException {
+        TestDevice device = TestDevice.p256();
+        givenRegistered(device);
+        long before = count("used_challenge");
+
+        for (int i = 0; i < 5; i++) {
+            challenge(device.iccid()).statusCode(201);
+            challenge(TestDevice.p256().iccid()).statusCode(201);
+        }
+
+        assertThat(count("used_challenge")).isEqualTo(before);
+        Challenge challenge = Challenge.of(challenge(device.iccid()));
+        enroll(challenge.id(), device.csr(challenge.nonce())).statusCode(201);
+        assertThat(count("used_challenge")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void a_challenge_moved_to_another_iccid_is_not_answered_by_its_nonce() {
+        TestDevice victim = TestDevice.p256();
+        givenRegistered(victim);
+        TestDevice attacker = TestDevice.p256();
+        givenRegistered(attacker);
+        Challenge own = Challenge.of(challenge(attacker.iccid()));
+        // The attacker rewrites the ICCID at the end of its own challenge id into the victim's.
+        byte[] body = java.util.Base64.getUrlDecoder().decode(own.id());
+        byte[] victimIccid = victim.iccid().getBytes(StandardCharsets.US_ASCII);
+        byte[] moved = java.util.Arrays.copyOf(body, body.length - attacker.iccid().length() + victimIccid.length);
+        System.arraycopy(victimIccid, 0, moved, body.length - attacker.iccid().length(), victimIccid.length);
+        String movedId = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(moved);
+
+        assertProblem(enroll(movedId, attacker.csr(own.nonce())), 400, "CHALLENGE_MISMATCH");
+    }
+
+    @Test
+    void challenge_ids_that_are_not_ours_are_invalid() {
+        TestDevice device = TestDevice.p256();
+        givenRegistered(device);
+        for (String id : List.of("00000000-0000-0000-0000-000000000000", "", "x".repeat(5_000), "AQAAAAAA")) {
+            assertProblem(enroll(id, device.csr("anything")), 400, "CHALLENGE_INVALID");
+        }
+    }
+
+    @Test
     void key_bound_to_another_device_is_rejected_with_409_and_a_security_event() {
         TestDevice first = TestDevice.p256();
         String firstId = givenEnrolled(first);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.simanchor.identity.infra.persistence.Housekeeping;
 
-/** Expired challenges and old published outbox rows go; everything still needed stays. */
+/** Records of long-expired challenges and old published outbox rows go; everything still needed stays. */
 @QuarkusTest
 class HousekeepingTest {
 
@@ -35,36 +35,35 @@ class HousekeepingTest {
     Clock clock;
 
     @Test
-    void removes_long_expired_challenges_and_long_published_events_only() throws SQLException {
+    void removes_records_of_long_expired_challenges_and_long_published_events_only() throws SQLException {
         Instant now = clock.instant(); // the service's clock, which other tests may have moved
-        UUID expiredLongAgo = challenge(now.minus(Duration.ofDays(2)));
-        UUID expiredRecently = challenge(now.minus(Duration.ofMinutes(5)));
-        UUID valid = challenge(now.plus(Duration.ofMinutes(1)));
+        byte[] expiredLongAgo = usedChallenge(now.minus(Duration.ofHours(1)));
+        byte[] expiredRecently = usedChallenge(now.minus(Duration.ofMinutes(5)));
+        byte[] valid = usedChallenge(now.plus(Duration.ofMinutes(1)));
         UUID publishedLongAgo = outboxRow(now.minus(Duration.ofDays(8)));
         UUID publishedRecently = outboxRow(now.minus(Duration.ofHours(1)));
         UUID unpublished = outboxRow(null);
 
         housekeeping.runOnce();
 
-        assertThat(exists("challenge", "id", expiredLongAgo)).isFalse();
-        assertThat(exists("challenge", "id", expiredRecently)).isTrue();
-        assertThat(exists("challenge", "id", valid)).isTrue();
+        assertThat(exists("used_challenge", "serial", expiredLongAgo)).isFalse();
+        assertThat(exists("used_challenge", "serial", expiredRecently)).isTrue();
+        assertThat(exists("used_challenge", "serial", valid)).isTrue();
         assertThat(exists("outbox", "event_id", publishedLongAgo)).isFalse();
         assertThat(exists("outbox", "event_id", publishedRecently)).isTrue();
         assertThat(exists("outbox", "event_id", unpublished)).isTrue();
     }
 
-    private UUID challenge(Instant expiresAt) throws SQLException {
-        UUID id = UUID.randomUUID();
+    private byte[] usedChallenge(Instant expiresAt) throws SQLException {
+        byte[] serial = UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into challenge "
-                        + "(id, purpose, subject_id, nonce_hash, expires_at) values (?, 'ENROLLMENT', '0', ?, ?)")) {
-            insert.setObject(1, id);
-            insert.setBytes(2, new byte[32]);
-            insert.setTimestamp(3, Timestamp.from(expiresAt));
+                PreparedStatement insert = connection
+                        .prepareStatement("insert into used_challenge (serial, expires_at) values (?, ?)")) {
+            insert.setBytes(1, serial);
+            insert.setTimestamp(2, Timestamp.from(expiresAt));
             insert.executeUpdate();
         }
-        return id;
+        return serial;
     }
 
     private UUID outboxRow(Instant publishedAt) throws SQLException {
@@ -80,7 +79,7 @@ class HousekeepingTest {
         return id;
     }
 
-    private boolean exists(String table, String column, UUID id) throws SQLException {
+    private boolean exists(String table, String column, Object id) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection
                         .prepareStatement("select 1 from " + table + " where " + column + " = ?")) {

@@ -1,6 +1,5 @@
 package io.simanchor.identity.api.grpc;
 
-import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -16,7 +15,6 @@ import io.simanchor.api.identity.v1.Enrollment;
 import io.simanchor.api.identity.v1.EnrollmentChallenge;
 import io.simanchor.identity.domain.EnrollmentService;
 import io.simanchor.identity.domain.Iccid;
-import io.simanchor.identity.domain.IdentityProblems;
 import io.simanchor.identity.domain.IssuedChallenge;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
@@ -41,12 +39,12 @@ public class EnrollmentGrpcService implements Enrollment {
     }
 
     @Override
-    @Blocking
+    // No @Blocking: issuing a challenge touches no database.
     public Uni<EnrollmentChallenge> createChallenge(CreateChallengeRequest request) {
         return call(() -> {
             IssuedChallenge challenge = enrollment.createChallenge(new Iccid(request.getIccid()));
             return EnrollmentChallenge.newBuilder()
-                    .setChallengeId(challenge.id().toString())
+                    .setChallengeId(challenge.id())
                     .setNonce(challenge.nonce())
                     .setExpiresAt(challenge.expiresAt().toString())
                     .build();
@@ -57,13 +55,7 @@ public class EnrollmentGrpcService implements Enrollment {
     @Blocking
     public Uni<EnrollResponse> enroll(EnrollRequest request) {
         return call(() -> {
-            UUID challengeId;
-            try {
-                challengeId = UUID.fromString(request.getChallengeId());
-            } catch (IllegalArgumentException e) {
-                throw new ProblemException(IdentityProblems.INVALID_FIELD, "'challenge_id' is not a UUID");
-            }
-            EnrollmentService.Enrollment result = enrollment.enroll(challengeId, request.getCsrPem());
+            EnrollmentService.Enrollment result = enrollment.enroll(request.getChallengeId(), request.getCsrPem());
             return EnrollResponse.newBuilder()
                     .setDeviceId(result.deviceId())
                     .setCertificateChainPem(result.certificateChainPem())

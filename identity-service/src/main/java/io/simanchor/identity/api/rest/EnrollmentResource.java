@@ -2,7 +2,6 @@ package io.simanchor.identity.api.rest;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,6 +14,7 @@ import io.simanchor.identity.domain.EnrollmentService;
 import io.simanchor.identity.domain.Iccid;
 import io.simanchor.identity.domain.IssuedChallenge;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * Device enrollment over REST (unauthenticated: the device proves itself with its SIM key). The gRPC
@@ -37,7 +37,7 @@ public class EnrollmentResource {
     }
 
     /** A challenge. */
-    public record ChallengeResponse(UUID challengeId, String nonce, Instant expiresAt) {
+    public record ChallengeResponse(String challengeId, String nonce, Instant expiresAt) {
 
         static ChallengeResponse of(IssuedChallenge challenge) {
             return new ChallengeResponse(challenge.id(), challenge.nonce(), challenge.expiresAt());
@@ -45,7 +45,7 @@ public class EnrollmentResource {
     }
 
     /** Body of an enrollment. */
-    public record EnrollmentRequest(UUID challengeId, String csr) {
+    public record EnrollmentRequest(String challengeId, String csr) {
     }
 
     /** The enrolled device. */
@@ -56,8 +56,10 @@ public class EnrollmentResource {
         }
     }
 
+    /** Issuing a challenge touches no database (stateless challenges), so it stays on the event loop. */
     @POST
     @Path("/enrollment/challenges")
+    @NonBlocking
     public Response createChallenge(ChallengeRequest request) {
         Requests.require(request != null, "body");
         IssuedChallenge challenge = enrollment.createChallenge(new Iccid(request.iccid()));

@@ -1,7 +1,5 @@
 package io.simanchor.identity.api.rest;
 
-import java.util.UUID;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,7 +28,7 @@ public class KeyRotationResource {
     }
 
     /** Body of a key rotation. */
-    public record KeyRotationRequest(UUID challengeId, String csr, String proof) {
+    public record KeyRotationRequest(String challengeId, String csr, String proof) {
     }
 
     @POST

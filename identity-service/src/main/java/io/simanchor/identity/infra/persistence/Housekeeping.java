@@ -50,8 +50,8 @@ public class Housekeeping {
     /** One pass; returns the number of rows removed. */
     public Removed runOnce() {
         Instant now = clock.instant();
-        int challenges = jdbc.deleteInChunks("delete from challenge where id in "
-                + "(select id from challenge where expires_at < ? limit " + CHUNK + ")",
+        int challenges = jdbc.deleteInChunks("delete from used_challenge where serial in "
+                + "(select serial from used_challenge where expires_at < ? limit " + CHUNK + ")",
                 now.minus(config.challengeRetention()), CHUNK);
         int outbox = PublishedOutboxRows.removePublishedBefore(jdbc, now.minus(config.outboxRetention()));
         return new Removed(challenges, outbox);
@@ -64,7 +64,7 @@ public class Housekeeping {
     private void runAndReport() {
         Removed removed = runOnce();
         if (removed.challenges() + removed.outboxRows() > 0) {
-            LOG.infof("Housekeeping removed %d expired challenges and %d published outbox rows",
+            LOG.infof("Housekeeping removed %d records of expired challenges and %d published outbox rows",
                     removed.challenges(), removed.outboxRows());
         }
     }

@@ -1,10 +1,10 @@
 package io.simanchor.identity.infra.persistence;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,8 +13,8 @@ import io.simanchor.identity.domain.ChallengeStore;
 import io.simanchor.support.persistence.Jdbc;
 
 /**
- * {@link ChallengeStore} on PostgreSQL. Consumption is one conditional UPDATE, so exactly one request
- * wins a challenge however many instances race for it.
+ * {@link ChallengeStore} on PostgreSQL: one row per used challenge, keyed by its random serial. The
+ * conditional insert decides which request used a challenge first, however many instances race for it.
  */
 @ApplicationScoped
 public class PgChallengeStore implements ChallengeStore {
@@ -26,49 +26,30 @@ public class PgChallengeStore implements ChallengeStore {
     }
 
     @Override
-    public void save(Challenge challenge) {
-        jdbc.read(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into challenge (id, purpose, subject_id, nonce_hash, expires_at) values (?, ?, ?, ?, ?)")) {
-                insert.setObject(1, challenge.id());
-                insert.setString(2, challenge.purpose().name());
-                insert.setString(3, challenge.subjectId());
-                insert.setBytes(4, challenge.nonceHash());
-                insert.setTimestamp(5, Timestamp.from(challenge.expiresAt()));
-                return insert.executeUpdate();
-            }
-        });
+    public boolean consume(Challenge challenge) {
+        return jdbc.read(connection -> record(connection, challenge));
     }
 
     @Override
-    public Optional<Challenge> consume(UUID id) {
-        return jdbc.read(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update challenge set consumed_at = now() where id = ? and consumed_at is null "
-                            + "returning purpose, subject_id, nonce_hash, expires_at")) {
-                update.setObject(1, id);
-                try (ResultSet rows = update.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional
-                            .of(new Challenge(id, Challenge.Purpose.valueOf(rows.getString(1)), rows.getString(2),
-                                    rows.getBytes(3), rows.getTimestamp(4).toInstant()));
-                }
-            }
-        });
-    }
-
-    @Override
-    public boolean wasConsumed(UUID id) {
+    public boolean wasConsumed(Challenge challenge) {
         return jdbc.read(connection -> {
             try (PreparedStatement select = connection
-                    .prepareStatement("select 1 from challenge where id = ? and consumed_at is not null")) {
-                select.setObject(1, id);
+                    .prepareStatement("select 1 from used_challenge where serial = ?")) {
+                select.setBytes(1, challenge.serial());
                 try (ResultSet rows = select.executeQuery()) {
                     return rows.next();
                 }
             }
         });
+    }
+
+    /** Records {@code challenge} as used on {@code connection}; false when it already was. */
+    static boolean record(Connection connection, Challenge challenge) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into used_challenge (serial, expires_at) values (?, ?) on conflict do nothing")) {
+            insert.setBytes(1, challenge.serial());
+            insert.setTimestamp(2, Timestamp.from(challenge.expiresAt()));
+            return insert.executeUpdate() == 1;
+        }
     }
 }

@@ -13,6 +13,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.simanchor.api.events.DeviceState;
+import io.simanchor.identity.domain.Challenge;
+import io.simanchor.identity.domain.ChallengeAlreadyUsedException;
 import io.simanchor.identity.domain.Device;
 import io.simanchor.identity.domain.DeviceCertificate;
 import io.simanchor.identity.domain.DeviceQuery;
@@ -44,9 +46,13 @@ public class PgDeviceStore implements DeviceStore {
     }
 
     @Override
-    public void enroll(Device device, DeviceCertificate certificate, Object event, AuditEntry entry) {
+    public void enroll(Device device, DeviceCertificate certificate, Challenge answered, Object event,
+            AuditEntry entry) {
         try {
             jdbc.inTransaction(connection -> {
+                if (!PgChallengeStore.record(connection, answered)) {
+                    throw new ChallengeAlreadyUsedException();
+                }
                 try (PreparedStatement bind = connection.prepareStatement(
                         "update registration set device_id = ? where id = ? and device_id is null")) {
                     bind.setString(1, device.id());
