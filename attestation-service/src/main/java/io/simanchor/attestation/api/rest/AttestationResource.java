@@ -15,6 +15,7 @@ import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.attestation.infra.jose.CompactEvidenceReader;
 import io.simanchor.support.jose.MalformedJwsException;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * The device-facing verifier API (docs/attestation.md): a nonce, then evidence for it. Devices
@@ -49,9 +50,14 @@ public class AttestationResource {
     public record ResultResponse(String ear, String status, Instant expiresAt) {
     }
 
+    /**
+     * Issuing a nonce is an HMAC and touches no database (stateless nonces), so it stays on the event
+     * loop: no hand-off to a worker thread for half of every appraisal's requests.
+     */
     @POST
     @Path("/challenges")
     @Consumes(MediaType.APPLICATION_JSON)
+    @NonBlocking
     public ChallengeResponse challenge(ChallengeRequest request) {
         AttestationNonces.IssuedNonce nonce = attestation.challenge(request == null ? null : request.deviceId());
         return new ChallengeResponse(nonce.nonce(), nonce.expiresAt());
