@@ -1,8 +1,9 @@
 -- Challenges are stateless now (a MAC-protected challenge id, see the Challenges class): issuing one
--- writes nothing, and only a used challenge leaves a row, until it has expired. Pending challenges of
--- the old kind are dropped; they lived 60 s by default and devices simply ask for a new one.
-drop table challenge;
-
+-- writes nothing, and only a used challenge leaves a row, until it has expired.
+--
+-- The old table "challenge" stays for now: during a rolling upgrade, instances still on the previous
+-- version keep issuing and consuming their challenges in it. A later migration drops it, once no
+-- instance of the previous version can be running.
 create table used_challenge (
     serial      bytea primary key,
     expires_at  timestamptz not null

@@ -3,6 +3,7 @@ package io.simanchor.identity.domain;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.simanchor.api.events.DeviceEnrolledV1;
@@ -58,16 +59,19 @@ public final class EnrollmentService {
         Challenge challenge = open(challengeId, Challenge.Purpose.ENROLLMENT);
         Csr csr = CsrDecoding.decode(csrPem);
         requireAnswered(challenge, csr, null, null);
-        Registration registration = registrations.findByIccid(new Iccid(challenge.subject())).orElseThrow(() -> {
-            alerts.raise(IdentityProblems.CHALLENGE_INVALID.code(), null, null, challengeId,
-                    Map.of("why", "unknown-iccid"));
-            return new ProblemException(IdentityProblems.CHALLENGE_INVALID, "The challenge is not valid");
-        });
-        String tenant = registration.tenantId();
+        // The signature is checked before the registration is looked up, so a bad CSR is refused alike
+        // for registered and unknown ICCIDs.
         if (!csr.hasValidSignature()) {
-            throw refuseUsing(challenge, IdentityProblems.CSR_SIGNATURE_INVALID, tenant, null, challengeId,
+            throw refuseUsing(challenge, IdentityProblems.CSR_SIGNATURE_INVALID, null, null, challengeId,
                     "The CSR signature does not verify");
         }
+        Optional<Registration> found = registrations.findByIccid(new Iccid(challenge.subject()));
+        if (found.isEmpty()) {
+            usedChallenges.consume(challenge);
+            throw invalid(challengeId, "unknown-iccid");
+        }
+        Registration registration = found.get();
+        String tenant = registration.tenantId();
         if (registration.isEnrolled()) {
             if (usedChallenges.wasConsumed(challenge)) {
                 throw replayed(challenge);

@@ -54,12 +54,14 @@ public final class KeyRotationService {
     public EnrollmentService.Enrollment rotate(String deviceId, String challengeId, String csrPem, String proof) {
         Challenge challenge = enrollment.open(challengeId, Challenge.Purpose.KEY_ROTATION);
         Device device = activeDevice(deviceId);
+        Csr csr = CsrDecoding.decode(csrPem);
+        enrollment.requireAnswered(challenge, csr, device.tenantId(), device.id());
+        // Compared once the answer proved the challenge genuine, so a forged id cannot raise events
+        // in another device's name.
         if (!challenge.subject().equals(device.id())) {
             throw alerts.refuse(IdentityProblems.CHALLENGE_INVALID, device.tenantId(), device.id(), challengeId,
                     "The challenge is not valid");
         }
-        Csr csr = CsrDecoding.decode(csrPem);
-        enrollment.requireAnswered(challenge, csr, device.tenantId(), device.id());
         // Rotations are rare: the challenge is used up before anything else is checked, in a commit of
         // its own, so a failed attempt cannot be retried with the same challenge.
         if (!usedChallenges.consume(challenge)) {

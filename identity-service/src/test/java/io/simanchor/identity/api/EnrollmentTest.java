@@ -120,10 +120,32 @@ class EnrollmentTest {
     }
 
     @Test
-    void unknown_iccid_gets_a_challenge_that_leads_nowhere() {
+    void unknown_iccid_gets_a_challenge_that_leads_nowhere_and_is_used_up() {
         TestDevice stranger = TestDevice.p256();
         Challenge challenge = Challenge.of(challenge(stranger.iccid()).statusCode(201));
         assertProblem(enroll(challenge.id(), stranger.csr(challenge.nonce())), 400, "CHALLENGE_INVALID");
+        try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            events.awaitAtLeast(1,
+                    e -> challenge.id().equals(e.key()) && e.value().contains("\"why\":\"unknown-iccid\""),
+                    Duration.ofSeconds(20));
+        }
+
+        // Registered afterwards, within the challenge's lifetime: the refused challenge stays refused.
+        givenRegistered(stranger);
+        assertProblem(enroll(challenge.id(), stranger.csr(challenge.nonce())), 400, "CHALLENGE_INVALID");
+    }
+
+    @Test
+    void a_bad_signature_is_refused_alike_for_known_and_unknown_iccids() {
+        TestDevice known = TestDevice.p256();
+        givenRegistered(known);
+        TestDevice stranger = TestDevice.p256();
+        for (TestDevice device : List.of(known, stranger)) {
+            Challenge challenge = Challenge.of(challenge(device.iccid()));
+            byte[] der = device.csrDer(challenge.nonce());
+            der[der.length - 5] ^= 0x01;
+            assertProblem(enroll(challenge.id(), TestDevice.pem(der)), 400, "CSR_SIGNATURE_INVALID");
+        }
     }
 
     @Test
