@@ -19,8 +19,6 @@ public final class MacKey {
 
     /** The shortest key accepted: 256 bits, the HMAC-SHA256 output size (RFC 2104 §3). */
     public static final int MIN_BYTES = 32;
-    /** The full tag length. */
-    public static final int TAG_BYTES = 32;
 
     private final SecretKeySpec key;
 
