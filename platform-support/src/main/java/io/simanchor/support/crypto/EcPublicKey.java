@@ -37,6 +37,8 @@ public final class EcPublicKey {
     private final EcCurve curve;
     private final ECPublicKey jcaKey;
     private final byte[] spki;
+    /** Computed on first use; a benign race like String's hash: every thread computes the same value. */
+    private String thumbprint;
 
     private EcPublicKey(EcCurve curve, ECPublicKey jcaKey, byte[] spki) {
         this.curve = curve;
@@ -157,6 +159,15 @@ public final class EcPublicKey {
      * with no white space (§3.2). The platform's stable name for a device key.
      */
     public String thumbprint() {
+        String known = thumbprint;
+        if (known == null) {
+            known = computeThumbprint();
+            thumbprint = known;
+        }
+        return known;
+    }
+
+    private String computeThumbprint() {
         Jwk jwk = toJwk();
         String canonical = "{\"crv\":\"" + jwk.crv() + "\",\"kty\":\"EC\",\"x\":\"" + jwk.x() + "\",\"y\":\""
                 + jwk.y() + "\"}";

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -96,16 +97,32 @@ public final class FirstUseLedger<P> implements AutoCloseable {
      * @throws PersistenceException or another runtime exception when the batch could not be written
      */
     public boolean recordFirstUse(byte[] id, Instant expiresAt, P payload) {
-        if (!running) {
-            throw new IllegalStateException(name + " is not running");
-        }
-        Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
-        queue.add(pending);
         try {
-            return pending.recorded().join();
+            return enqueue(id, expiresAt, payload).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+    }
+
+    /**
+     * Records {@code id} and, if this is its first use, the payload's event, without blocking the caller:
+     * the result completes on the writer thread once the batch is committed, so a caller on an event loop
+     * must hop back to it before doing more than a little work.
+     *
+     * @return completes with true on first use, false if the value was recorded before (by any instance);
+     *         or fails with the exception that kept the batch from being written
+     */
+    public CompletionStage<Boolean> record(byte[] id, Instant expiresAt, P payload) {
+        return enqueue(id, expiresAt, payload).minimalCompletionStage();
+    }
+
+    private CompletableFuture<Boolean> enqueue(byte[] id, Instant expiresAt, P payload) {
+        if (!running) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name + " is not running"));
+        }
+        Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
+        queue.add(pending);
+        return pending.recorded();
     }
 
     private void run() {
@@ -114,7 +131,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
             try {
                 batch.add(queue.take());
                 queue.drainTo(batch, maxBatch - 1);
-                record(batch);
+                write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -132,7 +149,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 .completeExceptionally(new IllegalStateException("the service is stopping")));
     }
 
-    private void record(List<Pending<P>> batch) {
+    private void write(List<Pending<P>> batch) {
         boolean[] firstUse = jdbc.inTransaction(connection -> {
             boolean[] inserted = new boolean[batch.size()];
             try (PreparedStatement statement = connection.prepareStatement(insert)) {

@@ -103,7 +103,8 @@ public class ServiceWiring {
             PgAssertionLedger ledger, TokenSigningKeys signer, BatchedOutbox decisions, RateLimiter rateLimiter,
             SecureRandom random, Clock clock, TokenConfig config) {
         String issuer = config.issuer();
-        return new TokenService(devices, new EarCheck(verifierKeys, config.ear().maxAge(), config.maxClockSkew()),
+        return new TokenService(devices, new EarCheck(verifierKeys, config.ear().maxAge(), config.maxClockSkew(),
+                config.ear().rememberedEars()),
                 policy, ledger, signer, new OutboxTokenEvents(decisions), rateLimiter, random, clock,
                 new TokenService.Settings(issuer, new ClientAssertion.Rules(List.of(issuer, issuer + TOKEN_PATH),
                         config.maxAssertionLifetime(), config.maxClockSkew())));

@@ -99,6 +99,13 @@ public interface TokenConfig {
         /** How often the verifier's keys are read again. */
         @WithDefault("5m")
         Duration verifierJwksRefresh();
+
+        /**
+         * How many EARs whose signature verified are remembered, so a device presenting the same EAR again
+         * costs no second verification (about 200 bytes each; 0 turns this off).
+         */
+        @WithDefault("100000")
+        long rememberedEars();
     }
 
     /** Signing-key settings. */

@@ -1,6 +1,7 @@
 package io.simanchor.token.domain;
 
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Remembers used client assertions until they expire, so each {@code jti} is accepted once (RFC 7523 §3
@@ -9,11 +10,11 @@ import java.time.Instant;
 public interface AssertionLedger {
 
     /**
-     * Records the assertion's use and, on first use, the decision; durable when it returns.
+     * Records the assertion's use and, on first use, the decision, without blocking the caller.
      *
      * @param assertionId a digest of the device id and {@code jti}
      * @param expiresAt the assertion's {@code exp}: after that it is refused anyway, so the record may go
-     * @return true on first use
+     * @return completes, once durable, with true on first use; fails if the use could not be recorded
      */
-    boolean recordFirstUse(byte[] assertionId, Instant expiresAt, TokenDecision issued);
+    CompletionStage<Boolean> recordFirstUse(byte[] assertionId, Instant expiresAt, TokenDecision issued);
 }

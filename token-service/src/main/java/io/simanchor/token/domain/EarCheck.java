@@ -1,9 +1,16 @@
 package io.simanchor.token.domain;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.support.crypto.EcPublicKey;
@@ -16,6 +23,14 @@ import io.simanchor.support.jose.StrictJws;
  * the attestation verifier publishes (found by {@code kid}, never taken from the token), the EAR profile,
  * not expired, issued within the accepted age, for this device ({@code sub}) and this device's enrolled
  * key ({@code cnf.jkt}, RFC 7638), and not superseded by a newer appraisal the service has seen.
+ *
+ * <p>
+ * A device presents the same EAR with every token request until it attests again (an hour by default), so
+ * an EAR whose signature verified is remembered by the SHA-256 of its exact bytes, with the claims the
+ * checks read. Reusing that is safe: the same bytes under the same key verify the same way every time, so
+ * a remembered EAR skips only parsing and the signature, and only while the verifier still publishes that
+ * key under that {@code kid}; the checks that depend on the time, the device and its latest appraisal run
+ * on every request. Issue 4 counts this as "a verified EAR safely reused".
  */
 public final class EarCheck {
 
@@ -26,22 +41,77 @@ public final class EarCheck {
     /** EARs longer than this are refused before decoding. */
     public static final int MAX_LENGTH = 8 * 1024;
 
+    /**
+     * What an EAR with a verified signature says: all the later checks read, and all that is remembered.
+     *
+     * @param subject {@code sub}, or null if it is not a string
+     * @param keyThumbprint {@code cnf.jkt}, or null if absent or not a string
+     */
+    private record SignedEar(String keyId, EcPublicKey key, Instant issuedAt, Instant expiresAt, String subject,
+            String keyThumbprint, ArStatus status, String policyId) {
+    }
+
     private final VerifierKeys verifierKeys;
     private final Duration maxAge;
     private final Duration clockSkew;
+    private final Cache<ByteBuffer, SignedEar> verified;
 
     /**
      * @param maxAge an EAR older than this is refused even if not expired (the token policy's freshness)
+     * @param rememberedEars how many verified EARs are remembered (about 200 bytes each); 0 remembers none
      */
-    public EarCheck(VerifierKeys verifierKeys, Duration maxAge, Duration clockSkew) {
+    public EarCheck(VerifierKeys verifierKeys, Duration maxAge, Duration clockSkew, long rememberedEars) {
         this.verifierKeys = verifierKeys;
         this.maxAge = maxAge;
         this.clockSkew = clockSkew;
+        // Maintenance on the calling thread: no pool hand-off on the request path.
+        this.verified = Caffeine.newBuilder().maximumSize(rememberedEars).executor(Runnable::run).build();
     }
 
     /** Checks {@code compact} for {@code device} at {@code now}; throws {@link TokenDenied}. */
     public VerifiedEar check(String compact, DeviceView device, Instant now) {
         String deviceId = device.deviceId();
+        SignedEar ear = signed(compact, deviceId);
+        if (!ear.expiresAt().isAfter(now)) {
+            throw new TokenDenied(DenialReason.EAR_EXPIRED, deviceId, "EAR expired at " + ear.expiresAt());
+        }
+        if (ear.issuedAt().isAfter(now.plus(clockSkew))) {
+            throw new TokenDenied(DenialReason.EAR_NOT_YET_VALID, deviceId, "EAR iat " + ear.issuedAt());
+        }
+        if (ear.issuedAt().isBefore(now.minus(maxAge))) {
+            throw new TokenDenied(DenialReason.EAR_TOO_OLD, deviceId, "EAR issued at " + ear.issuedAt());
+        }
+        if (!deviceId.equals(ear.subject()) || !device.key().thumbprint().equals(ear.keyThumbprint())) {
+            throw new TokenDenied(DenialReason.EAR_OTHER_DEVICE, deviceId, "EAR sub or cnf.jkt mismatch");
+        }
+        device.latestAppraisal()
+                .filter(latest -> latest.appraisedAt().isAfter(ear.issuedAt())
+                        && latest.status().tierValue() > ear.status().tierValue())
+                .ifPresent(latest -> {
+                    // The device was appraised again since, with a worse outcome: the older, better EAR
+                    // must not outlive that verdict.
+                    throw new TokenDenied(DenialReason.EAR_SUPERSEDED, deviceId,
+                            "EAR superseded by a " + latest.status().claimValue() + " appraisal");
+                });
+        return new VerifiedEar(ear.status(), ear.policyId(), ear.issuedAt(), ear.expiresAt());
+    }
+
+    /** The EAR's signed claims: remembered if its key is still published, else verified and remembered. */
+    private SignedEar signed(String compact, String deviceId) {
+        if (compact == null || compact.length() > MAX_LENGTH) {
+            return verify(compact, deviceId);
+        }
+        ByteBuffer digest = ByteBuffer.wrap(sha256(compact));
+        SignedEar known = verified.getIfPresent(digest);
+        if (known != null && verifierKeys.find(known.keyId()).filter(known.key()::equals).isPresent()) {
+            return known;
+        }
+        SignedEar ear = verify(compact, deviceId);
+        verified.put(digest, ear);
+        return ear;
+    }
+
+    private SignedEar verify(String compact, String deviceId) {
         StrictJws jws;
         Map<String, Object> claims;
         try {
@@ -50,10 +120,11 @@ public final class EarCheck {
         } catch (MalformedJwsException e) {
             throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR: " + e.getMessage());
         }
-        if (Es256Jws.headerViolation(jws.header()).isPresent() || jws.header().kid() == null) {
+        String keyId = jws.header().kid();
+        if (Es256Jws.headerViolation(jws.header()).isPresent() || keyId == null) {
             throw new TokenDenied(DenialReason.EAR_SIGNATURE_INVALID, deviceId, "EAR header refused");
         }
-        Optional<EcPublicKey> key = verifierKeys.find(jws.header().kid());
+        Optional<EcPublicKey> key = verifierKeys.find(keyId);
         if (key.isEmpty() || !Es256Jws.verifies(key.get(), jws.signingInput(), jws.signature())) {
             throw new TokenDenied(DenialReason.EAR_SIGNATURE_INVALID, deviceId,
                     key.isEmpty() ? "EAR kid unknown" : "EAR signature invalid");
@@ -62,35 +133,20 @@ public final class EarCheck {
         if (!EAR_PROFILE.equals(claims.get("eat_profile"))) {
             throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR eat_profile missing or unknown");
         }
-        Instant issuedAt = instant(claims, "iat", deviceId);
-        Instant expiresAt = instant(claims, "exp", deviceId);
-        if (!expiresAt.isAfter(now)) {
-            throw new TokenDenied(DenialReason.EAR_EXPIRED, deviceId, "EAR expired at " + expiresAt);
-        }
-        if (issuedAt.isAfter(now.plus(clockSkew))) {
-            throw new TokenDenied(DenialReason.EAR_NOT_YET_VALID, deviceId, "EAR iat " + issuedAt);
-        }
-        if (issuedAt.isBefore(now.minus(maxAge))) {
-            throw new TokenDenied(DenialReason.EAR_TOO_OLD, deviceId, "EAR issued at " + issuedAt);
-        }
-        if (!deviceId.equals(claims.get("sub"))
-                || !(claims.get("cnf") instanceof Map<?, ?> cnf)
-                || !device.key().thumbprint().equals(cnf.get("jkt"))) {
-            throw new TokenDenied(DenialReason.EAR_OTHER_DEVICE, deviceId, "EAR sub or cnf.jkt mismatch");
-        }
         Map<?, ?> appraisal = submodule(claims, deviceId);
-        ArStatus status = status(appraisal.get("ear.status"), deviceId);
-        String policyId = appraisal.get("ear.appraisal-policy-id") instanceof String id ? id : "";
-        device.latestAppraisal()
-                .filter(latest -> latest.appraisedAt().isAfter(issuedAt)
-                        && latest.status().tierValue() > status.tierValue())
-                .ifPresent(latest -> {
-                    // The device was appraised again since, with a worse outcome: the older, better EAR
-                    // must not outlive that verdict.
-                    throw new TokenDenied(DenialReason.EAR_SUPERSEDED, deviceId,
-                            "EAR superseded by a " + latest.status().claimValue() + " appraisal");
-                });
-        return new VerifiedEar(status, policyId, issuedAt, expiresAt);
+        return new SignedEar(keyId, key.get(), instant(claims, "iat", deviceId), instant(claims, "exp", deviceId),
+                claims.get("sub") instanceof String subject ? subject : null,
+                claims.get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null,
+                status(appraisal.get("ear.status"), deviceId),
+                appraisal.get("ear.appraisal-policy-id") instanceof String id ? id : "");
+    }
+
+    private static byte[] sha256(String compact) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
+        }
     }
 
     private static Map<?, ?> submodule(Map<String, Object> claims, String deviceId) {

@@ -2,6 +2,7 @@ package io.simanchor.token.domain;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * A refused token request.
@@ -24,6 +25,15 @@ public final class TokenDenied extends RuntimeException {
         this.reason = reason;
         this.deviceId = deviceId;
         this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The refusal a failed {@link java.util.concurrent.CompletionStage} carries, if that is why it failed;
+     * unwraps the {@link CompletionException} that dependent stages put around it.
+     */
+    public static Optional<TokenDenied> in(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+        return cause instanceof TokenDenied denied ? Optional.of(denied) : Optional.empty();
     }
 
     public DenialReason reason() {

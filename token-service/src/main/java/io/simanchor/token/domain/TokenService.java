@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.jose.Es256Jws;
@@ -20,8 +22,9 @@ import io.simanchor.support.jose.Es256Jws;
  * The token endpoint's decision: a device authenticated by a client assertion signed with its SIM key
  * (RFC 7523) and vouched for by a fresh attestation result gets a short-lived, sender-constrained access
  * token (RFC 9068, {@code cnf.jkt} per RFC 9449 §6.1). Order matters: everything that needs no key is
- * checked first, the {@code jti} is spent only after the signature verified (so nobody can burn another
- * device's assertion ids), and every refusal is published with its reason.
+ * checked first, the {@code jti} is spent only after every check passed (so nobody can burn another
+ * device's assertion ids), and every refusal is published with its reason. Nothing here blocks: the
+ * only wait, for the {@code jti} to be recorded durably, is the returned stage's.
  */
 public final class TokenService {
 
@@ -60,18 +63,26 @@ public final class TokenService {
         this.settings = settings;
     }
 
-    /** Decides on the request in form parameters; throws {@link TokenDenied}, published, when refused. */
-    public IssuedToken issue(Map<String, List<String>> form) {
+    /**
+     * Decides on the request in form parameters. Everything but recording the assertion's use happens on
+     * the calling thread; the result completes once that use is durable, on the ledger's thread.
+     *
+     * @return the token, or a failure with {@link TokenDenied} (published) when refused, or with the
+     *         ledger's exception when the use could not be recorded
+     */
+    public CompletionStage<IssuedToken> issue(Map<String, List<String>> form) {
         Instant now = clock.instant();
+        CompletionStage<IssuedToken> decision;
         try {
-            return issue(TokenRequest.fromForm(form), now);
+            decision = issue(TokenRequest.fromForm(form), now);
         } catch (TokenDenied denied) {
-            events.denied(TokenDecision.denied(denied, now), denied.getMessage());
-            throw denied;
+            decision = CompletableFuture.failedFuture(denied);
         }
+        return decision.whenComplete((token, failure) -> TokenDenied.in(failure)
+                .ifPresent(denied -> events.denied(TokenDecision.denied(denied, now), denied.getMessage())));
     }
 
-    private IssuedToken issue(TokenRequest request, Instant now) {
+    private CompletionStage<IssuedToken> issue(TokenRequest request, Instant now) {
         ClientAssertion assertion = ClientAssertion.check(request.clientAssertion(), settings.assertionRules(), now);
         String deviceId = assertion.deviceId();
         rateLimiter.acquireGlobal().ifPresent(wait -> {
@@ -100,13 +111,16 @@ public final class TokenService {
         TokenDecision issued = new TokenDecision(Optional.of(deviceId), true, Optional.empty(),
                 Optional.of(scope.name()), Optional.of(tokenId), Optional.of(ear.status().claimValue()), now,
                 Optional.of(now.plus(lifetime)));
-        // Only a request that earns a token spends its jti, and the issued event commits with it; a replay
-        // is refused before anything is signed for it.
-        if (!ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt(), issued)) {
-            throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
-        }
+        // The token is signed here, on the caller's thread, and handed out only if the ledger then says the
+        // jti was unused: the issued event commits with the jti, and a replay gets nothing.
         String token = signer.sign(claims(device, scope, ear, tokenId, now, now.plus(lifetime)));
-        return new IssuedToken(token, lifetime, scope.name());
+        return ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt(), issued)
+                .thenApply(firstUse -> {
+                    if (!firstUse) {
+                        throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
+                    }
+                    return new IssuedToken(token, lifetime, scope.name());
+                });
     }
 
     /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */

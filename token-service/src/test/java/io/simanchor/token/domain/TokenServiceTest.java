@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,6 +52,8 @@ class TokenServiceTest {
     private final String otherDeviceId = UUID.randomUUID().toString();
 
     private final Map<String, DeviceView> devices = new HashMap<>();
+    private final Map<String, EcPublicKey> publishedVerifierKeys = new HashMap<>(
+            Map.of("verifier-1", EcPublicKey.of(verifierKey.getPublic())));
     private final Set<String> spentAssertions = new HashSet<>();
     private final List<TokenDecision> issued = new ArrayList<>();
     private final List<TokenDecision> denied = new ArrayList<>();
@@ -70,21 +74,20 @@ class TokenServiceTest {
     }
 
     private TokenService service() {
-        VerifierKeys verifierKeys = kid -> kid.equals("verifier-1")
-                ? Optional.of(EcPublicKey.of(verifierKey.getPublic()))
-                : Optional.empty();
+        VerifierKeys verifierKeys = kid -> Optional.ofNullable(publishedVerifierKeys.get(kid));
         AssertionLedger ledger = (id, expiresAt, decision) -> {
             boolean first = spentAssertions.add(java.util.HexFormat.of().formatHex(id));
             if (first) {
                 issued.add(decision);
             }
-            return first;
+            return CompletableFuture.completedFuture(first);
         };
         AccessTokenSigner signer = claims -> TestJws.es256(Map.of("alg", "ES256", "typ", "at+jwt", "kid", "t1"),
                 claims, tokenKey.getPrivate());
         TokenEvents events = (decision, detail) -> denied.add(decision);
         return new TokenService(id -> Optional.ofNullable(devices.get(id)),
-                new EarCheck(verifierKeys, Duration.ofMinutes(60), Duration.ofSeconds(30)), policy, ledger, signer,
+                new EarCheck(verifierKeys, Duration.ofMinutes(60), Duration.ofSeconds(30), 1000), policy, ledger,
+                signer,
                 events, new RateLimiter(limits, clock), new SecureRandom(), clock,
                 new TokenService.Settings(ISSUER, new ClientAssertion.Rules(List.of(ISSUER, TOKEN_ENDPOINT),
                         Duration.ofMinutes(5), Duration.ofSeconds(30))));
@@ -94,7 +97,7 @@ class TokenServiceTest {
 
     @Test
     void an_attested_device_gets_a_sender_constrained_access_token() throws Exception {
-        IssuedToken token = service().issue(form(assertion(), ear(ArStatus.AFFIRMING)));
+        IssuedToken token = issue(service(), form(assertion(), ear(ArStatus.AFFIRMING)));
 
         assertThat(token.scope()).isEqualTo("telemetry");
         assertThat(token.expiresIn()).isEqualTo(Duration.ofMinutes(10));
@@ -120,15 +123,15 @@ class TokenServiceTest {
 
     @Test
     void a_scope_lifetime_is_capped_by_the_hard_maximum() {
-        IssuedToken token = service().issue(form(assertion(), ear(ArStatus.AFFIRMING), "scope", "firmware"));
+        IssuedToken token = issue(service(), form(assertion(), ear(ArStatus.AFFIRMING), "scope", "firmware"));
 
         assertThat(token.expiresIn()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
     void the_audience_may_be_the_token_endpoint_or_a_list_naming_this_server() {
-        service().issue(form(assertion(claims(c -> c.put("aud", TOKEN_ENDPOINT))), ear(ArStatus.AFFIRMING)));
-        service().issue(form(assertion(claims(c -> c.put("aud", List.of("https://elsewhere", ISSUER)))),
+        issue(service(), form(assertion(claims(c -> c.put("aud", TOKEN_ENDPOINT))), ear(ArStatus.AFFIRMING)));
+        issue(service(), form(assertion(claims(c -> c.put("aud", List.of("https://elsewhere", ISSUER)))),
                 ear(ArStatus.AFFIRMING)));
 
         assertThat(issued).hasSize(2);
@@ -137,7 +140,7 @@ class TokenServiceTest {
     @Test
     void an_assertion_without_iat_is_bounded_from_now() {
         // RFC 7523 §3 makes iat optional; the Nimbus OAuth 2.0 SDK leaves it out.
-        service().issue(form(assertion(claims(c -> {
+        issue(service(), form(assertion(claims(c -> {
             c.remove("iat");
             c.put("exp", NOW.plusSeconds(300).getEpochSecond());
         })), ear(ArStatus.AFFIRMING)));
@@ -151,7 +154,7 @@ class TokenServiceTest {
     void the_kid_of_an_assertion_is_never_used_to_find_a_key() {
         // A kid pointing anywhere changes nothing: the enrolled key is the only key tried.
         Map<String, Object> header = Map.of("alg", "ES256", "typ", "JWT", "kid", "../../verifier-1");
-        service().issue(form(TestJws.es256(header, claims(c -> {
+        issue(service(), form(TestJws.es256(header, claims(c -> {
         }), deviceKey.getPrivate()), ear(ArStatus.AFFIRMING)));
         assertDenied(TestJws.es256(header, claims(c -> {
         }), verifierKey.getPrivate()), DenialReason.ASSERTION_SIGNATURE_INVALID);
@@ -268,7 +271,7 @@ class TokenServiceTest {
     @Test
     void a_replayed_assertion_gets_nothing_the_second_time() {
         String assertion = assertion();
-        service().issue(form(assertion, ear(ArStatus.AFFIRMING)));
+        issue(service(), form(assertion, ear(ArStatus.AFFIRMING)));
 
         assertDenied(assertion, DenialReason.ASSERTION_REPLAYED);
         assertThat(issued).hasSize(1);
@@ -277,10 +280,10 @@ class TokenServiceTest {
     @Test
     void a_refused_request_does_not_spend_its_jti() {
         String assertion = assertion();
-        assertThatThrownBy(() -> service().issue(form(assertion, ear(ArStatus.CONTRAINDICATED))))
+        assertThatThrownBy(() -> issue(service(), form(assertion, ear(ArStatus.CONTRAINDICATED))))
                 .isInstanceOf(TokenDenied.class);
 
-        service().issue(form(assertion, ear(ArStatus.AFFIRMING)));
+        issue(service(), form(assertion, ear(ArStatus.AFFIRMING)));
         assertThat(issued).hasSize(1);
     }
 
@@ -300,7 +303,7 @@ class TokenServiceTest {
         assertDenied(assertion(), ear(ArStatus.CONTRAINDICATED), DenialReason.EAR_STATUS_NOT_ALLOWED);
         assertDenied(assertion(), ear(ArStatus.WARNING), DenialReason.EAR_STATUS_NOT_ALLOWED);
 
-        IssuedToken firmware = service().issue(form(assertion(), ear(ArStatus.WARNING), "scope", "firmware"));
+        IssuedToken firmware = issue(service(), form(assertion(), ear(ArStatus.WARNING), "scope", "firmware"));
         assertThat(TestJws.payload(firmware.accessToken()).get("attestation")).asString().contains("warning");
         assertDeniedForm(form(assertion(), ear(ArStatus.CONTRAINDICATED), "scope", "firmware"),
                 DenialReason.EAR_STATUS_NOT_ALLOWED, OAuthError.INVALID_GRANT);
@@ -340,7 +343,70 @@ class TokenServiceTest {
         assertDenied(assertion(), ear(ArStatus.AFFIRMING, verifierKey, "verifier-1",
                 e -> e.put("iat", NOW.minusSeconds(60).getEpochSecond())), DenialReason.EAR_SUPERSEDED);
         // An EAR at least as new as the latest appraisal is the latest appraisal.
-        service().issue(form(assertion(), ear(ArStatus.AFFIRMING)));
+        issue(service(), form(assertion(), ear(ArStatus.AFFIRMING)));
+    }
+
+    // --- remembered EARs: reuse must never accept what a fresh check would refuse ------------------------
+
+    @Test
+    void a_remembered_ear_counts_only_while_the_verifier_publishes_its_key_under_that_kid() {
+        EarCheck check = rememberingEarCheck();
+        String ear = ear(ArStatus.AFFIRMING);
+        DeviceView device = devices.get(deviceId);
+        assertThat(check.check(ear, device, NOW).status()).isEqualTo(ArStatus.AFFIRMING);
+
+        publishedVerifierKeys.remove("verifier-1");
+        assertEarDenied(check, ear, device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
+        publishedVerifierKeys.put("verifier-1", EcPublicKey.of(impostorVerifierKey.getPublic()));
+        assertEarDenied(check, ear, device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
+        publishedVerifierKeys.put("verifier-1", EcPublicKey.of(verifierKey.getPublic()));
+        assertThat(check.check(ear, device, NOW).status()).isEqualTo(ArStatus.AFFIRMING);
+    }
+
+    @Test
+    void a_remembered_ear_is_checked_again_for_time_device_key_and_newer_appraisals() {
+        EarCheck check = rememberingEarCheck();
+        String ear = ear(ArStatus.AFFIRMING);
+        DeviceView device = devices.get(deviceId);
+        check.check(ear, device, NOW);
+
+        assertEarDenied(check, ear, device, NOW.plusSeconds(3600), DenialReason.EAR_EXPIRED);
+        assertEarDenied(check, ear, device, NOW.minusSeconds(60), DenialReason.EAR_NOT_YET_VALID);
+        assertEarDenied(check, ear, devices.get(otherDeviceId), NOW, DenialReason.EAR_OTHER_DEVICE);
+        DeviceView rotated = new DeviceView(deviceId, EcPublicKey.of(otherDeviceKey.getPublic()), DeviceState.ACTIVE,
+                Optional.empty());
+        assertEarDenied(check, ear, rotated, NOW, DenialReason.EAR_OTHER_DEVICE);
+        DeviceView reappraised = new DeviceView(deviceId, device.key(), DeviceState.ACTIVE,
+                Optional.of(new DeviceView.Appraisal(ArStatus.CONTRAINDICATED, NOW.plusSeconds(5))));
+        assertEarDenied(check, ear, reappraised, NOW.plusSeconds(10), DenialReason.EAR_SUPERSEDED);
+        assertThat(check.check(ear, device, NOW.plusSeconds(10)).status()).isEqualTo(ArStatus.AFFIRMING);
+    }
+
+    @Test
+    void an_ear_one_character_away_from_a_remembered_one_is_verified_on_its_own() {
+        EarCheck check = rememberingEarCheck();
+        String ear = ear(ArStatus.AFFIRMING);
+        DeviceView device = devices.get(deviceId);
+        check.check(ear, device, NOW);
+
+        int inSignature = ear.length() - 20;
+        String tampered = ear.substring(0, inSignature) + (ear.charAt(inSignature) == 'A' ? 'B' : 'A')
+                + ear.substring(inSignature + 1);
+        assertEarDenied(check, tampered, device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
+        assertEarDenied(check, ear + "A", device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
+        assertEarDenied(check, "x".repeat(EarCheck.MAX_LENGTH + 1), device, NOW, DenialReason.EAR_MALFORMED);
+        assertEarDenied(check, null, device, NOW, DenialReason.EAR_MALFORMED);
+    }
+
+    private EarCheck rememberingEarCheck() {
+        return new EarCheck(kid -> Optional.ofNullable(publishedVerifierKeys.get(kid)), Duration.ofMinutes(60),
+                Duration.ofSeconds(30), 100);
+    }
+
+    private static void assertEarDenied(EarCheck check, String ear, DeviceView device, Instant now,
+            DenialReason reason) {
+        assertThatThrownBy(() -> check.check(ear, device, now)).isInstanceOfSatisfying(TokenDenied.class,
+                e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     // --- rate limits ---------------------------------------------------------------------------------
@@ -351,7 +417,7 @@ class TokenServiceTest {
         int refused = 0;
         for (int i = 0; i < 20; i++) {
             try {
-                service.issue(form(assertion(), ear(ArStatus.AFFIRMING)));
+                issue(service, form(assertion(), ear(ArStatus.AFFIRMING)));
             } catch (TokenDenied e) {
                 assertThat(e.reason()).isEqualTo(DenialReason.RATE_LIMITED);
                 assertThat(e.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
@@ -364,7 +430,7 @@ class TokenServiceTest {
             c.put("iss", otherDeviceId);
             c.put("sub", otherDeviceId);
         }), otherDeviceKey.getPrivate());
-        service.issue(form(other, ear(ArStatus.AFFIRMING, verifierKey, "verifier-1", e -> {
+        issue(service, form(other, ear(ArStatus.AFFIRMING, verifierKey, "verifier-1", e -> {
             e.put("sub", otherDeviceId);
             e.put("cnf", Map.of("jkt", EcPublicKey.of(otherDeviceKey.getPublic()).thumbprint()));
         })));
@@ -376,15 +442,24 @@ class TokenServiceTest {
         for (int i = 0; i < 20; i++) {
             String forged = TestJws.es256(Map.of("alg", "ES256"), claims(c -> {
             }), otherDeviceKey.getPrivate());
-            assertThatThrownBy(() -> service.issue(form(forged, ear(ArStatus.AFFIRMING))))
+            assertThatThrownBy(() -> issue(service, form(forged, ear(ArStatus.AFFIRMING))))
                     .isInstanceOfSatisfying(TokenDenied.class,
                             e -> assertThat(e.reason()).isEqualTo(DenialReason.ASSERTION_SIGNATURE_INVALID));
         }
 
-        service.issue(form(assertion(), ear(ArStatus.AFFIRMING)));
+        issue(service, form(assertion(), ear(ArStatus.AFFIRMING)));
     }
 
     // --- helpers -------------------------------------------------------------------------------------
+
+    /** The service's decision, waited for; a refusal is thrown as the {@link TokenDenied} it failed with. */
+    private static IssuedToken issue(TokenService service, Map<String, List<String>> form) {
+        try {
+            return service.issue(form).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw TokenDenied.in(e).orElseThrow(() -> e);
+        }
+    }
 
     private void assertDenied(String assertion, DenialReason reason) {
         assertDenied(assertion, ear(ArStatus.AFFIRMING), reason);
@@ -397,7 +472,7 @@ class TokenServiceTest {
     private void assertDeniedForm(Map<String, List<String>> form, DenialReason reason, OAuthError error) {
         int issuedBefore = issued.size();
         int deniedBefore = denied.size();
-        assertThatThrownBy(() -> service().issue(form)).isInstanceOfSatisfying(TokenDenied.class, e -> {
+        assertThatThrownBy(() -> issue(service(), form)).isInstanceOfSatisfying(TokenDenied.class, e -> {
             assertThat(e.reason()).isEqualTo(reason);
             assertThat(e.reason().error()).isEqualTo(error);
         });

@@ -2,6 +2,7 @@ package io.simanchor.token.infra.persistence;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import io.simanchor.support.outbox.OutboxWriter;
 import io.simanchor.support.persistence.FirstUseLedger;
@@ -33,7 +34,7 @@ public final class PgAssertionLedger implements AssertionLedger, AutoCloseable {
     }
 
     @Override
-    public boolean recordFirstUse(byte[] assertionId, Instant expiresAt, TokenDecision issued) {
-        return ledger.recordFirstUse(assertionId, expiresAt, issued);
+    public CompletionStage<Boolean> recordFirstUse(byte[] assertionId, Instant expiresAt, TokenDecision issued) {
+        return ledger.record(assertionId, expiresAt, issued);
     }
 }
