@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -152,6 +153,12 @@ class TokenApiTest {
                 .body(form(assertion, ear) + "&grant_type=client_credentials")
                 .post("/oauth2/token")
                 .then(), 400, "invalid_request");
+        assertError(given().contentType(FORM)
+                .body("grant_type=client_credentials&client_assertion=%zz")
+                .post("/oauth2/token")
+                .then(), 400, "invalid_request");
+        assertError(post(form(assertion, ear) + "&x=1".repeat(40)), 400, "invalid_request");
+        assertError(given().body(form(assertion, ear)).post("/oauth2/token").then(), 400, "invalid_request");
         assertError(post(form("not-a-jwt", ear)), 401, "invalid_client");
         assertError(post(form(assertion, ear) + "&scope=admin"), 400, "invalid_scope");
         assertError(given().contentType(FORM)
@@ -257,6 +264,11 @@ class TokenApiTest {
                 .body("token_endpoint_auth_methods_supported", hasItems("private_key_jwt"))
                 .body("token_endpoint_auth_signing_alg_values_supported", hasItems("ES256"))
                 .body("scopes_supported", hasItems("device", "firmware"));
+        given().accept("application/json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .body("paths.'/oauth2/token'.post.requestBody.content", hasKey("application/x-www-form-urlencoded"));
     }
 
     private static String form(String assertion, String ear) {

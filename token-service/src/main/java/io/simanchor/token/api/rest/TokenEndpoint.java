@@ -1,7 +1,9 @@
 package io.simanchor.token.api.rest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -11,12 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.simanchor.token.config.ServiceWiring;
 import io.simanchor.token.domain.IssuedToken;
 import io.simanchor.token.domain.OAuthError;
@@ -43,6 +45,9 @@ import io.vertx.core.Vertx;
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenEndpoint {
 
+    /** Far more parameters than a token request has; a form with more is refused, not truncated. */
+    private static final int MAX_PARAMETERS = 32;
+
     private final TokenService tokens;
     private final ObjectMapper json;
 
@@ -53,11 +58,19 @@ public class TokenEndpoint {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> token(MultivaluedMap<String, String> form) {
+    public Uni<Response> token(String body) {
+        Map<String, List<String>> form;
+        try {
+            form = decodeForm(body);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom()
+                    .item(error(OAuthError.INVALID_REQUEST, "the form is not valid application/x-www-form-urlencoded")
+                            .build());
+        }
         Context requestContext = Vertx.currentContext();
         Executor eventLoop = task -> requestContext.runOnContext(ignored -> task.run());
         return Uni.createFrom()
-                .completionStage(() -> tokens.issue(form == null ? Map.of() : form))
+                .completionStage(() -> tokens.issue(form))
                 .emitOn(eventLoop)
                 .map(this::issued)
                 .onFailure(TokenDenied.class)
@@ -100,6 +113,22 @@ public class TokenEndpoint {
     private static Response.ResponseBuilder noStore(Response.ResponseBuilder response) {
         // RFC 6749 §5.1: Cache-Control no-store and Pragma no-cache on every answer carrying tokens.
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache");
+    }
+
+    /**
+     * Decodes the body (RFC 6749 Appendix B: UTF-8, percent-encoded) keeping every value of a parameter, so
+     * the service can refuse repeats (§3.2); {@code ;} is an ordinary character, not a separator. A
+     * malformed percent-escape or more than {@value #MAX_PARAMETERS} parameters throw
+     * {@link IllegalArgumentException}: the client's error, answered as {@code invalid_request}.
+     */
+    static Map<String, List<String>> decodeForm(String body) {
+        QueryStringDecoder decoder = new QueryStringDecoder(body == null ? "" : body, StandardCharsets.UTF_8, false,
+                MAX_PARAMETERS + 1, true);
+        Map<String, List<String>> parameters = decoder.parameters();
+        if (parameters.values().stream().mapToInt(List::size).sum() > MAX_PARAMETERS) {
+            throw new IllegalArgumentException("too many parameters");
+        }
+        return parameters;
     }
 
     private static long retryAfterSeconds(Duration wait) {
