@@ -1,21 +1,13 @@
 package io.simanchor.attestation.infra.crypto;
 
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 
 import io.simanchor.attestation.domain.Appraisal;
 import io.simanchor.attestation.domain.AttestationResult;
 import io.simanchor.attestation.domain.ResultSigner;
-import io.simanchor.support.crypto.CryptoProviders;
+import io.simanchor.support.jose.Es256Signer;
 
 /**
  * Signs EARs (draft-ietf-rats-ear §3) as JWTs, ES256, with the verifier's own key. The claims are those
@@ -30,20 +22,11 @@ public final class EarSigner implements ResultSigner {
     /** The name of the submodule that carries the device's appraisal. */
     public static final String SUBMODULE = "device";
 
-    private final ECDSASigner signer;
-    private final JWSHeader header;
+    private final Es256Signer signer;
     private final Map<String, String> verifierId;
 
     public EarSigner(VerifierKey key, String developer, String build) {
-        try {
-            this.signer = new ECDSASigner(key.privateKey(), Curve.P_256);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the EAR signing key is not a P-256 key", e);
-        }
-        signer.getJCAContext().setProvider(CryptoProviders.p256());
-        this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE))
-                .keyID(key.keyId())
-                .build();
+        this.signer = new Es256Signer(key.privateKey(), TYPE, key.keyId(), new SecureRandom());
         this.verifierId = Map.of("developer", developer, "build", build);
     }
 
@@ -65,12 +48,6 @@ public final class EarSigner implements ResultSigner {
         claims.put("cnf", Map.of("jkt", result.keyThumbprint()));
         claims.put("submods", Map.of(SUBMODULE, submodule));
 
-        JWSObject jws = new JWSObject(header, new Payload(claims));
-        try {
-            jws.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("EAR signing failed", e);
-        }
-        return jws.serialize();
+        return signer.sign(claims);
     }
 }

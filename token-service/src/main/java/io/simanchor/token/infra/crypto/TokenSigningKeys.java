@@ -1,15 +1,12 @@
 package io.simanchor.token.infra.crypto;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,18 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.util.Base64URL;
-
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.jose.Es256Signer;
 import io.simanchor.token.domain.AccessTokenSigner;
 import io.simanchor.token.domain.SigningKey;
 import io.simanchor.token.domain.SigningKeyRing;
@@ -43,19 +31,11 @@ import io.simanchor.token.domain.SigningKeyRing;
 public final class TokenSigningKeys implements AccessTokenSigner {
 
     private static final Logger LOG = Logger.getLogger(TokenSigningKeys.class);
-    private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+    /** RFC 9068 §2.1. */
+    private static final String ACCESS_TOKEN_TYPE = "at+jwt";
 
-    /** Claims are serialised by Jackson, several times cheaper per token than Nimbus's JSON writer. */
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-
-    /**
-     * What signs now.
-     *
-     * @param encodedHeader the header's base64url, the same for every token the key signs
-     */
-    private record Signing(SigningKeyRing ring, String keyId, ECDSASigner signer, JWSHeader header,
-            String encodedHeader) {
+    /** What signs now. */
+    private record Signing(SigningKeyRing ring, String keyId, Es256Signer signer) {
     }
 
     private final SigningKeyStore store;
@@ -120,17 +100,9 @@ public final class TokenSigningKeys implements AccessTokenSigner {
         return current().keyId();
     }
 
-    /** JWS compact serialisation (RFC 7515 §7.1); Nimbus signs the signing input (§5.1) and encodes R || S. */
     @Override
     public String sign(Map<String, Object> claims) {
-        Signing now = current();
-        try {
-            String signingInput = now.encodedHeader() + '.' + BASE64URL.encodeToString(JSON.writeValueAsBytes(claims));
-            Base64URL signature = now.signer().sign(now.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + '.' + signature;
-        } catch (JsonProcessingException | JOSEException e) {
-            throw new IllegalStateException("access token signing failed", e);
-        }
+        return current().signer().sign(claims);
     }
 
     private Signing current() {
@@ -151,19 +123,9 @@ public final class TokenSigningKeys implements AccessTokenSigner {
     private void use(SigningKeyRing ring) {
         SigningKey current = ring.current()
                 .orElseThrow(() -> new IllegalStateException("the key ring has no current signing key"));
-        ECDSASigner signer;
-        try {
-            signer = new ECDSASigner((ECPrivateKey) current.keyPair().getPrivate(), Curve.P_256);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the token signing key is not a P-256 key", e);
-        }
-        signer.getJCAContext().setProvider(CryptoProviders.p256());
-        // Without one, Nimbus makes a new SecureRandom (and seeds it) for every signature.
-        signer.getJCAContext().setSecureRandom(random);
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(ACCESS_TOKEN_TYPE)
-                .keyID(current.keyId())
-                .build();
-        signing.set(new Signing(ring, current.keyId(), signer, header, header.toBase64URL().toString()));
+        Es256Signer signer = new Es256Signer(current.keyPair().getPrivate(), ACCESS_TOKEN_TYPE,
+                current.keyId(), random);
+        signing.set(new Signing(ring, current.keyId(), signer));
     }
 
     private SigningKey newKey() {

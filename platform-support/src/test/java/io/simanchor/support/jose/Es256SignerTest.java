@@ -1,0 +1,68 @@
+package io.simanchor.support.jose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+
+import io.simanchor.support.crypto.EcPublicKey;
+
+/** The platform's own JWTs: what the strict parser and an independent verifier (Nimbus) accept. */
+class Es256SignerTest {
+
+    private final KeyPair key = p256();
+
+    @Test
+    void signs_a_compact_jws_the_strict_parser_and_nimbus_accept() throws Exception {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", "device-1");
+        claims.put("iat", 1_800_000_000L);
+        claims.put("cnf", Map.of("jkt", "thumbprint"));
+        claims.put("aud", List.of("a", "b"));
+
+        String token = new Es256Signer(key.getPrivate(), "at+jwt", "key-1", new SecureRandom()).sign(claims);
+
+        StrictJws jws = StrictJws.parse(token, 4096);
+        assertThat(jws.header().alg()).isEqualTo("ES256");
+        assertThat(jws.header().typ()).isEqualTo("at+jwt");
+        assertThat(jws.header().kid()).isEqualTo("key-1");
+        assertThat(jws.payloadObject()).containsEntry("sub", "device-1")
+                .containsEntry("iat", 1_800_000_000)
+                .containsEntry("cnf", Map.of("jkt", "thumbprint"))
+                .containsEntry("aud", List.of("a", "b"));
+        assertThat(Es256Jws.verifies(EcPublicKey.of(key.getPublic()), jws.signingInput(), jws.signature())).isTrue();
+        assertThat(JWSObject.parse(token).verify(new ECDSAVerifier((ECPublicKey) key.getPublic()))).isTrue();
+    }
+
+    @Test
+    void refuses_a_key_that_is_not_p256() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair p384 = generator.generateKeyPair();
+
+        assertThatThrownBy(() -> new Es256Signer(p384.getPrivate(), "at+jwt", "k", new SecureRandom()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static KeyPair p256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
