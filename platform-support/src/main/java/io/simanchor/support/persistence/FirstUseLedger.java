@@ -48,7 +48,13 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     private final String insert;
     private final int maxBatch;
     private final Function<P, Optional<OutboxEvent>> eventOf;
-    private final BlockingQueue<Pending<P>> queue = new LinkedBlockingQueue<>();
+    /**
+     * Values waiting for the writer. Callers that do not block (event loops) would otherwise queue without
+     * limit while the database stalls; past this many, a value is refused as unrecordable (503, retry).
+     */
+    static final int MAX_PENDING = 10_000;
+
+    private final BlockingQueue<Pending<P>> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     private volatile boolean running;
     private Thread writer;
 
@@ -121,7 +127,10 @@ public final class FirstUseLedger<P> implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException(name + " is not running"));
         }
         Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
-        queue.add(pending);
+        if (!queue.offer(pending)) {
+            return CompletableFuture.failedFuture(
+                    new PersistenceException(name + " backlog full: the database is not keeping up"));
+        }
         return pending.recorded();
     }
 

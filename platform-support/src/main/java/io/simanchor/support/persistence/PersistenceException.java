@@ -11,4 +11,9 @@ public final class PersistenceException extends RuntimeException {
     public PersistenceException(SQLException cause) {
         super("database operation failed [SQLState " + cause.getSQLState() + "]", cause);
     }
+
+    /** A failure found before reaching the database, e.g. more work waiting for it than is allowed. */
+    public PersistenceException(String message) {
+        super(message);
+    }
 }

@@ -3,6 +3,7 @@ package io.simanchor.support.jose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -22,7 +23,7 @@ import io.simanchor.support.crypto.EcPublicKey;
 /** The platform's own JWTs: what the strict parser and an independent verifier (Nimbus) accept. */
 class Es256SignerTest {
 
-    private final KeyPair key = p256();
+    private final KeyPair key = ecKey("secp256r1");
 
     @Test
     void signs_a_compact_jws_the_strict_parser_and_nimbus_accept() throws Exception {
@@ -47,22 +48,20 @@ class Es256SignerTest {
     }
 
     @Test
-    void refuses_a_key_that_is_not_p256() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp384r1"));
-        KeyPair p384 = generator.generateKeyPair();
+    void refuses_a_key_that_is_not_p256() {
+        KeyPair p384 = ecKey("secp384r1");
 
         assertThatThrownBy(() -> new Es256Signer(p384.getPrivate(), "at+jwt", "k", new SecureRandom()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static KeyPair p256() {
+    private static KeyPair ecKey(String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            generator.initialize(new ECGenParameterSpec(curve));
             return generator.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(curve + " key generation unavailable", e);
         }
     }
 }

@@ -350,10 +350,9 @@ class TokenServiceTest {
 
     @Test
     void a_remembered_ear_counts_only_while_the_verifier_publishes_its_key_under_that_kid() {
-        EarCheck check = rememberingEarCheck();
         String ear = ear(ArStatus.AFFIRMING);
+        EarCheck check = checkThatRemembers(ear);
         DeviceView device = devices.get(deviceId);
-        assertThat(check.check(ear, device, NOW).status()).isEqualTo(ArStatus.AFFIRMING);
 
         publishedVerifierKeys.remove("verifier-1");
         assertEarDenied(check, ear, device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
@@ -365,10 +364,9 @@ class TokenServiceTest {
 
     @Test
     void a_remembered_ear_is_checked_again_for_time_device_key_and_newer_appraisals() {
-        EarCheck check = rememberingEarCheck();
         String ear = ear(ArStatus.AFFIRMING);
+        EarCheck check = checkThatRemembers(ear);
         DeviceView device = devices.get(deviceId);
-        check.check(ear, device, NOW);
 
         assertEarDenied(check, ear, device, NOW.plusSeconds(3600), DenialReason.EAR_EXPIRED);
         assertEarDenied(check, ear, device, NOW.minusSeconds(60), DenialReason.EAR_NOT_YET_VALID);
@@ -384,10 +382,9 @@ class TokenServiceTest {
 
     @Test
     void an_ear_one_character_away_from_a_remembered_one_is_verified_on_its_own() {
-        EarCheck check = rememberingEarCheck();
         String ear = ear(ArStatus.AFFIRMING);
+        EarCheck check = checkThatRemembers(ear);
         DeviceView device = devices.get(deviceId);
-        check.check(ear, device, NOW);
 
         int inSignature = ear.length() - 20;
         String tampered = ear.substring(0, inSignature) + (ear.charAt(inSignature) == 'A' ? 'B' : 'A')
@@ -398,9 +395,12 @@ class TokenServiceTest {
         assertEarDenied(check, null, device, NOW, DenialReason.EAR_MALFORMED);
     }
 
-    private EarCheck rememberingEarCheck() {
-        return new EarCheck(kid -> Optional.ofNullable(publishedVerifierKeys.get(kid)), Duration.ofMinutes(60),
-                Duration.ofSeconds(30), 100);
+    /** An EAR check that has verified {@code ear} for the device once, at {@link #NOW}, and remembers it. */
+    private EarCheck checkThatRemembers(String ear) {
+        EarCheck check = new EarCheck(kid -> Optional.ofNullable(publishedVerifierKeys.get(kid)),
+                Duration.ofMinutes(60), Duration.ofSeconds(30), 100);
+        assertThat(check.check(ear, devices.get(deviceId), NOW).status()).isEqualTo(ArStatus.AFFIRMING);
+        return check;
     }
 
     private static void assertEarDenied(EarCheck check, String ear, DeviceView device, Instant now,

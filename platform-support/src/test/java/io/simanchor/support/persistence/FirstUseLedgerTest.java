@@ -1,0 +1,108 @@
+package io.simanchor.support.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+/** The ledger's bound on waiting work, which protects callers that do not block (event loops). */
+class FirstUseLedgerTest {
+
+    @Test
+    void past_the_backlog_bound_a_value_is_refused_at_once_as_unrecordable() throws Exception {
+        StalledDatabase database = new StalledDatabase();
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
+                "value_id", 100, payload -> Optional.empty());
+        ledger.start();
+        try {
+            List<CompletionStage<Boolean>> waiting = new ArrayList<>();
+            waiting.add(ledger.record(new byte[]{0}, Instant.now(), "first"));
+            assertThat(database.writerArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < FirstUseLedger.MAX_PENDING; i++) {
+                waiting.add(ledger.record(new byte[]{1}, Instant.now(), "queued"));
+            }
+
+            CompletionStage<Boolean> refused = ledger.record(new byte[]{2}, Instant.now(), "one too many");
+
+            assertThat(refused.toCompletableFuture()).isCompletedExceptionally();
+            Throwable failure = refused.toCompletableFuture().handle((ok, thrown) -> thrown).join();
+            assertThat(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure)
+                    .isInstanceOf(PersistenceException.class)
+                    .hasMessageContaining("backlog full");
+            assertThat(waiting).noneMatch(stage -> stage.toCompletableFuture().isDone());
+        } finally {
+            database.release.countDown();
+            ledger.close();
+        }
+    }
+
+    /** A database whose first connection never comes until released: the writer is stuck in its batch. */
+    private static final class StalledDatabase implements DataSource {
+
+        final CountDownLatch writerArrived = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            writerArrived.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new SQLException("stalled database released", "08006");
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+    }
+}
