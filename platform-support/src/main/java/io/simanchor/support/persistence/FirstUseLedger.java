@@ -124,14 +124,24 @@ public final class FirstUseLedger<P> implements AutoCloseable {
 
     private CompletableFuture<Boolean> enqueue(byte[] id, Instant expiresAt, P payload) {
         if (!running) {
-            return CompletableFuture.failedFuture(new IllegalStateException(name + " is not running"));
+            return CompletableFuture.failedFuture(notRunning());
         }
         Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
         if (!queue.offer(pending)) {
             return CompletableFuture.failedFuture(
                     new PersistenceException(name + " backlog full: the database is not keeping up"));
         }
+        if (!running && queue.remove(pending)) {
+            // Stopped between the check and the offer, perhaps after the writer's last drain: nobody else
+            // would ever complete it.
+            return CompletableFuture.failedFuture(notRunning());
+        }
         return pending.recorded();
+    }
+
+    /** Unavailable rather than broken: the caller answers 503 and the client retries elsewhere. */
+    private PersistenceException notRunning() {
+        return new PersistenceException(name + " is not running (the service is starting or stopping)");
     }
 
     private void run() {
@@ -154,8 +164,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         }
         List<Pending<P>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(pending -> pending.recorded()
-                .completeExceptionally(new IllegalStateException("the service is stopping")));
+        left.forEach(pending -> pending.recorded().completeExceptionally(notRunning()));
     }
 
     private void write(List<Pending<P>> batch) {

@@ -1,6 +1,7 @@
 package io.simanchor.support.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -48,6 +49,16 @@ class FirstUseLedgerTest {
             database.release.countDown();
             ledger.close();
         }
+    }
+
+    @Test
+    void a_ledger_that_is_not_running_is_unavailable_not_broken() {
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(new StalledDatabase()), null,
+                "used_value", "value_id", 100, payload -> Optional.empty());
+
+        assertThatThrownBy(() -> ledger.recordFirstUse(new byte[]{0}, Instant.now(), "before start"))
+                .isInstanceOf(PersistenceException.class)
+                .hasMessageContaining("not running");
     }
 
     /** A database whose first connection never comes until released: the writer is stuck in its batch. */

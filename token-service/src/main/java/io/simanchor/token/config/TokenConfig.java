@@ -102,7 +102,7 @@ public interface TokenConfig {
 
         /**
          * How many EARs whose signature verified are remembered, so a device presenting the same EAR again
-         * costs no second verification (about 200 bytes each; 0 turns this off).
+         * costs no second verification (about 500 bytes each; 0 turns this off).
          */
         @WithDefault("100000")
         long rememberedEars();

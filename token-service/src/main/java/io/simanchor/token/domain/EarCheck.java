@@ -58,14 +58,22 @@ public final class EarCheck {
 
     /**
      * @param maxAge an EAR older than this is refused even if not expired (the token policy's freshness)
-     * @param rememberedEars how many verified EARs are remembered (about 200 bytes each); 0 remembers none
+     * @param rememberedEars how many verified EARs are remembered (about 500 bytes each); 0 remembers none
      */
     public EarCheck(VerifierKeys verifierKeys, Duration maxAge, Duration clockSkew, long rememberedEars) {
         this.verifierKeys = verifierKeys;
         this.maxAge = maxAge;
         this.clockSkew = clockSkew;
+        if (rememberedEars < 0) {
+            throw new IllegalArgumentException("simanchor.token.ear.remembered-ears must be 0 or more");
+        }
+        // An EAR is refused once older than maxAge (plus skew), so nothing remembered longer can be used.
         // Maintenance on the calling thread: no pool hand-off on the request path.
-        this.verified = Caffeine.newBuilder().maximumSize(rememberedEars).executor(Runnable::run).build();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(rememberedEars)
+                .expireAfterWrite(maxAge.plus(clockSkew))
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Checks {@code compact} for {@code device} at {@code now}; throws {@link TokenDenied}. */

@@ -158,6 +158,9 @@ class TokenApiTest {
                 .post("/oauth2/token")
                 .then(), 400, "invalid_request");
         assertError(post(form(assertion, ear) + "&x=1".repeat(40)), 400, "invalid_request");
+        // A raw '#' would end a query string and hide the repeat behind it; a leading '?' is no form either.
+        assertError(post(form(assertion, ear) + "#&grant_type=client_credentials"), 400, "invalid_request");
+        assertError(post("?" + form(assertion, ear)), 400, "invalid_request");
         assertError(given().body(form(assertion, ear)).post("/oauth2/token").then(), 400, "invalid_request");
         assertError(post(form("not-a-jwt", ear)), 401, "invalid_client");
         assertError(post(form(assertion, ear) + "&scope=admin"), 400, "invalid_scope");

@@ -15,10 +15,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.token.config.ServiceWiring;
 import io.simanchor.token.domain.IssuedToken;
 import io.simanchor.token.domain.OAuthError;
@@ -45,6 +48,7 @@ import io.vertx.core.Vertx;
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenEndpoint {
 
+    private static final Logger LOG = Logger.getLogger(TokenEndpoint.class);
     /** Far more parameters than a token request has; a form with more is refused, not truncated. */
     private static final int MAX_PARAMETERS = 32;
 
@@ -74,7 +78,9 @@ public class TokenEndpoint {
                 .emitOn(eventLoop)
                 .map(this::issued)
                 .onFailure(TokenDenied.class)
-                .recoverWithItem(denied -> refused((TokenDenied) denied));
+                .recoverWithItem(denied -> refused((TokenDenied) denied))
+                .onFailure(PersistenceException.class)
+                .recoverWithItem(TokenEndpoint::unavailable);
     }
 
     /** RFC 6749 §5.1, rendered here: a ready string is cheaper to write than a map for the writer chain. */
@@ -95,6 +101,21 @@ public class TokenEndpoint {
         Response.ResponseBuilder response = error(denied.reason().error(), denied.reason().publicDescription());
         denied.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));
         return response.build();
+    }
+
+    /**
+     * The {@code jti} could not be recorded, so nothing was issued. RFC 6749 §5.2 has no code for this;
+     * {@code temporarily_unavailable} is the one §4.1.2.1 defines for the same situation, with
+     * {@code Retry-After} (RFC 9110 §10.2.3) so clients back off instead of hammering.
+     */
+    private static Response unavailable(Throwable failure) {
+        LOG.warnf("Token request not recorded, nothing issued [cause: %s]", failure.getMessage());
+        return noStore(Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .entity(Map.of("error", "temporarily_unavailable", "error_description",
+                        "the request could not be recorded; retry shortly")))
+                .build();
     }
 
     /** Anything that is not a form (JSON, say) is an {@code invalid_request}, not a 415 page. */
@@ -122,6 +143,11 @@ public class TokenEndpoint {
      * {@link IllegalArgumentException}: the client's error, answered as {@code invalid_request}.
      */
     static Map<String, List<String>> decodeForm(String body) {
+        // The decoder reads a query string: it would skip a leading '?' and stop at a '#', silently dropping
+        // what follows (a repeated parameter, say). In a form both must be percent-encoded.
+        if (body != null && (body.startsWith("?") || body.indexOf('#') >= 0)) {
+            throw new IllegalArgumentException("a raw '?' or '#' in a form");
+        }
         QueryStringDecoder decoder = new QueryStringDecoder(body == null ? "" : body, StandardCharsets.UTF_8, false,
                 MAX_PARAMETERS + 1, true);
         Map<String, List<String>> parameters = decoder.parameters();
