@@ -5,8 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -171,12 +169,7 @@ public final class EcPublicKey {
         Jwk jwk = toJwk();
         String canonical = "{\"crv\":\"" + jwk.crv() + "\",\"kty\":\"EC\",\"x\":\"" + jwk.x() + "\",\"y\":\""
                 + jwk.y() + "\"}";
-        try {
-            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
-        }
+        return BASE64URL.encodeToString(Sha256.of(canonical.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] coordinate(BigInteger value) {

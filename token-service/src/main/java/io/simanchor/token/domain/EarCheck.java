@@ -2,8 +2,6 @@ package io.simanchor.token.domain;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.Sha256;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.jose.MalformedJwsException;
 import io.simanchor.support.jose.StrictJws;
@@ -109,7 +108,7 @@ public final class EarCheck {
         if (compact == null || compact.length() > MAX_LENGTH) {
             return verify(compact, deviceId);
         }
-        ByteBuffer digest = ByteBuffer.wrap(sha256(compact));
+        ByteBuffer digest = ByteBuffer.wrap(Sha256.of(compact.getBytes(StandardCharsets.UTF_8)));
         SignedEar known = verified.getIfPresent(digest);
         if (known != null && verifierKeys.find(known.keyId()).filter(known.key()::equals).isPresent()) {
             return known;
@@ -147,14 +146,6 @@ public final class EarCheck {
                 claims.get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null,
                 status(appraisal.get("ear.status"), deviceId),
                 appraisal.get("ear.appraisal-policy-id") instanceof String id ? id : "");
-    }
-
-    private static byte[] sha256(String compact) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
-        }
     }
 
     private static Map<?, ?> submodule(Map<String, Object> claims, String deviceId) {

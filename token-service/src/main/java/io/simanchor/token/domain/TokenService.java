@@ -1,8 +1,6 @@
 package io.simanchor.token.domain;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.simanchor.api.events.DeviceState;
+import io.simanchor.support.crypto.Sha256;
 import io.simanchor.support.jose.Es256Jws;
 
 /**
@@ -149,14 +148,7 @@ public final class TokenService {
 
     /** The ledger key: SHA-256 of device id and jti, so ids of any length fit one fixed-size key. */
     static byte[] assertionId(String deviceId, String jti) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(deviceId.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(jti.getBytes(StandardCharsets.UTF_8));
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a mandatory JCA algorithm", e);
-        }
+        return Sha256.of(deviceId.getBytes(StandardCharsets.UTF_8), new byte[]{0},
+                jti.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -110,11 +110,9 @@ public class TokenEndpoint {
      */
     private static Response unavailable(Throwable failure) {
         LOG.warnf("Token request not recorded, nothing issued [cause: %s]", failure.getMessage());
-        return noStore(Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                .type(MediaType.APPLICATION_JSON_TYPE)
+        return error(OAuthError.TEMPORARILY_UNAVAILABLE, "the request could not be recorded; retry shortly")
+                .status(Response.Status.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
-                .entity(Map.of("error", "temporarily_unavailable", "error_description",
-                        "the request could not be recorded; retry shortly")))
                 .build();
     }
 
