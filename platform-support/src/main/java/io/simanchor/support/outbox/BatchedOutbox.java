@@ -97,11 +97,12 @@ public final class BatchedOutbox implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        List<OutboxEvent> events = new ArrayList<>();
+        batch.forEach(events::addAll);
         try {
-            jdbc.inTransaction(connection -> {
-                for (List<OutboxEvent> events : batch) {
-                    outbox.appendAll(connection, events);
-                }
+            // One statement, so no transaction around it: it is atomic on its own.
+            jdbc.read(connection -> {
+                outbox.appendAll(connection, events);
                 return null;
             });
             outbox.committed();

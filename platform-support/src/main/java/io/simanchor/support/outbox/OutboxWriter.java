@@ -3,8 +3,7 @@ package io.simanchor.support.outbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.UUID;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,11 +11,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Appends events to the transactional outbox within the caller's transaction. {@link KafkaOutboxRelay}
  * publishes them afterwards, so an event exists if and only if its change committed.
+ *
+ * <p>
+ * However many events there are, they go in as one statement whose rows come from arrays
+ * ({@code unnest}), in the order given: one message to PostgreSQL, where a JDBC batch costs a bind and an
+ * execute per row on the writing thread. Event ids are version 4 UUIDs drawn by PostgreSQL
+ * ({@code gen_random_uuid()}, from its strong random source).
  */
 public final class OutboxWriter {
 
-    private static final String INSERT = "insert into outbox (event_id, topic, record_key, event_type, payload, occurred_at) "
-            + "values (?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "topic, record_key, event_type, payload, occurred_at";
+    /** One array per column, each with one element per event; the times as ISO-8601 text. */
+    private static final String ARRAYS = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[]";
+    private static final String INSERT = "insert into outbox (event_id, " + COLUMNS + ") select gen_random_uuid(), "
+            + COLUMNS + " from unnest(" + ARRAYS + ") with ordinality as event(" + COLUMNS + ", position) "
+            + "order by position";
 
     private final ObjectMapper json;
     private final OutboxSignal signal;
@@ -28,21 +37,45 @@ public final class OutboxWriter {
 
     /** Appends {@code event} on {@code connection}; it becomes visible to the relay with the commit. */
     public void append(Connection connection, OutboxEvent event) throws SQLException {
+        appendAll(connection, List.of(event));
+    }
+
+    /** Appends several events, in this order, with one statement. */
+    public void appendAll(Connection connection, List<OutboxEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bind(insert, event);
+            bindEvents(insert, 1, events);
             insert.executeUpdate();
         }
     }
 
-    /** Appends several events with one batched statement. */
-    public void appendAll(Connection connection, Iterable<OutboxEvent> events) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (OutboxEvent event : events) {
-                bind(insert, event);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+    /**
+     * A data-modifying statement, for use in a {@code with} clause, that appends those of the events bound
+     * by {@link #bindOwnedEvents} whose owner (a {@code bytea} each event is bound with) is among the
+     * values {@code ownersQuery} selects, in the order bound. It lets a caller append the events of the
+     * rows its own statement inserted, in that same statement.
+     */
+    public static String insertOwnedEvents(String ownersQuery) {
+        return "insert into outbox (event_id, " + COLUMNS + ") select gen_random_uuid(), " + COLUMNS
+                + " from unnest(?::bytea[], " + ARRAYS + ") with ordinality as event(owner, " + COLUMNS
+                + ", position) where owner in (" + ownersQuery + ") order by position";
+    }
+
+    /**
+     * Binds the parameters of {@link #insertOwnedEvents} from {@code first} on.
+     *
+     * @param owners the owner of each event, in the same order
+     * @return the index of the next parameter
+     */
+    public int bindOwnedEvents(PreparedStatement statement, int first, List<byte[]> owners, List<OutboxEvent> events)
+            throws SQLException {
+        if (owners.size() != events.size()) {
+            throw new IllegalArgumentException("one owner per event");
         }
+        statement.setArray(first, statement.getConnection().createArrayOf("bytea", owners.toArray(byte[][]::new)));
+        return bindEvents(statement, first + 1, events);
     }
 
     /** Tells the relay there is something to publish; call after the commit. */
@@ -50,16 +83,34 @@ public final class OutboxWriter {
         signal.wakeUp();
     }
 
-    private void bind(PreparedStatement insert, OutboxEvent event) throws SQLException {
-        insert.setObject(1, UUID.randomUUID());
-        insert.setString(2, event.topic());
-        insert.setString(3, event.key());
-        insert.setString(4, event.type());
+    private int bindEvents(PreparedStatement statement, int first, List<OutboxEvent> events) throws SQLException {
+        int count = events.size();
+        String[] topics = new String[count];
+        String[] keys = new String[count];
+        String[] types = new String[count];
+        String[] payloads = new String[count];
+        String[] times = new String[count];
+        for (int i = 0; i < count; i++) {
+            OutboxEvent event = events.get(i);
+            topics[i] = event.topic();
+            keys[i] = event.key();
+            types[i] = event.type();
+            payloads[i] = payload(event);
+            times[i] = event.occurredAt().toString();
+        }
+        Connection connection = statement.getConnection();
+        int next = first;
+        for (String[] column : List.of(topics, keys, types, payloads, times)) {
+            statement.setArray(next++, connection.createArrayOf("text", column));
+        }
+        return next;
+    }
+
+    private String payload(OutboxEvent event) {
         try {
-            insert.setString(5, json.writeValueAsString(event.payload()));
+            return json.writeValueAsString(event.payload());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event record not serialisable: " + event.type(), e);
         }
-        insert.setTimestamp(6, Timestamp.from(event.occurredAt()));
     }
 }

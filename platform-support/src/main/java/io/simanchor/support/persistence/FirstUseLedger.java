@@ -1,11 +1,14 @@
 package io.simanchor.support.persistence;
 
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,10 +26,11 @@ import io.simanchor.support.outbox.OutboxWriter;
  * Records single-use values (attestation nonces, client-assertion {@code jti}s) on PostgreSQL with group
  * commit, each with the event its first use produces. The record and the event must be durable before
  * the caller answers, and a commit per request would make the database's commit rate the service's
- * ceiling. So concurrent callers queue here and one writer records them together: one batched
- * {@code insert ... on conflict do nothing} (its update count per row says which values were new, also
- * across instances, because they share the primary key), the events of the new ones in the outbox, one
- * commit. A lone request is written at once; batches form only under load.
+ * ceiling. So concurrent callers queue here and one writer records them together, in one statement that
+ * commits on its own: an {@code insert ... on conflict do nothing returning} of the values (what it returns
+ * are the new ones, also across instances, because they share the primary key) with, in a {@code with}
+ * clause, the insert of the new ones' events into the outbox. One message to PostgreSQL and one commit per
+ * batch; a lone request is written at once; batches form only under load.
  *
  * <p>
  * The table needs a {@code bytea} primary key column and an {@code expires_at timestamptz} column, so
@@ -73,7 +77,11 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         this.name = name;
         this.jdbc = jdbc;
         this.outbox = outbox;
-        this.insert = "insert into " + table + " (" + idColumn + ", expires_at) values (?, ?) on conflict do nothing";
+        this.insert = "with fresh as (insert into " + table + " (" + idColumn + ", expires_at) "
+                + "select value_id, expires_at from unnest(?::bytea[], ?::text[]::timestamptz[]) as value(value_id, expires_at) "
+                + "on conflict do nothing returning " + idColumn + "), "
+                + "events as (" + OutboxWriter.insertOwnedEvents("select " + idColumn + " from fresh") + ") "
+                + "select " + idColumn + " from fresh";
         this.maxBatch = maxBatch;
         this.eventOf = eventOf;
     }
@@ -168,31 +176,47 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     }
 
     private void write(List<Pending<P>> batch) {
-        boolean[] firstUse = jdbc.inTransaction(connection -> {
-            boolean[] inserted = new boolean[batch.size()];
-            try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                for (Pending<P> pending : batch) {
-                    statement.setBytes(1, pending.id());
-                    statement.setTimestamp(2, Timestamp.from(pending.expiresAt()));
-                    statement.addBatch();
-                }
-                int[] counts = statement.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    inserted[i] = counts[i] == 1;
-                }
-            }
-            List<OutboxEvent> events = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (inserted[i]) {
-                    eventOf.apply(batch.get(i).payload()).ifPresent(events::add);
-                }
-            }
-            outbox.appendAll(connection, events);
-            return inserted;
-        });
-        outbox.committed();
+        // A value queued twice in one batch (a replay racing its original) is new at most once: only its
+        // first occurrence goes to the database, the others are replays whatever the database says.
+        boolean[] candidate = new boolean[batch.size()];
+        Set<ByteBuffer> seen = new HashSet<>();
+        List<byte[]> ids = new ArrayList<>(batch.size());
+        List<String> expiries = new ArrayList<>(batch.size());
+        List<byte[]> owners = new ArrayList<>();
+        List<OutboxEvent> events = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).recorded().complete(firstUse[i]);
+            Pending<P> pending = batch.get(i);
+            candidate[i] = seen.add(ByteBuffer.wrap(pending.id()));
+            if (candidate[i]) {
+                ids.add(pending.id());
+                expiries.add(pending.expiresAt().toString());
+                // Built for every candidate; the statement keeps only the events of values that were new.
+                eventOf.apply(pending.payload()).ifPresent(event -> {
+                    owners.add(pending.id());
+                    events.add(event);
+                });
+            }
+        }
+        Set<ByteBuffer> fresh = jdbc.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                statement.setArray(1, connection.createArrayOf("bytea", ids.toArray(byte[][]::new)));
+                statement.setArray(2, connection.createArrayOf("text", expiries.toArray(String[]::new)));
+                outbox.bindOwnedEvents(statement, 3, owners, events);
+                Set<ByteBuffer> inserted = new HashSet<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        inserted.add(ByteBuffer.wrap(rows.getBytes(1)));
+                    }
+                }
+                return inserted;
+            }
+        });
+        if (!events.isEmpty()) {
+            outbox.committed();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending<P> pending = batch.get(i);
+            pending.recorded().complete(candidate[i] && fresh.contains(ByteBuffer.wrap(pending.id())));
         }
     }
 }
