@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import jakarta.ws.rs.Consumes;
@@ -28,7 +32,6 @@ import io.simanchor.token.domain.OAuthError;
 import io.simanchor.token.domain.TokenDenied;
 import io.simanchor.token.domain.TokenService;
 import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -62,25 +65,34 @@ public class TokenEndpoint {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> token(String body) {
+    public CompletionStage<Response> token(String body) {
         Map<String, List<String>> form;
         try {
             form = decodeForm(body);
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom()
-                    .item(error(OAuthError.INVALID_REQUEST, "the form is not valid application/x-www-form-urlencoded")
+            return CompletableFuture.completedFuture(
+                    error(OAuthError.INVALID_REQUEST, "the form is not valid application/x-www-form-urlencoded")
                             .build());
         }
         Context requestContext = Vertx.currentContext();
         Executor eventLoop = task -> requestContext.runOnContext(ignored -> task.run());
-        return Uni.createFrom()
-                .completionStage(() -> tokens.issue(form))
-                .emitOn(eventLoop)
-                .map(this::issued)
-                .onFailure(TokenDenied.class)
-                .recoverWithItem(denied -> refused((TokenDenied) denied))
-                .onFailure(PersistenceException.class)
-                .recoverWithItem(TokenEndpoint::unavailable);
+        return tokens.issue(form).handleAsync(this::answer, eventLoop);
+    }
+
+    private Response answer(IssuedToken token, Throwable failure) {
+        if (failure == null) {
+            return issued(token);
+        }
+        Optional<TokenDenied> denied = TokenDenied.in(failure);
+        if (denied.isPresent()) {
+            return refused(denied.get());
+        }
+        Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+        if (cause instanceof PersistenceException) {
+            return unavailable(cause);
+        }
+        // Anything else is a bug: the platform's mapper answers it as a 500 problem.
+        throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
     }
 
     /** RFC 6749 §5.1, rendered here: a ready string is cheaper to write than a map for the writer chain. */
