@@ -3,6 +3,7 @@ package io.simanchor.support.outbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,12 +42,14 @@ public final class OutboxWriter {
     }
 
     /** Appends several events, in this order, with one statement. */
-    public void appendAll(Connection connection, List<OutboxEvent> events) throws SQLException {
-        if (events.isEmpty()) {
+    public void appendAll(Connection connection, Iterable<OutboxEvent> events) throws SQLException {
+        List<OutboxEvent> rows = new ArrayList<>();
+        events.forEach(rows::add);
+        if (rows.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bindEvents(insert, 1, events);
+            bindEvents(insert, 1, rows);
             insert.executeUpdate();
         }
     }
