@@ -34,6 +34,11 @@ public final class PeriodicTask implements AutoCloseable {
                 task.run();
             } catch (RuntimeException e) {
                 LOG.warnf("%s failed, will retry at the next interval [cause: %s]", name, e.toString());
+            } catch (Error e) {
+                // The executor ends a task that throws, without a word: say so (a NoSuchMethodError from a
+                // stale build once stopped the MUD publisher this way, with nothing in the log).
+                LOG.errorf(e, "%s stopped: it will not run again until the service restarts", name);
+                throw e;
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
         return new PeriodicTask(scheduler);
