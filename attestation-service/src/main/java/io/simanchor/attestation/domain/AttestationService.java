@@ -18,6 +18,7 @@ import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.support.crypto.EcCurve;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.jose.JwsHeader;
+import io.simanchor.support.jose.NumericDate;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
@@ -180,7 +181,8 @@ public final class AttestationService {
     }
 
     private void checkIssuedAt(long iat, Instant nonceExpiresAt, DeviceView device) {
-        Instant issuedAt = Instant.ofEpochSecond(iat);
+        Instant issuedAt = NumericDate.of(iat)
+                .orElseThrow(() -> refuse(AttestationProblems.CLAIM_INVALID, device, "iat is not a date"));
         if (issuedAt.isAfter(clock.instant().plus(settings.maxClockSkew()))) {
             throw refuse(AttestationProblems.IAT_IN_FUTURE, device, "iat is in the future");
         }

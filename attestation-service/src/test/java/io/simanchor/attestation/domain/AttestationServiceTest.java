@@ -200,6 +200,9 @@ class AttestationServiceTest {
         assertRefused(sim.sign(claims(c -> with(c, "iat", now + 31))), "IAT_IN_FUTURE");
         assertRefused(sim.sign(claims(c -> with(c, "iat", now - 31))), "IAT_TOO_OLD");
         assertThat(verifier.appraise(sim.sign(claims(c -> with(c, "iat", now + 30)))).ear()).isNotNull();
+        // Not a date at all: a 4xx with its reason, never an exception from Instant.ofEpochSecond.
+        assertRefused(sim.sign(claims(c -> with(c, "iat", Long.MAX_VALUE))), "CLAIM_INVALID");
+        assertRefused(sim.sign(claims(c -> with(c, "iat", Long.MIN_VALUE))), "CLAIM_INVALID");
     }
 
     @Test

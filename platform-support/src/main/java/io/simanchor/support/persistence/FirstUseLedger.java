@@ -79,7 +79,8 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         this.outbox = outbox;
         this.insert = "with fresh as (insert into " + table + " (" + idColumn + ", expires_at) "
                 + "select value_id, expires_at from unnest(?::bytea[], ?::text[]::timestamptz[]) as value(value_id, expires_at) "
-                + "on conflict do nothing returning " + idColumn + "), "
+                // Rows locked in one order by every instance: two batches sharing values cannot deadlock.
+                + "order by value_id on conflict do nothing returning " + idColumn + "), "
                 + "events as (" + OutboxWriter.insertOwnedEvents("select " + idColumn + " from fresh") + ") "
                 + "select " + idColumn + " from fresh";
         this.maxBatch = maxBatch;
@@ -166,6 +167,13 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 LOG.warnf("Single-use values not recorded, refusing them [ledger: %s, count: %d, cause: %s]", name,
                         batch.size(), e.toString());
                 batch.forEach(pending -> pending.recorded().completeExceptionally(e));
+            } catch (Error e) {
+                // Not worth dying for: the writer would take every waiting caller with it, and the callers
+                // that do not block would wait forever. Each batch fails (503) while the error lasts.
+                LOG.errorf(e, "Single-use values not recorded, refusing them [ledger: %s, count: %d]", name,
+                        batch.size());
+                PersistenceException failure = new PersistenceException(name + " failed: " + e);
+                batch.forEach(pending -> pending.recorded().completeExceptionally(failure));
             } finally {
                 batch.clear();
             }

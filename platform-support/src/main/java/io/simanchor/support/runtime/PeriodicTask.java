@@ -35,10 +35,10 @@ public final class PeriodicTask implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warnf("%s failed, will retry at the next interval [cause: %s]", name, e.toString());
             } catch (Error e) {
-                // The executor ends a task that throws, without a word: say so (a NoSuchMethodError from a
-                // stale build once stopped the MUD publisher this way, with nothing in the log).
-                LOG.errorf(e, "%s stopped: it will not run again until the service restarts", name);
-                throw e;
+                // Not rethrown: the executor would end the task without a word (a NoSuchMethodError from a
+                // stale build once stopped the MUD publisher so, with nothing in the log). A passing error,
+                // memory say, must not stop key refresh or publishing for good.
+                LOG.errorf(e, "%s failed with an error, will retry at the next interval", name);
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
         return new PeriodicTask(scheduler);

@@ -2,6 +2,7 @@ package io.simanchor.support.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +41,7 @@ import io.simanchor.support.testing.EmbeddedPostgresServer;
 class FirstUseLedgerPostgresTest {
 
     private static EmbeddedPostgresServer postgres;
+    private static PGSimpleDataSource dataSource;
     private static Jdbc jdbc;
 
     private FirstUseLedger<String> ledger;
@@ -43,7 +49,7 @@ class FirstUseLedgerPostgresTest {
     @BeforeAll
     static void startPostgres() throws SQLException {
         postgres = EmbeddedPostgresServer.start();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource = new PGSimpleDataSource();
         dataSource.setUrl(postgres.jdbcUrl());
         dataSource.setUser(postgres.username());
         dataSource.setPassword(postgres.password());
@@ -74,14 +80,18 @@ class FirstUseLedgerPostgresTest {
             }
             return null;
         });
-        // Payloads starting with "quiet" publish nothing, the others an event carrying the payload.
-        ledger = new FirstUseLedger<>("test-ledger", jdbc, new OutboxWriter(new ObjectMapper(), new OutboxSignal()),
+        ledger = newLedger(jdbc);
+        ledger.start();
+    }
+
+    /** Payloads starting with "quiet" publish nothing, the others an event carrying the payload. */
+    private static FirstUseLedger<String> newLedger(Jdbc database) {
+        return new FirstUseLedger<>("test-ledger", database, new OutboxWriter(new ObjectMapper(), new OutboxSignal()),
                 "used_value", "value_id", 100,
                 payload -> payload.startsWith("quiet")
                         ? Optional.empty()
                         : Optional.of(new OutboxEvent("test-topic", "device-" + payload, "test.event.v1",
                                 List.of(payload), Instant.parse("2026-12-02T10:15:30.123456Z"))));
-        ledger.start();
     }
 
     @AfterEach
@@ -116,17 +126,37 @@ class FirstUseLedgerPostgresTest {
     }
 
     @Test
-    void a_value_queued_many_times_at_once_is_new_exactly_once_for_its_first_caller() {
+    void a_value_queued_many_times_in_one_batch_is_new_only_for_its_first_caller() throws Exception {
+        // The writer is held in its first batch ("x" alone), so every copy of "c" queued meanwhile goes
+        // to the database together, in the next batch.
+        CountDownLatch writerArrived = new CountDownLatch(1);
+        CountDownLatch open = new CountDownLatch(1);
+        DataSource held = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        writerArrived.countDown();
+                        open.await();
+                    }
+                    return method.invoke(dataSource, arguments);
+                });
+        ledger.close();
+        ledger = newLedger(new Jdbc(held));
+        ledger.start();
         Instant expiresAt = Instant.now().plus(5, ChronoUnit.MINUTES);
-        List<CompletableFuture<Boolean>> results = new ArrayList<>();
-        // Queued without waiting: the writer takes the first alone and most of the others as one batch.
+        CompletableFuture<Boolean> first = ledger.record(id("x"), expiresAt, "x").toCompletableFuture();
+        assertThat(writerArrived.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Boolean>> copies = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            results.add(ledger.record(id("c"), expiresAt, "c" + i).toCompletableFuture());
+            copies.add(ledger.record(id("c"), expiresAt, "c" + i).toCompletableFuture());
         }
 
-        assertThat(results.get(0).join()).isTrue();
-        assertThat(results.subList(1, results.size())).allMatch(result -> !result.join());
-        assertThat(stored("select payload from outbox", rows -> rows.getString(1))).containsExactly("[\"c0\"]");
+        open.countDown();
+
+        assertThat(first.join()).isTrue();
+        assertThat(copies.get(0).join()).isTrue();
+        assertThat(copies.subList(1, copies.size())).allMatch(result -> !result.join());
+        assertThat(stored("select payload from outbox order by id", rows -> rows.getString(1)))
+                .containsExactly("[\"x\"]", "[\"c0\"]");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.jose.MalformedJwsException;
+import io.simanchor.support.jose.NumericDate;
 import io.simanchor.support.jose.StrictJws;
 
 /**
@@ -57,14 +58,17 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
         String issuer = text(claims, "iss");
         String subject = text(claims, "sub");
         String jti = text(claims, "jti");
-        Long issuedAt = seconds(claims, "iat");
-        Long expires = seconds(claims, "exp");
+        Optional<Instant> issuedAt = NumericDate.of(claims.get("iat"));
+        Optional<Instant> expires = NumericDate.of(claims.get("exp"));
+        Optional<Instant> notBefore = NumericDate.of(claims.get("nbf"));
         Object audience = claims.get("aud");
         // RFC 7523 §3 requires iss, sub, aud and exp; SIM Anchor also requires jti (single use). iat is
         // optional there, and real clients omit it (the Nimbus OAuth 2.0 SDK does): without it, the 5-minute
         // bound is measured from now instead.
-        if (issuer == null || subject == null || jti == null || expires == null || audience == null
-                || (claims.containsKey("iat") && issuedAt == null)) {
+        // A date that is present but not a NumericDate in range counts as missing, never as absent.
+        if (issuer == null || subject == null || jti == null || expires.isEmpty() || audience == null
+                || (claims.containsKey("iat") && issuedAt.isEmpty())
+                || (claims.containsKey("nbf") && notBefore.isEmpty())) {
             throw new TokenDenied(DenialReason.ASSERTION_CLAIM_MISSING, issuer, "client assertion lacks a claim");
         }
         if (!issuer.equals(subject)) {
@@ -78,19 +82,18 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
         if (!audienceAccepted(audience, rules.acceptedAudiences())) {
             throw new TokenDenied(DenialReason.ASSERTION_AUDIENCE_INVALID, deviceId, "aud not this server");
         }
-        Instant iat = issuedAt == null ? now : Instant.ofEpochSecond(issuedAt);
-        Instant exp = Instant.ofEpochSecond(expires);
+        Instant iat = issuedAt.orElse(now);
+        Instant exp = expires.get();
         if (!exp.isAfter(now.minus(rules.clockSkew()))) {
             throw new TokenDenied(DenialReason.ASSERTION_EXPIRED, deviceId, "assertion expired at " + exp);
         }
         if (iat.isAfter(now.plus(rules.clockSkew()))) {
             throw new TokenDenied(DenialReason.ASSERTION_NOT_YET_VALID, deviceId, "assertion iat " + iat);
         }
-        Optional<Long> notBefore = Optional.ofNullable(seconds(claims, "nbf"));
-        if (notBefore.isPresent() && Instant.ofEpochSecond(notBefore.get()).isAfter(now.plus(rules.clockSkew()))) {
+        if (notBefore.isPresent() && notBefore.get().isAfter(now.plus(rules.clockSkew()))) {
             throw new TokenDenied(DenialReason.ASSERTION_NOT_YET_VALID, deviceId, "assertion nbf in the future");
         }
-        Duration allowed = issuedAt == null ? rules.maxLifetime().plus(rules.clockSkew()) : rules.maxLifetime();
+        Duration allowed = issuedAt.isEmpty() ? rules.maxLifetime().plus(rules.clockSkew()) : rules.maxLifetime();
         if (exp.isAfter(iat.plus(allowed)) || exp.isBefore(iat)) {
             throw new TokenDenied(DenialReason.ASSERTION_LIFETIME_TOO_LONG, deviceId, "exp - iat out of bounds");
         }
@@ -113,8 +116,4 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
     }
 
     /** A NumericDate (RFC 7519 §2): an integer number of seconds; fractions and other types are refused. */
-    private static Long seconds(Map<String, Object> claims, String name) {
-        Object value = claims.get(name);
-        return value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : null;
-    }
 }

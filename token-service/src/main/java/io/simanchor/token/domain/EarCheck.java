@@ -15,6 +15,7 @@ import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.Sha256;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.jose.MalformedJwsException;
+import io.simanchor.support.jose.NumericDate;
 import io.simanchor.support.jose.StrictJws;
 
 /**
@@ -167,10 +168,7 @@ public final class EarCheck {
     }
 
     private static Instant instant(Map<String, Object> claims, String name, String deviceId) {
-        Object value = claims.get(name);
-        if (value instanceof Integer || value instanceof Long) {
-            return Instant.ofEpochSecond(((Number) value).longValue());
-        }
-        throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR " + name + " missing");
+        return NumericDate.of(claims.get(name))
+                .orElseThrow(() -> new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR " + name + " missing"));
     }
 }

@@ -242,6 +242,12 @@ class TokenServiceTest {
         })), DenialReason.ASSERTION_NOT_YET_VALID);
         assertDenied(assertion(claims(c -> c.put("exp", NOW.plusSeconds(3600).getEpochSecond()))),
                 DenialReason.ASSERTION_LIFETIME_TOO_LONG);
+        // Dates no token carries: refused as missing, never an exception (Instant.ofEpochSecond would throw).
+        for (long date : new long[]{Long.MAX_VALUE, Long.MIN_VALUE, -1, 253_402_300_800L}) {
+            assertDenied(assertion(claims(c -> c.put("exp", date))), DenialReason.ASSERTION_CLAIM_MISSING);
+            assertDenied(assertion(claims(c -> c.put("iat", date))), DenialReason.ASSERTION_CLAIM_MISSING);
+            assertDenied(assertion(claims(c -> c.put("nbf", date))), DenialReason.ASSERTION_CLAIM_MISSING);
+        }
         assertDenied("not.a-jwt", DenialReason.ASSERTION_MALFORMED);
         assertDenied("x".repeat(5000), DenialReason.ASSERTION_MALFORMED);
         assertDenied(TestJws.b64(Map.of("alg", "ES256")) + "." + java.util.Base64.getUrlEncoder()
@@ -331,6 +337,8 @@ class TokenServiceTest {
         assertDenied(assertion(), ear(ArStatus.AFFIRMING, verifierKey, "verifier-1",
                 e -> e.put("eat_profile", "tag:example.com,2020:other")), DenialReason.EAR_MALFORMED);
         assertDenied(assertion(), "garbage", DenialReason.EAR_MALFORMED);
+        assertDenied(assertion(), ear(ArStatus.AFFIRMING, verifierKey, "verifier-1",
+                e -> e.put("exp", Long.MAX_VALUE)), DenialReason.EAR_MALFORMED);
         assertDenied(assertion(), ear(ArStatus.AFFIRMING, verifierKey, "verifier-1",
                 e -> e.put("submods", Map.of("device", Map.of("ear.status", "trusted")))), DenialReason.EAR_MALFORMED);
     }

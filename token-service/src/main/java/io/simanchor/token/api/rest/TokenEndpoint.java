@@ -76,7 +76,9 @@ public class TokenEndpoint {
         }
         Context requestContext = Vertx.currentContext();
         Executor eventLoop = task -> requestContext.runOnContext(ignored -> task.run());
-        return tokens.issue(form).handleAsync(this::answer, eventLoop);
+        // A full CompletableFuture: RESTEasy cancels the stage of a client that went away, and the minimal
+        // stage the ledger hands out would throw on that.
+        return tokens.issue(form).handleAsync(this::answer, eventLoop).toCompletableFuture();
     }
 
     private Response answer(IssuedToken token, Throwable failure) {
