@@ -122,13 +122,14 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     /**
      * Records {@code id} and, if this is its first use, the payload's event, without blocking the caller:
      * the result completes on the writer thread once the batch is committed, so a caller on an event loop
-     * must hop back to it before doing more than a little work.
+     * must hop back to it before doing more than a little work. The stage is a copy: a caller may cancel
+     * or complete it (RESTEasy cancels a disconnected client's) without touching the ledger's own.
      *
      * @return completes with true on first use, false if the value was recorded before (by any instance);
      *         or fails with the exception that kept the batch from being written
      */
     public CompletionStage<Boolean> record(byte[] id, Instant expiresAt, P payload) {
-        return enqueue(id, expiresAt, payload).minimalCompletionStage();
+        return enqueue(id, expiresAt, payload).copy();
     }
 
     private CompletableFuture<Boolean> enqueue(byte[] id, Instant expiresAt, P payload) {

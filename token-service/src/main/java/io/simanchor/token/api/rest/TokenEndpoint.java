@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -76,25 +75,22 @@ public class TokenEndpoint {
         }
         Context requestContext = Vertx.currentContext();
         Executor eventLoop = task -> requestContext.runOnContext(ignored -> task.run());
-        // A full CompletableFuture: RESTEasy cancels the stage of a client that went away, and the minimal
-        // stage the ledger hands out would throw on that.
-        return tokens.issue(form).handleAsync(this::answer, eventLoop).toCompletableFuture();
+        return tokens.issue(form).handleAsync(this::answer, eventLoop);
     }
 
     private Response answer(IssuedToken token, Throwable failure) {
         if (failure == null) {
             return issued(token);
         }
-        Optional<TokenDenied> denied = TokenDenied.in(failure);
-        if (denied.isPresent()) {
-            return refused(denied.get());
-        }
         Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+        if (cause instanceof TokenDenied denied) {
+            return refused(denied);
+        }
         if (cause instanceof PersistenceException) {
             return unavailable(cause);
         }
         // Anything else is a bug: the platform's mapper answers it as a 500 problem.
-        throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+        throw new CompletionException(cause);
     }
 
     /** RFC 6749 §5.1, rendered here: a ready string is cheaper to write than a map for the writer chain. */
