@@ -9,6 +9,10 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +27,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.simanchor.api.attestation.ArStatus;
@@ -45,6 +50,9 @@ class TokenApiTest {
     static final String FORM = "application/x-www-form-urlencoded";
 
     static DeviceEvents events;
+
+    @TestHTTPResource("/oauth2/token")
+    URI tokenEndpoint;
 
     @BeforeAll
     static void publisher() {
@@ -168,6 +176,33 @@ class TokenApiTest {
                 .body("grant_type=client_credentials&client_assertion=" + "A".repeat(20_000))
                 .post("/oauth2/token")
                 .then(), 413, "invalid_request");
+        // RFC 6749 §3.2: POST only.
+        assertError(given().get("/oauth2/token").then().header("Allow", "POST"), 405, "invalid_request");
+        assertError(given().contentType(FORM).body(form(assertion, ear)).put("/oauth2/token").then(), 405,
+                "invalid_request");
+    }
+
+    @Test
+    void the_form_media_type_is_matched_without_regard_to_case_or_parameters() throws Exception {
+        TestDevice device = enrolledDevice();
+        String form = form(device.assertion(ISSUER), device.ear(ArStatus.AFFIRMING));
+        // java.net.http sends the media type as written; RestAssured would rewrite one it recognises.
+        HttpResponse<String> issued = postRaw("Application/X-WWW-Form-URLEncoded ; charset=UTF-8", form);
+        assertThat(issued.statusCode()).isEqualTo(200);
+        assertThat(issued.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(issued.headers().firstValue("Pragma")).contains("no-cache");
+        assertThat(issued.body()).contains("\"token_type\":\"Bearer\"");
+        HttpResponse<String> refused = postRaw("application/x-www-form-urlencodedx", form);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"error\":\"invalid_request\"");
+    }
+
+    private HttpResponse<String> postRaw(String contentType, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(tokenEndpoint)
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
