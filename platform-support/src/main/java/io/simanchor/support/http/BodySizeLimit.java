@@ -20,10 +20,13 @@ import io.vertx.ext.web.RoutingContext;
  * ({@code quarkus.http.limits.max-body-size}) is set high enough for bulk uploads; this filter holds
  * every other path to {@link HttpLimitsConfig#maxBodySize()} and answers with problem+json, not a bare
  * status. A body without a declared length is refused on those paths (411), because counting a chunked
- * body would mean reading it. gRPC requests are bounded by the gRPC server's own message limit instead.
+ * body would mean reading it; a body with both a length and a transfer coding is refused (400) everywhere.
+ * gRPC requests are bounded by the gRPC server's own message limit instead.
  */
 @ApplicationScoped
 public class BodySizeLimit {
+
+    private static final String TRANSFER_ENCODING = "Transfer-Encoding";
 
     private final long maxBodySize;
     private final long largeBodyMaxSize;
@@ -51,6 +54,13 @@ public class BodySizeLimit {
         }
         long limit = largeBodyPaths.contains(context.normalizedPath()) ? largeBodyMaxSize : maxBodySize;
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && context.request().headers().contains(TRANSFER_ENCODING)) {
+            // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, and the pair "ought to be handled as
+            // an error" (request smuggling). Netty drops the length only for HTTP/1.1, so an HTTP/1.0 request
+            // could otherwise declare one byte and stream an unbounded chunked body past this check.
+            refuse(context, CommonProblems.MALFORMED_REQUEST, "Send Content-Length or Transfer-Encoding, not both");
+            return;
+        }
         if (declared == null) {
             if (limit == maxBodySize) {
                 refuse(context, CommonProblems.LENGTH_REQUIRED, "Send the body with a Content-Length header");

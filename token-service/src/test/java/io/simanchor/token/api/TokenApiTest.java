@@ -9,14 +9,19 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -197,8 +202,46 @@ class TokenApiTest {
         assertThat(refused.body()).contains("\"error\":\"invalid_request\"");
     }
 
+    @Test
+    void a_body_that_declares_a_length_and_a_transfer_coding_is_refused_before_it_is_read() throws Exception {
+        // RFC 9112 §6.3: the pair is a smuggling attempt. Netty keeps the length of an HTTP/1.0 request and
+        // reads it chunked, so one declared byte could otherwise carry an unbounded body.
+        String head = "POST /oauth2/token HTTP/1.0\r\nHost: localhost\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n";
+        // Only the head is sent: the refusal must come before any of the body is read.
+        assertThat(rawExchange(head))
+                .startsWith("HTTP/1.0 400")
+                .contains("\"error\":\"invalid_request\"");
+        // HTTP/1.1: the length is dropped and a chunked body has no declared length.
+        assertThat(rawExchange(head.replace("HTTP/1.0", "HTTP/1.1")))
+                .startsWith("HTTP/1.1 411")
+                .contains("\"error\":\"invalid_request\"");
+    }
+
+    /** Sends {@code request} as it is and reads one answer: its head and a body of its Content-Length. */
+    private String rawExchange(String request) throws Exception {
+        try (Socket socket = new Socket(tokenEndpoint.getHost(), tokenEndpoint.getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                assertThat(c).as("answer so far: %s", head).isNotNegative();
+                head.append((char) c);
+            }
+            Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            assertThat(length.find()).as("Content-Length in %s", head).isTrue();
+            return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+        }
+    }
+
     private HttpResponse<String> postRaw(String contentType, String body) throws Exception {
-        return HttpClient.newHttpClient()
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .send(HttpRequest.newBuilder(tokenEndpoint)
                         .header("Content-Type", contentType)
                         .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -86,8 +88,8 @@ public class TokenRoute {
             context.response().writeContinue();
         }
         // Reading the whole body is safe: platform-support's BodySizeLimit has already refused a body
-        // without a Content-Length or with one above the service's limit, and HTTP/1.1 framing holds the
-        // body to that length.
+        // without a Content-Length, with one above the service's limit, or with a Transfer-Encoding beside
+        // it, so HTTP framing holds the body to that length.
         Context eventLoop = context.vertx().getOrCreateContext();
         request.body()
                 .onSuccess(body -> decide(context, eventLoop, body))
@@ -104,14 +106,30 @@ public class TokenRoute {
             sendError(context, OAuthError.INVALID_REQUEST, "the form is not valid application/x-www-form-urlencoded");
             return;
         }
-        tokens.issue(form)
-                .whenComplete((token, failure) -> eventLoop.runOnContext(ignored -> answer(context, token, failure)));
+        CompletionStage<IssuedToken> decision;
+        try {
+            decision = tokens.issue(form);
+        } catch (RuntimeException bug) {
+            // Refusals come as a failed stage; anything thrown is a bug, and the client still gets an answer.
+            decision = CompletableFuture.failedFuture(bug);
+        }
+        decision.whenComplete((token, failure) -> eventLoop.runOnContext(ignored -> answer(context, token, failure)));
     }
 
     private void answer(RoutingContext context, IssuedToken token, Throwable failure) {
         if (context.response().closed()) {
             return; // the client went away; the decision is published all the same
         }
+        try {
+            sendDecision(context, token, failure);
+        } catch (RuntimeException bug) {
+            if (!context.response().ended()) {
+                sendInternalError(context, bug);
+            }
+        }
+    }
+
+    private void sendDecision(RoutingContext context, IssuedToken token, Throwable failure) {
         if (failure == null) {
             sendIssued(context, token);
             return;
