@@ -114,6 +114,4 @@ public record ClientAssertion(StrictJws jws, String deviceId, String jti, Instan
     private static String text(Map<String, Object> claims, String name) {
         return claims.get(name) instanceof String value && !value.isEmpty() ? value : null;
     }
-
-    /** A NumericDate (RFC 7519 §2): an integer number of seconds; fractions and other types are refused. */
 }

@@ -43,8 +43,8 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>
  * A plain Vert.x route, not a JAX-RS resource: this is the one endpoint a fleet calls at scale, and the
- * JAX-RS layer (matching, content negotiation, the response builder and writer chain) cost about an eighth of
- * the CPU of a whole token (docs/performance.md). Everything runs on the request's event loop: every check
+ * JAX-RS layer (matching, content negotiation, the response builder and writer chain) cost 8 % of the CPU
+ * of a whole token (docs/performance.md). Everything runs on the request's event loop: every check
  * works on memory (the device view, the verifier's keys, the rate limits), and the one wait, for the
  * {@code jti} to be recorded, does not hold a thread; the answer is written back on the same event loop.
  * The document for this path is in {@code META-INF/openapi.yaml}.
