@@ -1,7 +1,10 @@
 package io.simanchor.support.testing;
 
+import java.nio.file.Files;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import kafka.server.BrokerServer;
 
@@ -10,6 +13,18 @@ import kafka.server.BrokerServer;
  * broker can be stopped and restarted while the controller keeps the metadata), built with Kafka's own
  * {@code kafka-test-common-runtime}. A restarted broker listens on the same port with the same log
  * directories, as a broker restarted by an operator would.
+ *
+ * <p>
+ * The log directories are created here rather than by the test kit: left to itself it registers a shutdown
+ * hook that deletes them, which races the hook stopping this broker, and a broker whose log directory
+ * vanishes under it halts the JVM with status 1 ({@code ReplicaManager.handleLogDirFailure}), failing a
+ * test run whose tests all passed. {@link #close()} deletes them once the broker has stopped.
+ *
+ * <p>
+ * A test JVM that exits with a non-zero status after saying goodbye fails the build with nothing but
+ * surefire's "Error occurred in starting fork" (seen in CI, no dump, no hs_err). Kafka is one thing in the
+ * JVM that halts or exits on its own ({@code Exit.halt}/{@code Exit.exit} on a log directory failure or
+ * a fatal thread error), so it is made to say so on stderr first; it still halts or exits with its status.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -23,8 +38,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Formats, starts and waits for a single-broker cluster. */
     public static EmbeddedKafkaBroker start() {
+        Exit.setHaltProcedure((status, message) -> {
+            reportEnding("halts", status, message);
+            Runtime.getRuntime().halt(status);
+        });
+        Exit.setExitProcedure((status, message) -> {
+            reportEnding("exits", status, message);
+            System.exit(status);
+        });
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false)
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setBaseDirectory(Files.createTempDirectory("simanchor-kafka-"))
+                    .setCombined(false)
                     .setNumControllerNodes(1)
                     .setNumBrokerNodes(1)
                     .build();
@@ -68,6 +93,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the restarted broker did not become ready", e);
         }
+    }
+
+    private static void reportEnding(String verb, int status, String message) {
+        new IllegalStateException("the embedded Kafka " + verb + " the test JVM with status " + status + ": " + message)
+                .printStackTrace();
+        System.err.flush();
     }
 
     private BrokerServer broker() {
