@@ -3,6 +3,7 @@ package io.simanchor.support.persistence;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,15 @@ import io.simanchor.support.outbox.OutboxWriter;
  * The table needs a {@code bytea} primary key column and an {@code expires_at timestamptz} column, so
  * housekeeping can delete rows once the value could no longer be accepted anyway.
  *
+ * <p>
+ * Every caller gets an answer within a deadline, also when the database hangs rather than fails (a lock
+ * held elsewhere, a dead connection without a reset): a watchdog fails what has waited too long with a
+ * {@link PersistenceException}, so the caller refuses (503) instead of hanging, and the event loops' callers
+ * never wait forever. A value still queued is dropped unwritten. A value whose batch is being written when
+ * its deadline passes may yet be committed with its event: the caller was refused, but the value stays
+ * used and the event (an audit record) lists a decision the client never received, which errs on the
+ * side of the audit trail.
+ *
  * @param <P> what the caller records with a value; turned into its event on first use
  */
 public final class FirstUseLedger<P> implements AutoCloseable {
@@ -43,8 +53,12 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FirstUseLedger.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
-    private record Pending<P>(byte[] id, Instant expiresAt, P payload, CompletableFuture<Boolean> recorded) {
+    private record Pending<P>(byte[] id, Instant expiresAt, P payload, long queuedAt,
+            CompletableFuture<Boolean> recorded) {
     }
+
+    /** How long a caller waits for its value to be recorded before it is refused as unrecordable. */
+    public static final Duration DEFAULT_ANSWER_WITHIN = Duration.ofSeconds(5);
 
     private final String name;
     private final Jdbc jdbc;
@@ -52,6 +66,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     private final String insert;
     private final int maxBatch;
     private final Function<P, Optional<OutboxEvent>> eventOf;
+    private final long answerWithinNanos;
     /**
      * Values waiting for the writer. Callers that do not block (event loops) would otherwise queue without
      * limit while the database stalls; past this many, a value is refused as unrecordable (503, retry).
@@ -61,6 +76,10 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     private final BlockingQueue<Pending<P>> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     private volatile boolean running;
     private Thread writer;
+    private Thread watchdog;
+    /** The batch the writer is recording, and since when; null between batches. */
+    private volatile List<Pending<P>> writing;
+    private volatile long writingSince;
 
     /**
      * @param name the writer thread's name
@@ -71,6 +90,17 @@ public final class FirstUseLedger<P> implements AutoCloseable {
      */
     public FirstUseLedger(String name, Jdbc jdbc, OutboxWriter outbox, String table, String idColumn, int maxBatch,
             Function<P, Optional<OutboxEvent>> eventOf) {
+        this(name, jdbc, outbox, table, idColumn, maxBatch, eventOf, DEFAULT_ANSWER_WITHIN);
+    }
+
+    /**
+     * @param answerWithin how long a caller waits for its value to be recorded before it is refused
+     */
+    public FirstUseLedger(String name, Jdbc jdbc, OutboxWriter outbox, String table, String idColumn, int maxBatch,
+            Function<P, Optional<OutboxEvent>> eventOf, Duration answerWithin) {
+        if (answerWithin.isNegative() || answerWithin.isZero()) {
+            throw new IllegalArgumentException("the deadline must be positive");
+        }
         if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(idColumn).matches()) {
             throw new IllegalArgumentException("not a plain SQL identifier");
         }
@@ -85,6 +115,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 + "select " + idColumn + " from fresh";
         this.maxBatch = maxBatch;
         this.eventOf = eventOf;
+        this.answerWithinNanos = answerWithin.toNanos();
     }
 
     /** Starts the writer thread. */
@@ -93,11 +124,18 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         writer = new Thread(this::run, name);
         writer.setDaemon(true);
         writer.start();
+        watchdog = new Thread(this::watch, name + "-deadline");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     @Override
     public void close() throws InterruptedException {
         running = false;
+        if (watchdog != null) {
+            watchdog.interrupt();
+            watchdog.join(5_000);
+        }
         if (writer != null) {
             writer.interrupt();
             writer.join(5_000);
@@ -106,7 +144,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
 
     /**
      * Records {@code id} and, if this is its first use, the payload's event, durably; blocks until
-     * committed.
+     * committed, or until the deadline refuses it.
      *
      * @return true on first use, false if the value was recorded before (by any instance)
      * @throws PersistenceException or another runtime exception when the batch could not be written
@@ -136,7 +174,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         if (!running) {
             return CompletableFuture.failedFuture(notRunning());
         }
-        Pending<P> pending = new Pending<>(id, expiresAt, payload, new CompletableFuture<>());
+        Pending<P> pending = new Pending<>(id, expiresAt, payload, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(pending)) {
             return CompletableFuture.failedFuture(
                     new PersistenceException(name + " backlog full: the database is not keeping up"));
@@ -160,6 +198,8 @@ public final class FirstUseLedger<P> implements AutoCloseable {
             try {
                 batch.add(queue.take());
                 queue.drainTo(batch, maxBatch - 1);
+                writingSince = System.nanoTime();
+                writing = batch;
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -176,12 +216,40 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 PersistenceException failure = new PersistenceException(name + " failed: " + e);
                 batch.forEach(pending -> pending.recorded().completeExceptionally(failure));
             } finally {
-                batch.clear();
+                writing = null;
+                batch = new ArrayList<>(maxBatch); // the watchdog may still be reading the old one
             }
         }
         List<Pending<P>> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(pending -> pending.recorded().completeExceptionally(notRunning()));
+    }
+
+    /** Fails whatever has waited past its deadline, a few times per deadline. */
+    private void watch() {
+        long period = Math.max(Duration.ofMillis(10).toNanos(), Math.min(answerWithinNanos / 4, 250_000_000L));
+        while (running) {
+            try {
+                Thread.sleep(period / 1_000_000, (int) (period % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = System.nanoTime();
+            PersistenceException overdue = new PersistenceException(name + " did not record the value within "
+                    + Duration.ofNanos(answerWithinNanos).toMillis() + " ms");
+            List<Pending<P>> batch = writing;
+            if (batch != null && now - writingSince > answerWithinNanos) {
+                batch.forEach(pending -> pending.recorded().completeExceptionally(overdue));
+            }
+            // The queue is in arrival order: only its head can be the oldest.
+            for (Pending<P> head = queue.peek(); head != null
+                    && now - head.queuedAt() > answerWithinNanos; head = queue.peek()) {
+                if (queue.remove(head)) {
+                    head.recorded().completeExceptionally(overdue);
+                }
+            }
+        }
     }
 
     private void write(List<Pending<P>> batch) {

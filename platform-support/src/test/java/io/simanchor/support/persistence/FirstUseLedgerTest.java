@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +21,17 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
-/** The ledger's bound on waiting work, which protects callers that do not block (event loops). */
+/**
+ * The ledger's bounds on waiting, which protect callers that do not block (event loops): on the work queued
+ * and on the time a caller waits.
+ */
 class FirstUseLedgerTest {
 
     @Test
     void past_the_backlog_bound_a_value_is_refused_at_once_as_unrecordable() throws Exception {
         StalledDatabase database = new StalledDatabase();
         FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
-                "value_id", 100, payload -> Optional.empty());
+                "value_id", 100, payload -> Optional.empty(), Duration.ofMinutes(10));
         ledger.start();
         try {
             List<CompletionStage<Boolean>> waiting = new ArrayList<>();
@@ -45,6 +49,36 @@ class FirstUseLedgerTest {
                     .isInstanceOf(PersistenceException.class)
                     .hasMessageContaining("backlog full");
             assertThat(waiting).noneMatch(stage -> stage.toCompletableFuture().isDone());
+        } finally {
+            database.release.countDown();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void a_database_that_does_not_answer_gets_its_callers_refused_at_the_deadline() throws Exception {
+        StalledDatabase database = new StalledDatabase();
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
+                "value_id", 1, payload -> Optional.empty(), Duration.ofMillis(300));
+        ledger.start();
+        try {
+            long start = System.nanoTime();
+            CompletionStage<Boolean> writing = ledger.record(new byte[]{0}, Instant.now(), "in the stuck batch");
+            assertThat(database.writerArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletionStage<Boolean> queued = ledger.record(new byte[]{1}, Instant.now(), "queued behind it");
+
+            for (CompletionStage<Boolean> stage : List.of(writing, queued)) {
+                Throwable failure = stage.toCompletableFuture()
+                        .handle((ok, thrown) -> thrown)
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure)
+                        .isInstanceOf(PersistenceException.class)
+                        .hasMessageContaining("did not record the value within 300 ms");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThatThrownBy(() -> ledger.recordFirstUse(new byte[]{2}, Instant.now(), "blocking caller"))
+                    .isInstanceOf(PersistenceException.class)
+                    .hasMessageContaining("did not record");
         } finally {
             database.release.countDown();
             ledger.close();
