@@ -17,8 +17,9 @@ import kafka.server.BrokerServer;
  * <p>
  * The log directories are created here rather than by the test kit: left to itself it registers a shutdown
  * hook that deletes them, which races the hook stopping this broker, and a broker whose log directory
- * vanishes under it halts the JVM with status 1 ({@code ReplicaManager.handleLogDirFailure}), failing a
- * test run whose tests all passed. {@link #close()} deletes them once the broker has stopped.
+ * fails under it may halt the JVM with status 1 ({@code ReplicaManager.handleLogDirFailure}), failing a
+ * test run whose tests all passed (suspected, not reproduced here). {@link #close()} deletes them once the
+ * broker has stopped.
  *
  * <p>
  * A test JVM that exits with a non-zero status after saying goodbye fails the build with nothing but
