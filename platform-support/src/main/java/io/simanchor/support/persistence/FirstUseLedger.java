@@ -38,10 +38,11 @@ import io.simanchor.support.outbox.OutboxWriter;
  * housekeeping can delete rows once the value could no longer be accepted anyway.
  *
  * <p>
- * Every caller gets an answer within a deadline, also when the database hangs rather than fails (a lock
- * held elsewhere, a dead connection without a reset): a watchdog fails what has waited too long with a
- * {@link PersistenceException}, so the caller refuses (503) instead of hanging, and the event loops' callers
- * never wait forever. A value still queued is dropped unwritten. A value whose batch is being written when
+ * Every caller gets an answer about a deadline after it queued its value (up to a quarter of the deadline
+ * later, at most 250 ms), also when the database hangs rather than fails (a lock held elsewhere, a dead
+ * connection without a reset): a watchdog fails what has waited too long with a {@link PersistenceException},
+ * so the caller refuses (503) instead of hanging, and the event loops' callers never wait forever. A value
+ * still queued is dropped unwritten. A value whose batch is being written when
  * its deadline passes may yet be committed with its event: the caller was refused, but the value stays
  * used and the event (an audit record) lists a decision the client never received, which errs on the
  * side of the audit trail.
@@ -77,9 +78,8 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     private volatile boolean running;
     private Thread writer;
     private Thread watchdog;
-    /** The batch the writer is recording, and since when; null between batches. */
+    /** The batch the writer is recording; null between batches. */
     private volatile List<Pending<P>> writing;
-    private volatile long writingSince;
 
     /**
      * @param name the writer thread's name
@@ -132,14 +132,22 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        if (watchdog != null) {
-            watchdog.interrupt();
-            watchdog.join(5_000);
-        }
         if (writer != null) {
             writer.interrupt();
             writer.join(5_000);
         }
+        // Stopped after the writer: a writer stuck in JDBC (an interrupt does not end a socket read) still
+        // has its callers refused, by the sweep below if not by the watchdog's deadline.
+        if (watchdog != null) {
+            watchdog.interrupt();
+            watchdog.join(5_000);
+        }
+        List<Pending<P>> batch = writing;
+        if (batch != null) {
+            PersistenceException stopped = notRunning();
+            batch.forEach(pending -> pending.recorded().completeExceptionally(stopped));
+        }
+        failQueued(notRunning());
     }
 
     /**
@@ -198,7 +206,6 @@ public final class FirstUseLedger<P> implements AutoCloseable {
             try {
                 batch.add(queue.take());
                 queue.drainTo(batch, maxBatch - 1);
-                writingSince = System.nanoTime();
                 writing = batch;
                 write(batch);
             } catch (InterruptedException e) {
@@ -220,36 +227,58 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 batch = new ArrayList<>(maxBatch); // the watchdog may still be reading the old one
             }
         }
-        List<Pending<P>> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(pending -> pending.recorded().completeExceptionally(notRunning()));
+        failQueued(notRunning());
     }
 
-    /** Fails whatever has waited past its deadline, a few times per deadline. */
+    private void failQueued(PersistenceException failure) {
+        List<Pending<P>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(pending -> pending.recorded().completeExceptionally(failure));
+    }
+
+    /**
+     * Fails whatever has waited past its deadline, counted from when it was queued, a few times per deadline;
+     * runs until the writer has stopped.
+     */
     private void watch() {
         long period = Math.max(Duration.ofMillis(10).toNanos(), Math.min(answerWithinNanos / 4, 250_000_000L));
-        while (running) {
+        while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(period / 1_000_000, (int) (period % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long now = System.nanoTime();
-            PersistenceException overdue = new PersistenceException(name + " did not record the value within "
-                    + Duration.ofNanos(answerWithinNanos).toMillis() + " ms");
-            List<Pending<P>> batch = writing;
-            if (batch != null && now - writingSince > answerWithinNanos) {
-                batch.forEach(pending -> pending.recorded().completeExceptionally(overdue));
-            }
-            // The queue is in arrival order: only its head can be the oldest.
-            for (Pending<P> head = queue.peek(); head != null
-                    && now - head.queuedAt() > answerWithinNanos; head = queue.peek()) {
-                if (queue.remove(head)) {
-                    head.recorded().completeExceptionally(overdue);
-                }
+            try {
+                refuseOverdue(System.nanoTime());
+            } catch (RuntimeException | Error e) {
+                // Without this thread nothing bounds the callers' wait any more: log and keep sweeping.
+                LOG.errorf(e, "Deadline sweep failed [ledger: %s]", name);
             }
         }
+    }
+
+    private void refuseOverdue(long now) {
+        List<Pending<P>> overdue = new ArrayList<>();
+        List<Pending<P>> batch = writing;
+        if (batch != null) {
+            batch.stream().filter(pending -> isOverdue(pending, now)).forEach(overdue::add);
+        }
+        // Queued in about arrival order: the sweep stops at the first value still within its deadline.
+        for (Pending<P> head = queue.peek(); head != null && isOverdue(head, now); head = queue.peek()) {
+            if (queue.remove(head)) {
+                overdue.add(head);
+            }
+        }
+        if (!overdue.isEmpty()) {
+            PersistenceException failure = new PersistenceException(name + " did not record the value within "
+                    + Duration.ofNanos(answerWithinNanos).toMillis() + " ms");
+            overdue.forEach(pending -> pending.recorded().completeExceptionally(failure));
+        }
+    }
+
+    private boolean isOverdue(Pending<P> pending, long now) {
+        return !pending.recorded().isDone() && now - pending.queuedAt() > answerWithinNanos;
     }
 
     private void write(List<Pending<P>> batch) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -51,6 +52,7 @@ class FirstUseLedgerTest {
             assertThat(waiting).noneMatch(stage -> stage.toCompletableFuture().isDone());
         } finally {
             database.release.countDown();
+            database.releaseTheRest.countDown();
             ledger.close();
         }
     }
@@ -81,6 +83,39 @@ class FirstUseLedgerTest {
                     .hasMessageContaining("did not record");
         } finally {
             database.release.countDown();
+            database.releaseTheRest.countDown();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void the_deadline_counts_from_when_a_value_was_queued_not_from_when_its_batch_began() throws Exception {
+        StalledDatabase database = new StalledDatabase();
+        Duration deadline = Duration.ofSeconds(2);
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
+                "value_id", 1, payload -> Optional.empty(), deadline);
+        ledger.start();
+        try {
+            CompletionStage<Boolean> first = ledger.record(new byte[]{0}, Instant.now(), "in the first batch");
+            assertThat(database.writerArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            long queued = System.nanoTime();
+            CompletionStage<Boolean> second = ledger.record(new byte[]{1}, Instant.now(), "queued, then stuck");
+            // The first batch fails shortly before the second value's deadline; the writer then takes the
+            // second value into a batch of its own, which hangs.
+            Thread.sleep(deadline.multipliedBy(8).dividedBy(10).toMillis());
+            database.release.countDown();
+            assertThat(first.toCompletableFuture().handle((ok, thrown) -> thrown).get(10, TimeUnit.SECONDS))
+                    .isNotNull();
+
+            second.toCompletableFuture().handle((ok, thrown) -> thrown).get(10, TimeUnit.SECONDS);
+
+            // About the deadline after it was queued (plus a sweep period), not a deadline after its batch began
+            // (1.8 times the deadline at least).
+            assertThat(Duration.ofNanos(System.nanoTime() - queued))
+                    .isLessThan(deadline.multipliedBy(16).dividedBy(10));
+        } finally {
+            database.release.countDown();
+            database.releaseTheRest.countDown();
             ledger.close();
         }
     }
@@ -95,17 +130,22 @@ class FirstUseLedgerTest {
                 .hasMessageContaining("not running");
     }
 
-    /** A database whose first connection never comes until released: the writer is stuck in its batch. */
+    /**
+     * A database whose first connection never comes until released, the others not until the rest is
+     * released: the writer is stuck in its batch.
+     */
     private static final class StalledDatabase implements DataSource {
 
         final CountDownLatch writerArrived = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch releaseTheRest = new CountDownLatch(1);
+        private final AtomicInteger connections = new AtomicInteger();
 
         @Override
         public Connection getConnection() throws SQLException {
             writerArrived.countDown();
             try {
-                release.await();
+                (connections.getAndIncrement() == 0 ? release : releaseTheRest).await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
