@@ -51,8 +51,7 @@ class FirstUseLedgerTest {
                     .hasMessageContaining("backlog full");
             assertThat(waiting).noneMatch(stage -> stage.toCompletableFuture().isDone());
         } finally {
-            database.release.countDown();
-            database.releaseTheRest.countDown();
+            database.releaseAll();
             ledger.close();
         }
     }
@@ -82,8 +81,7 @@ class FirstUseLedgerTest {
                     .isInstanceOf(PersistenceException.class)
                     .hasMessageContaining("did not record");
         } finally {
-            database.release.countDown();
-            database.releaseTheRest.countDown();
+            database.releaseAll();
             ledger.close();
         }
     }
@@ -114,8 +112,7 @@ class FirstUseLedgerTest {
             assertThat(Duration.ofNanos(System.nanoTime() - queued))
                     .isLessThan(deadline.multipliedBy(16).dividedBy(10));
         } finally {
-            database.release.countDown();
-            database.releaseTheRest.countDown();
+            database.releaseAll();
             ledger.close();
         }
     }
@@ -140,6 +137,11 @@ class FirstUseLedgerTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch releaseTheRest = new CountDownLatch(1);
         private final AtomicInteger connections = new AtomicInteger();
+
+        void releaseAll() {
+            release.countDown();
+            releaseTheRest.countDown();
+        }
 
         @Override
         public Connection getConnection() throws SQLException {
