@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -42,10 +43,9 @@ import io.simanchor.support.outbox.OutboxWriter;
  * later, at most 250 ms), also when the database hangs rather than fails (a lock held elsewhere, a dead
  * connection without a reset): a watchdog fails what has waited too long with a {@link PersistenceException},
  * so the caller refuses (503) instead of hanging, and the event loops' callers never wait forever. A value
- * still queued is dropped unwritten. A value whose batch is being written when
- * its deadline passes may yet be committed with its event: the caller was refused, but the value stays
- * used and the event (an audit record) lists a decision the client never received, which errs on the
- * side of the audit trail.
+ * still queued is dropped unwritten. A value whose batch is being written when its deadline passes may yet
+ * be committed with its event: the caller was refused, but the value stays used and the event (an audit
+ * record) lists a decision the client never received, which errs on the side of the audit trail.
  *
  * @param <P> what the caller records with a value; turned into its event on first use
  */
@@ -59,7 +59,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
     }
 
     /** How long a caller waits for its value to be recorded before it is refused as unrecordable. */
-    public static final Duration DEFAULT_ANSWER_WITHIN = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_ANSWER_WITHIN = Duration.ofSeconds(5);
 
     private final String name;
     private final Jdbc jdbc;
@@ -244,7 +244,7 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         long period = Math.max(Duration.ofMillis(10).toNanos(), Math.min(answerWithinNanos / 4, 250_000_000L));
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(period / 1_000_000, (int) (period % 1_000_000));
+                TimeUnit.NANOSECONDS.sleep(period);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

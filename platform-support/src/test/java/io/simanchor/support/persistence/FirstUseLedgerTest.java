@@ -31,9 +31,7 @@ class FirstUseLedgerTest {
     @Test
     void past_the_backlog_bound_a_value_is_refused_at_once_as_unrecordable() throws Exception {
         StalledDatabase database = new StalledDatabase();
-        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
-                "value_id", 100, payload -> Optional.empty(), Duration.ofMinutes(10));
-        ledger.start();
+        FirstUseLedger<String> ledger = startedOn(database, 100, Duration.ofMinutes(10));
         try {
             List<CompletionStage<Boolean>> waiting = new ArrayList<>();
             waiting.add(ledger.record(new byte[]{0}, Instant.now(), "first"));
@@ -59,9 +57,7 @@ class FirstUseLedgerTest {
     @Test
     void a_database_that_does_not_answer_gets_its_callers_refused_at_the_deadline() throws Exception {
         StalledDatabase database = new StalledDatabase();
-        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
-                "value_id", 1, payload -> Optional.empty(), Duration.ofMillis(300));
-        ledger.start();
+        FirstUseLedger<String> ledger = startedOn(database, 1, Duration.ofMillis(300));
         try {
             long start = System.nanoTime();
             CompletionStage<Boolean> writing = ledger.record(new byte[]{0}, Instant.now(), "in the stuck batch");
@@ -90,9 +86,7 @@ class FirstUseLedgerTest {
     void the_deadline_counts_from_when_a_value_was_queued_not_from_when_its_batch_began() throws Exception {
         StalledDatabase database = new StalledDatabase();
         Duration deadline = Duration.ofSeconds(2);
-        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
-                "value_id", 1, payload -> Optional.empty(), deadline);
-        ledger.start();
+        FirstUseLedger<String> ledger = startedOn(database, 1, deadline);
         try {
             CompletionStage<Boolean> first = ledger.record(new byte[]{0}, Instant.now(), "in the first batch");
             assertThat(database.writerArrived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -125,6 +119,13 @@ class FirstUseLedgerTest {
         assertThatThrownBy(() -> ledger.recordFirstUse(new byte[]{0}, Instant.now(), "before start"))
                 .isInstanceOf(PersistenceException.class)
                 .hasMessageContaining("not running");
+    }
+
+    private static FirstUseLedger<String> startedOn(StalledDatabase database, int maxBatch, Duration deadline) {
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
+                "value_id", maxBatch, payload -> Optional.empty(), deadline);
+        ledger.start();
+        return ledger;
     }
 
     /**
