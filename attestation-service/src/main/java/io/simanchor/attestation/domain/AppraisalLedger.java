@@ -1,6 +1,7 @@
 package io.simanchor.attestation.domain;
 
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 
 import io.simanchor.api.events.AttestationResultV1;
 
@@ -16,7 +17,8 @@ public interface AppraisalLedger {
      *
      * @param nonceId the nonce's random part
      * @param nonceExpiresAt after this the record may be forgotten: the nonce no longer passes its check
-     * @return false, and nothing recorded, when the nonce was used before
+     * @return completes, once the record is durable, with false, and nothing recorded, when the nonce was
+     *         used before; fails when it could not be recorded
      */
-    boolean recordFirstUse(byte[] nonceId, Instant nonceExpiresAt, AttestationResultV1 result);
+    CompletionStage<Boolean> recordFirstUse(byte[] nonceId, Instant nonceExpiresAt, AttestationResultV1 result);
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
@@ -78,8 +80,31 @@ public final class AttestationService {
         return nonces.issue(deviceId);
     }
 
-    /** Checks and appraises evidence; returns the signed EAR, or throws a problem for evidence that cannot be appraised. */
-    public Verdict appraise(SignedEvidence evidence) {
+    /**
+     * Checks and appraises evidence. Everything runs on the calling thread, which may be an event loop,
+     * except waiting: for the model's policy or reference values when they are not in memory (the rest then
+     * runs where they were read), and for the nonce's use to be durable.
+     *
+     * @return completes with the verdict (the signed EAR) once the nonce's use is recorded; fails with a
+     *         {@link ProblemException}, its security event raised, for evidence that cannot be appraised, or
+     *         with the store's exception when the policy, the reference values or the nonce's use could not be
+     *         read or recorded
+     */
+    public CompletionStage<Verdict> appraise(SignedEvidence evidence) {
+        AuthenticEvidence authentic;
+        try {
+            authentic = authenticate(evidence);
+        } catch (ProblemException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return policies.forModel(authentic.device().hwModel()).thenCompose(policy -> appraise(authentic, policy));
+    }
+
+    /** Evidence whose signature verified with the key of an active device, over a valid nonce of its own. */
+    private record AuthenticEvidence(EatEvidenceV1 claims, DeviceView device, AttestationNonces.NonceCheck nonce) {
+    }
+
+    private AuthenticEvidence authenticate(SignedEvidence evidence) {
         checkHeader(evidence.header());
         EatEvidenceV1 claims = evidence.claims();
         require(claims.eatNonce() != null && claims.ueid() != null && claims.iat() != null, null,
@@ -109,22 +134,38 @@ public final class AttestationService {
             // GSMA CLP.13 8.10: a revoked or suspended key gets nothing, and its use raises an alert.
             throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, device, "The device is " + device.state());
         }
-        AppraisalPolicy policy = policies.forModel(device.hwModel());
-        checkClaims(claims, policy, device);
-        checkIssuedAt(claims.iat(), nonce.expiresAt(), device);
+        return new AuthenticEvidence(claims, device, nonce);
+    }
 
-        Appraisal appraisal = Appraiser.appraise(device, claims,
-                claims.hwmodel() != null && claims.swversion() != null
-                        ? referenceValues.find(claims.hwmodel(), claims.swversion())
-                        : Optional.empty(),
-                policy);
+    private CompletionStage<Verdict> appraise(AuthenticEvidence evidence, AppraisalPolicy policy) {
+        EatEvidenceV1 claims = evidence.claims();
+        checkClaims(claims, policy, evidence.device());
+        checkIssuedAt(claims.iat(), evidence.nonce().expiresAt(), evidence.device());
+        CompletionStage<Optional<ReferenceValues>> reference = claims.hwmodel() != null && claims.swversion() != null
+                ? referenceValues.find(claims.hwmodel(), claims.swversion())
+                : CompletableFuture.completedStage(Optional.empty());
+        return reference.thenCompose(values -> record(evidence, policy, values));
+    }
+
+    private CompletionStage<Verdict> record(AuthenticEvidence evidence, AppraisalPolicy policy,
+            Optional<ReferenceValues> reference) {
+        DeviceView device = evidence.device();
+        EatEvidenceV1 claims = evidence.claims();
+        Appraisal appraisal = Appraiser.appraise(device, claims, reference, policy);
         Instant now = clock.instant();
-        AttestationResult result = new AttestationResult(deviceId, device.keyThumbprint(), claims.eatNonce(),
-                appraisal, now, now.plus(settings.resultLifetime()));
-        if (!ledger.recordFirstUse(nonce.id(), nonce.expiresAt(), event(device, claims, result))) {
-            throw refuse(AttestationProblems.NONCE_REPLAYED, device, "The nonce was already used");
-        }
-        return new Verdict(result, signer.sign(result));
+        AttestationResult result = new AttestationResult(device.deviceId(), device.keyThumbprint(),
+                claims.eatNonce(), appraisal, now, now.plus(settings.resultLifetime()));
+        // Signed here, on the appraising thread, and handed out only if the ledger then says the nonce was
+        // unused: the result's event commits with the nonce, and a replay gets nothing. The ledger's own
+        // thread does no more than commit.
+        String ear = signer.sign(result);
+        return ledger.recordFirstUse(evidence.nonce().id(), evidence.nonce().expiresAt(),
+                event(device, claims, result)).thenApply(firstUse -> {
+                    if (!firstUse) {
+                        throw refuse(AttestationProblems.NONCE_REPLAYED, device, "The nonce was already used");
+                    }
+                    return new Verdict(result, ear);
+                });
     }
 
     /** Raises the security event for evidence that cannot even be read, and returns the problem to throw. */

@@ -3,6 +3,8 @@ package io.simanchor.attestation.domain;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.support.audit.AuditEntry;
@@ -42,7 +44,7 @@ public final class PolicyAdministration {
 
     /** The reference values of a model and version, or a 404 problem. */
     public ReferenceValues referenceValues(String hwModel, String swVersion) {
-        return referenceValues.find(hwModel, swVersion)
+        return await(referenceValues.find(hwModel, swVersion))
                 .orElseThrow(() -> new ProblemException(AttestationProblems.REFERENCE_VALUES_NOT_FOUND,
                         "No reference values for this model and version"));
     }
@@ -64,6 +66,16 @@ public final class PolicyAdministration {
 
     /** The policy that applies to {@code hwModel}: its own or the default. */
     public AppraisalPolicy policy(String hwModel) {
-        return policies.forModel(hwModel);
+        return await(policies.forModel(hwModel));
+    }
+
+    /** Waits for a lookup: the administration API runs on worker threads, which may wait. */
+    private static <T> T await(CompletionStage<T> lookup) {
+        try {
+            return lookup.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            // The store's own exception (a PersistenceException answers 503), not the wrapper.
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 }

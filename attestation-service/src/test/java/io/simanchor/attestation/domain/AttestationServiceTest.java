@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,8 @@ import io.simanchor.attestation.testing.EvidenceSigner;
 import io.simanchor.attestation.testing.InMemoryPolicies;
 import io.simanchor.attestation.testing.InMemoryReferenceValues;
 import io.simanchor.attestation.testing.MutableClock;
+import io.simanchor.attestation.testing.TestPolicies;
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.problem.ProblemException;
 
@@ -47,19 +52,22 @@ class AttestationServiceTest {
     private final List<SecurityEventV1> securityEvents = new ArrayList<>();
     private final AttestationNonces nonces = new AttestationNonces(new byte[32], new SecureRandom(), clock,
             Duration.ofSeconds(60));
+    private static final AttestationService.Settings SETTINGS = new AttestationService.Settings(
+            Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1));
+
     private final AttestationService verifier = new AttestationService(nonces,
             id -> Optional.ofNullable(views.get(id)),
             new InMemoryPolicies(), referenceValues(),
-            (id, expiresAt, result) -> {
-                if (!consumed.add(Base64.getEncoder().encodeToString(id))) {
-                    return false;
-                }
-                results.add(result);
-                return true;
-            },
-            result -> "ear:" + result.deviceId(),
-            securityEvents::add, clock,
-            new AttestationService.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1)));
+            this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock, SETTINGS);
+
+    /** The ledger: a nonce's first use is recorded with its result, at once. */
+    private CompletionStage<Boolean> recordFirstUse(byte[] nonceId, Instant expiresAt, AttestationResultV1 result) {
+        if (!consumed.add(Base64.getEncoder().encodeToString(nonceId))) {
+            return CompletableFuture.completedFuture(false);
+        }
+        results.add(result);
+        return CompletableFuture.completedFuture(true);
+    }
 
     private static InMemoryReferenceValues referenceValues() {
         InMemoryReferenceValues store = new InMemoryReferenceValues();
@@ -76,7 +84,7 @@ class AttestationServiceTest {
 
     @Test
     void genuine_evidence_gets_a_signed_affirming_result_and_one_event() {
-        AttestationService.Verdict verdict = verifier.appraise(sim.sign(claims(c -> c)));
+        AttestationService.Verdict verdict = appraise(sim.sign(claims(c -> c)));
 
         assertThat(verdict.ear()).isEqualTo("ear:" + DEVICE);
         assertThat(verdict.result().appraisal().status()).isEqualTo(ArStatus.AFFIRMING);
@@ -91,7 +99,7 @@ class AttestationServiceTest {
 
     @Test
     void a_contraindicated_appraisal_is_still_a_result_not_a_refusal() {
-        AttestationService.Verdict verdict = verifier.appraise(sim.sign(claims(c -> with(c, "hwmodel", "other"))));
+        AttestationService.Verdict verdict = appraise(sim.sign(claims(c -> with(c, "hwmodel", "other"))));
 
         assertThat(verdict.result().appraisal().status()).isEqualTo(ArStatus.CONTRAINDICATED);
         assertThat(results).hasSize(1);
@@ -126,7 +134,7 @@ class AttestationServiceTest {
 
         Map<String, Object> fullMediaType = EvidenceSigner.header();
         fullMediaType.put("typ", "application/EAT+JWT");
-        assertThat(verifier.appraise(sim.sign(fullMediaType, claims(c -> c))).ear()).isNotNull();
+        assertThat(appraise(sim.sign(fullMediaType, claims(c -> c))).ear()).isNotNull();
     }
 
     @Test
@@ -169,9 +177,38 @@ class AttestationServiceTest {
     }
 
     @Test
+    void an_appraisal_waits_for_a_policy_that_is_not_in_memory_without_holding_the_caller() {
+        CompletableFuture<AppraisalPolicy> policyRead = new CompletableFuture<>();
+        AppraisalPolicies unread = new AppraisalPolicies() {
+
+            @Override
+            public CompletionStage<AppraisalPolicy> forModel(String hwModel) {
+                return policyRead;
+            }
+
+            @Override
+            public void save(String hwModel, AppraisalPolicy policy, AuditEntry entry) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        AttestationService verifierWaiting = new AttestationService(nonces, id -> Optional.ofNullable(views.get(id)),
+                unread, referenceValues(), this::recordFirstUse, result -> "ear:" + result.deviceId(),
+                securityEvents::add, clock, SETTINGS);
+
+        CompletableFuture<AttestationService.Verdict> verdict = verifierWaiting.appraise(sim.sign(claims(c -> c)))
+                .toCompletableFuture();
+        assertThat(verdict).isNotDone();
+        assertThat(results).isEmpty();
+
+        policyRead.complete(TestPolicies.DEFAULT);
+        assertThat(verdict.join().result().appraisal().status()).isEqualTo(ArStatus.AFFIRMING);
+        assertThat(results).hasSize(1);
+    }
+
+    @Test
     void a_nonce_is_single_use() {
         EatEvidenceV1 claims = claims(c -> c);
-        verifier.appraise(sim.sign(claims));
+        appraise(sim.sign(claims));
 
         assertRefused(sim.sign(claims), "NONCE_REPLAYED");
         assertThat(results).hasSize(1);
@@ -199,7 +236,7 @@ class AttestationServiceTest {
 
         assertRefused(sim.sign(claims(c -> with(c, "iat", now + 31))), "IAT_IN_FUTURE");
         assertRefused(sim.sign(claims(c -> with(c, "iat", now - 31))), "IAT_TOO_OLD");
-        assertThat(verifier.appraise(sim.sign(claims(c -> with(c, "iat", now + 30)))).ear()).isNotNull();
+        assertThat(appraise(sim.sign(claims(c -> with(c, "iat", now + 30)))).ear()).isNotNull();
         // Not a date at all: a 4xx with its reason, never an exception from Instant.ofEpochSecond.
         assertRefused(sim.sign(claims(c -> with(c, "iat", Long.MAX_VALUE))), "CLAIM_INVALID");
         assertRefused(sim.sign(claims(c -> with(c, "iat", Long.MIN_VALUE))), "CLAIM_INVALID");
@@ -252,7 +289,7 @@ class AttestationServiceTest {
         EatEvidenceV1 claims = claims(c -> c);
         assertRefused(EvidenceSigner.p256().sign(claims), "SIGNATURE_INVALID");
 
-        assertThat(verifier.appraise(sim.sign(claims)).ear()).isNotNull();
+        assertThat(appraise(sim.sign(claims)).ear()).isNotNull();
     }
 
     /** Genuine evidence whose header has {@code parameter} set to {@code value}, or removed when null. */
@@ -269,13 +306,22 @@ class AttestationServiceTest {
     private void assertRefused(SignedEvidence evidence, String code) {
         int eventsBefore = securityEvents.size();
         int resultsBefore = results.size();
-        ProblemException refused = catchThrowableOfType(() -> verifier.appraise(evidence), ProblemException.class);
+        ProblemException refused = catchThrowableOfType(() -> appraise(evidence), ProblemException.class);
 
         assertThat(refused).as("refused with " + code).isNotNull();
         assertThat(refused.type().code()).isEqualTo(code);
         assertThat(securityEvents).hasSize(eventsBefore + 1);
         assertThat(securityEvents.get(eventsBefore).reasonCode()).isEqualTo(code);
         assertThat(results).hasSize(resultsBefore);
+    }
+
+    /** The verdict, or the refusal thrown as it is. */
+    private AttestationService.Verdict appraise(SignedEvidence evidence) {
+        try {
+            return verifier.appraise(evidence).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
     }
 
     /** Genuine claims with a fresh nonce for {@link #DEVICE}, then {@code change}d. */

@@ -3,6 +3,8 @@ package io.simanchor.attestation.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.simanchor.attestation.domain.AppraisalPolicies;
@@ -16,8 +18,8 @@ public final class InMemoryPolicies implements AppraisalPolicies {
     public final List<AuditEntry> audit = new ArrayList<>();
 
     @Override
-    public AppraisalPolicy forModel(String hwModel) {
-        return policies.getOrDefault(hwModel, TestPolicies.DEFAULT);
+    public CompletionStage<AppraisalPolicy> forModel(String hwModel) {
+        return CompletableFuture.completedStage(policies.getOrDefault(hwModel, TestPolicies.DEFAULT));
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.simanchor.attestation.domain.ReferenceValueStore;
@@ -17,8 +19,8 @@ public final class InMemoryReferenceValues implements ReferenceValueStore {
     public final List<AuditEntry> audit = new ArrayList<>();
 
     @Override
-    public Optional<ReferenceValues> find(String hwModel, String swVersion) {
-        return Optional.ofNullable(values.get(hwModel + "/" + swVersion));
+    public CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion) {
+        return CompletableFuture.completedStage(Optional.ofNullable(values.get(hwModel + "/" + swVersion)));
     }
 
     @Override

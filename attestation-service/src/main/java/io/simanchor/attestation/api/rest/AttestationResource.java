@@ -1,6 +1,9 @@
 package io.simanchor.attestation.api.rest;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -16,6 +19,8 @@ import io.simanchor.attestation.infra.jose.CompactEvidenceReader;
 import io.simanchor.support.jose.MalformedJwsException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The device-facing verifier API (docs/attestation.md): a nonce, then evidence for it. Devices
@@ -63,18 +68,46 @@ public class AttestationResource {
         return new ChallengeResponse(nonce.nonce(), nonce.expiresAt());
     }
 
+    /**
+     * Appraises on the event loop that read the request: every check works on memory (the device view, the
+     * nonce's MAC, cached policies), and the waits, for the nonce's use to be recorded or for a policy not in
+     * memory, hold no thread. On a worker thread, the hand-over and the blocking write of the answer cost
+     * as much CPU as the appraisal's own checks (docs/performance.md). The answer is completed back on the
+     * request's event loop, whichever thread finished the appraisal.
+     */
     @POST
     @Path("/evidence")
     @Consumes(EatEvidenceV1.MEDIA_TYPE)
-    public ResultResponse evidence(String compactJws) {
+    @NonBlocking
+    public CompletionStage<ResultResponse> evidence(String compactJws) {
         SignedEvidence evidence;
         try {
             evidence = CompactEvidenceReader.read(compactJws);
         } catch (MalformedJwsException e) {
             throw attestation.malformed(e.getMessage());
         }
-        AttestationService.Verdict verdict = attestation.appraise(evidence);
-        return new ResultResponse(verdict.ear(), verdict.result().appraisal().status().claimValue(),
-                verdict.result().expiresAt());
+        Context eventLoop = Vertx.currentContext();
+        CompletableFuture<ResultResponse> answer = new CompletableFuture<>();
+        attestation.appraise(evidence).whenComplete((verdict, failure) -> {
+            if (eventLoop == null || (Context.isOnEventLoopThread() && Vertx.currentContext() == eventLoop)) {
+                complete(answer, verdict, failure);
+            } else {
+                eventLoop.runOnContext(ignored -> complete(answer, verdict, failure));
+            }
+        });
+        return answer;
+    }
+
+    private static void complete(CompletableFuture<ResultResponse> answer, AttestationService.Verdict verdict,
+            Throwable failure) {
+        if (failure != null) {
+            // The refusal or the store's exception itself, so the exception mappers answer it.
+            answer.completeExceptionally(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause()
+                    : failure);
+        } else {
+            answer.complete(new ResultResponse(verdict.ear(), verdict.result().appraisal().status().claimValue(),
+                    verdict.result().expiresAt()));
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.simanchor.attestation.infra.persistence;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,7 +43,8 @@ public class PgAppraisalLedger implements AppraisalLedger {
     }
 
     @Override
-    public boolean recordFirstUse(byte[] nonceId, Instant nonceExpiresAt, AttestationResultV1 result) {
-        return ledger.recordFirstUse(nonceId, nonceExpiresAt, result);
+    public CompletionStage<Boolean> recordFirstUse(byte[] nonceId, Instant nonceExpiresAt,
+            AttestationResultV1 result) {
+        return ledger.record(nonceId, nonceExpiresAt, result);
     }
 }

@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,17 +37,18 @@ public class PgAppraisalPolicies implements AppraisalPolicies {
     private final TtlCache<String, AppraisalPolicy> cache;
     private final AppraisalPolicy defaultPolicy;
 
-    PgAppraisalPolicies(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock) {
+    PgAppraisalPolicies(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock,
+            DatabaseReads reads) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.json = json;
-        this.cache = new TtlCache<>(config.policyCacheTtl(), 10_000, clock);
         this.defaultPolicy = loadDefault(json);
+        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), 10_000, clock);
     }
 
     @Override
-    public AppraisalPolicy forModel(String hwModel) {
-        return cache.get(hwModel, this::load).orElse(defaultPolicy);
+    public CompletionStage<AppraisalPolicy> forModel(String hwModel) {
+        return cache.get(hwModel);
     }
 
     @Override
@@ -70,13 +71,14 @@ public class PgAppraisalPolicies implements AppraisalPolicies {
         cache.invalidate(hwModel);
     }
 
-    private Optional<AppraisalPolicy> load(String hwModel) {
+    /** The model's own policy, else the default. */
+    private AppraisalPolicy load(String hwModel) {
         return jdbc.read(connection -> {
             try (PreparedStatement select = connection
                     .prepareStatement("select policy from appraisal_policy where hw_model = ?")) {
                 select.setString(1, hwModel);
                 try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Optional.of(read(json, row.getString(1))) : Optional.empty();
+                    return row.next() ? read(json, row.getString(1)) : defaultPolicy;
                 }
             }
         });

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,18 +38,19 @@ public class PgReferenceValueStore implements ReferenceValueStore {
     private final Jdbc jdbc;
     private final AuditWriter audit;
     private final ObjectMapper json;
-    private final TtlCache<Key, ReferenceValues> cache;
+    private final TtlCache<Key, Optional<ReferenceValues>> cache;
 
-    PgReferenceValueStore(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock) {
+    PgReferenceValueStore(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock,
+            DatabaseReads reads) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.json = json;
-        this.cache = new TtlCache<>(config.policyCacheTtl(), 10_000, clock);
+        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), 10_000, clock);
     }
 
     @Override
-    public Optional<ReferenceValues> find(String hwModel, String swVersion) {
-        return cache.get(new Key(hwModel, swVersion), this::load);
+    public CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion) {
+        return cache.get(new Key(hwModel, swVersion));
     }
 
     @Override
