@@ -26,8 +26,9 @@ public interface AttestationConfig {
     Result result();
 
     /**
-     * How long an instance keeps reference values and appraisal policies it has read before reading them
-     * again: the most a change made through another instance takes to apply everywhere.
+     * How long an instance uses reference values and appraisal policies it has read before it reads them
+     * again (in the background, still using them meanwhile): with that read, the most a change made
+     * through another instance takes to apply everywhere.
      */
     @WithDefault("5s")
     Duration policyCacheTtl();

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.attestation.EatEvidenceV1;
@@ -177,6 +178,7 @@ class AttestationServiceTest {
     }
 
     @Test
+    @Timeout(10) // appraise blocking until the policy is read would hang here rather than fail
     void an_appraisal_waits_for_a_policy_that_is_not_in_memory_without_holding_the_caller() {
         CompletableFuture<AppraisalPolicy> policyRead = new CompletableFuture<>();
         AppraisalPolicies unread = new AppraisalPolicies() {

@@ -69,8 +69,8 @@ public final class MacKey {
             hmac.update((byte) 0);
             hmac.update(data, 0, length);
             return hmac.doFinal();
-        } catch (RuntimeException e) {
-            // A bad length: the thread's next tag must not start with this one's input.
+        } catch (RuntimeException | Error e) {
+            // A bad length, say: the thread's next tag must not start with this one's input.
             hmac.reset();
             throw e;
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.support.persistence.Jdbc;
 
 /**
@@ -15,11 +16,14 @@ import io.simanchor.support.persistence.Jdbc;
  * writes them to the outbox in batches from one thread, so a request never waits for their commit and a
  * burst of refused requests costs one commit per batch rather than one per request. The queue is bounded:
  * when a flood outruns the database, further events are dropped and counted ({@link #dropped()}) instead
- * of holding memory or slowing the requests down. Events already queued are written at shutdown.
+ * of holding memory or slowing the requests down. Events offered before {@link #start} wait for it;
+ * events already queued are written at shutdown. A batch the database refuses is lost, and each of its
+ * events is named in the log (topic, key, type and, for a security event, its reason code).
  */
 public final class BatchedOutbox implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BatchedOutbox.class);
+    private static final int LOST_EVENTS_LOGGED = 20;
 
     private final String name;
     private final Jdbc jdbc;
@@ -28,6 +32,8 @@ public final class BatchedOutbox implements AutoCloseable {
     private final BlockingQueue<List<OutboxEvent>> queue;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running;
+    /** Set by {@link #close}: events offered before {@link #start} are kept and written once it runs. */
+    private volatile boolean closed;
     private Thread writer;
 
     /**
@@ -51,7 +57,7 @@ public final class BatchedOutbox implements AutoCloseable {
 
     /** Queues the events of one decision, to be written together; never blocks, never throws. */
     public void offer(List<OutboxEvent> events) {
-        if (!running || !queue.offer(events)) {
+        if (closed || !queue.offer(events)) {
             long count = dropped.incrementAndGet();
             if (count == 1 || Long.bitCount(count) == 1) {
                 LOG.warnf("Outbox queue %s full or stopped: %d decisions dropped so far", name, count);
@@ -66,6 +72,7 @@ public final class BatchedOutbox implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         running = false;
         if (writer != null) {
             writer.interrupt();
@@ -108,6 +115,25 @@ public final class BatchedOutbox implements AutoCloseable {
             outbox.committed();
         } catch (RuntimeException e) {
             LOG.errorf("Outbox %s: %d decisions not written [cause: %s]", name, batch.size(), e.toString());
+            logLost(events);
+        }
+    }
+
+    /**
+     * Names what was lost, so an operator can still act on an alert the database did not take (without the
+     * payload's details); at most {@value #LOST_EVENTS_LOGGED} lines per batch.
+     */
+    private void logLost(List<OutboxEvent> events) {
+        events.stream()
+                .limit(LOST_EVENTS_LOGGED)
+                .forEach(event -> LOG.errorf(
+                        "Outbox %s: event not written [topic: %s, key: %s, type: %s, reason: %s, at: %s]", name,
+                        event.topic(),
+                        event.key(), event.type(),
+                        event.payload() instanceof SecurityEventV1 alert ? alert.reasonCode() : "-",
+                        event.occurredAt()));
+        if (events.size() > LOST_EVENTS_LOGGED) {
+            LOG.errorf("Outbox %s: and %d more events not written", name, events.size() - LOST_EVENTS_LOGGED);
         }
     }
 }

@@ -36,7 +36,8 @@ import io.simanchor.support.outbox.OutboxWriter;
  *
  * <p>
  * The table needs a {@code bytea} primary key column and an {@code expires_at timestamptz} column, so
- * housekeeping can delete rows once the value could no longer be accepted anyway.
+ * housekeeping can delete rows once the value could no longer be accepted anyway: {@link #FORGET_AFTER}
+ * past {@code expires_at}, not at once, because a caller checks a value's expiry before it queues it here.
  *
  * <p>
  * Every caller gets an answer about a deadline after it queued its value (up to a quarter of the deadline
@@ -60,6 +61,14 @@ public final class FirstUseLedger<P> implements AutoCloseable {
 
     /** How long a caller waits for its value to be recorded before it is refused as unrecordable. */
     private static final Duration DEFAULT_ANSWER_WITHIN = Duration.ofSeconds(5);
+
+    /**
+     * How long after its expiry housekeeping may forget a recorded value. Callers check a value's expiry,
+     * then wait (for a policy read, for the group commit) before it is recorded; had its first record been
+     * deleted the moment it expired, a copy checked just before expiry and recorded just after would be
+     * taken for a first use. A minute is far longer than any such wait (each is bounded by a 5 s deadline).
+     */
+    public static final Duration FORGET_AFTER = Duration.ofMinutes(1);
 
     private final String name;
     private final Jdbc jdbc;

@@ -21,6 +21,7 @@ import io.simanchor.support.outbox.KafkaOutboxRelay;
 import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
 import io.simanchor.support.outbox.PublishedOutboxRows;
+import io.simanchor.support.persistence.FirstUseLedger;
 import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.support.runtime.PeriodicTask;
 import io.simanchor.token.domain.RateLimiter;
@@ -99,8 +100,8 @@ public class ServiceLifecycle {
 
     private void housekeeping() {
         int assertions = jdbc.deleteInChunks("delete from used_assertion where assertion_id in (select assertion_id"
-                + " from used_assertion where expires_at < ? limit " + HOUSEKEEPING_CHUNK + ")", clock.instant(),
-                HOUSEKEEPING_CHUNK);
+                + " from used_assertion where expires_at < ? limit " + HOUSEKEEPING_CHUNK + ")",
+                clock.instant().minus(FirstUseLedger.FORGET_AFTER), HOUSEKEEPING_CHUNK);
         int outbox = PublishedOutboxRows.removePublishedBefore(jdbc,
                 clock.instant().minus(config.housekeeping().outboxRetention()));
         if (assertions + outbox > 0) {

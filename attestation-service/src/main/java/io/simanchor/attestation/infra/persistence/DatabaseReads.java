@@ -1,5 +1,6 @@
 package io.simanchor.attestation.infra.persistence;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,11 +8,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.core.Vertx;
 
 /**
- * Where the caches of policies and reference values read the database when an appraisal, running on an
- * event loop, needs what they do not hold: the worker pool, so no JDBC call ever holds an event loop.
+ * Where the caches of policies and reference values ({@link TtlCache}) read the database: the worker pool,
+ * so no JDBC call ever holds the event loop an appraisal runs on.
  */
 @ApplicationScoped
 public class DatabaseReads implements Executor {
+
+    /**
+     * How long an appraisal waits for a read it needs before it is answered 503: like the nonce ledger's
+     * deadline, so a hung database never leaves a device waiting without an answer.
+     */
+    static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final Vertx vertx;
 

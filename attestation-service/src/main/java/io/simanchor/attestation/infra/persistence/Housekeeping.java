@@ -12,6 +12,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.attestation.config.AttestationConfig;
 import io.simanchor.support.outbox.PublishedOutboxRows;
+import io.simanchor.support.persistence.FirstUseLedger;
 import io.simanchor.support.persistence.HousekeepingConfig;
 import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.support.runtime.PeriodicTask;
@@ -53,7 +54,8 @@ public class Housekeeping {
     public Removed runOnce() {
         Instant now = clock.instant();
         int nonces = jdbc.deleteInChunks("delete from consumed_nonce where nonce_id in "
-                + "(select nonce_id from consumed_nonce where expires_at < ? limit " + CHUNK + ")", now, CHUNK);
+                + "(select nonce_id from consumed_nonce where expires_at < ? limit " + CHUNK + ")",
+                now.minus(FirstUseLedger.FORGET_AFTER), CHUNK);
         int outbox = PublishedOutboxRows.removePublishedBefore(jdbc, now.minus(config.outboxRetention()));
         return new Removed(nonces, outbox);
     }

@@ -43,7 +43,7 @@ public class PgAppraisalPolicies implements AppraisalPolicies {
         this.audit = audit;
         this.json = json;
         this.defaultPolicy = loadDefault(json);
-        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), 10_000, clock);
+        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), DatabaseReads.DEADLINE, 10_000, clock);
     }
 
     @Override

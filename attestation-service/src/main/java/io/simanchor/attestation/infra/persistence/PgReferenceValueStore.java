@@ -45,7 +45,7 @@ public class PgReferenceValueStore implements ReferenceValueStore {
         this.jdbc = jdbc;
         this.audit = audit;
         this.json = json;
-        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), 10_000, clock);
+        this.cache = new TtlCache<>(this::load, reads, config.policyCacheTtl(), DatabaseReads.DEADLINE, 10_000, clock);
     }
 
     @Override

@@ -7,28 +7,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import io.simanchor.attestation.testing.MutableClock;
+import io.simanchor.support.persistence.PersistenceException;
 
 /**
  * The cache of policies and reference values answers lookups without ever reading on the caller's thread
- * (an event loop): reads run on the given executor, here one the test runs by hand.
+ * (an event loop), and without waiting at all once a key has been read: reads run on the given executor,
+ * here one the test runs by hand.
  */
 class TtlCacheTest {
 
     private static final Duration TTL = Duration.ofSeconds(5);
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T09:00:00Z"));
     private final List<Runnable> pendingReads = new ArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
-    private final TtlCache<String, String> cache = new TtlCache<>(key -> key + "#" + reads.incrementAndGet(),
-            pendingReads::add, TTL, 100, clock);
+    private final AtomicBoolean databaseDown = new AtomicBoolean();
+    private final TtlCache<String, String> cache = new TtlCache<>(this::read, pendingReads::add, TTL, DEADLINE, 100,
+            clock);
 
     @Test
     void a_missing_value_is_read_on_the_executor_not_on_the_caller() {
@@ -52,58 +56,99 @@ class TtlCacheTest {
     }
 
     @Test
-    void a_value_younger_than_the_ttl_comes_from_memory_at_once_then_is_read_again() {
+    void a_value_older_than_the_ttl_is_returned_at_once_while_one_read_replaces_it() {
         cache.get("model");
         runPendingReads();
         clock.advance(TTL.minusMillis(1));
-
         assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
         assertThat(pendingReads).isEmpty();
 
         clock.advance(Duration.ofMillis(1));
-        CompletableFuture<String> expired = cache.get("model").toCompletableFuture();
-        assertThat(expired).isNotDone();
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
+        assertThat(pendingReads).hasSize(1);
+
         runPendingReads();
-        assertThat(expired).isCompletedWithValue("model#2");
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#2");
+        assertThat(pendingReads).isEmpty();
     }
 
     @Test
-    void a_failed_read_fails_its_lookups_and_is_not_kept() {
-        AtomicInteger attempts = new AtomicInteger();
-        TtlCache<String, String> failingOnce = new TtlCache<>(key -> {
-            if (attempts.incrementAndGet() == 1) {
-                throw new IllegalStateException("database down");
-            }
-            return key;
-        }, Runnable::run, TTL, 100, clock);
+    void a_refresh_that_fails_keeps_the_value_and_is_tried_again_a_second_later() {
+        cache.get("model");
+        runPendingReads();
+        clock.advance(TTL);
+        databaseDown.set(true);
+        cache.get("model");
+        runPendingReads();
 
-        assertThat(failingOnce.get("model").toCompletableFuture())
-                .failsWithin(Duration.ZERO)
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
+        assertThat(pendingReads).as("no new read before a second has passed").isEmpty();
+
+        databaseDown.set(false);
+        clock.advance(Duration.ofSeconds(1));
+        cache.get("model");
+        runPendingReads();
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#3");
+    }
+
+    @Test
+    void a_failed_first_read_fails_its_lookups_and_is_not_kept() {
+        databaseDown.set(true);
+        CompletableFuture<String> failed = cache.get("model").toCompletableFuture();
+        runPendingReads();
+
+        assertThat(failed).failsWithin(Duration.ZERO)
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(IllegalStateException.class);
-        assertThat(failingOnce.get("model").toCompletableFuture()).isCompletedWithValue("model");
+        databaseDown.set(false);
+        CompletableFuture<String> retried = cache.get("model").toCompletableFuture();
+        runPendingReads();
+        assertThat(retried).isCompletedWithValue("model#2");
+    }
+
+    @Test
+    void a_first_read_that_hangs_fails_its_lookups_after_the_deadline() {
+        TtlCache<String, String> hung = new TtlCache<>(this::read, read -> {
+            // never runs: a read stuck in a dead connection
+        }, TTL, Duration.ofMillis(50), 100, clock);
+
+        assertThat(hung.get("model").toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PersistenceException.class);
     }
 
     @Test
     void an_executor_that_refuses_the_read_fails_the_lookup_instead_of_leaving_it_waiting() {
-        TtlCache<String, String> refused = new TtlCache<>(key -> key, read -> {
+        TtlCache<String, String> refused = new TtlCache<>(this::read, read -> {
             throw new RejectedExecutionException("shutting down");
-        }, TTL, 100, clock);
+        }, TTL, DEADLINE, 100, clock);
 
-        CompletableFuture<String> value = refused.get("model").toCompletableFuture();
-        assertThat(value).isCompletedExceptionally();
-        assertThat(catchJoin(value)).isInstanceOf(RejectedExecutionException.class);
+        assertThat(refused.get("model").toCompletableFuture()).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(RejectedExecutionException.class);
     }
 
     @Test
-    void invalidating_a_key_reads_it_again() {
+    void invalidating_a_key_reads_it_again_before_answering() {
         cache.get("model");
         runPendingReads();
 
         cache.invalidate("model");
         CompletableFuture<String> value = cache.get("model").toCompletableFuture();
+        assertThat(value).isNotDone();
         runPendingReads();
         assertThat(value).isCompletedWithValue("model#2");
+    }
+
+    @Test
+    void a_full_cache_starts_over() {
+        TtlCache<String, String> small = new TtlCache<>(this::read, Runnable::run, TTL, DEADLINE, 2, clock);
+        small.get("a");
+        small.get("b");
+        small.get("c");
+
+        assertThat(small.get("a").toCompletableFuture()).isCompletedWithValue("a#4");
     }
 
     @Test
@@ -115,18 +160,17 @@ class TtlCacheTest {
         assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
     }
 
+    private String read(String key) {
+        int count = reads.incrementAndGet();
+        if (databaseDown.get()) {
+            throw new IllegalStateException("database down");
+        }
+        return key + "#" + count;
+    }
+
     private void runPendingReads() {
         List<Runnable> now = new ArrayList<>(pendingReads);
         pendingReads.clear();
         now.forEach(Runnable::run);
-    }
-
-    private static Throwable catchJoin(CompletableFuture<?> future) {
-        try {
-            future.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
     }
 }
