@@ -27,8 +27,8 @@ public interface AttestationConfig {
 
     /**
      * How long an instance uses reference values and appraisal policies it has read before it reads them
-     * again (in the background, still using them meanwhile): with that read, the most a change made
-     * through another instance takes to apply everywhere.
+     * again, in the background, still using them for one more TTL meanwhile: twice this is the most a
+     * change made through another instance takes to apply everywhere (while the database can be read).
      */
     @WithDefault("5s")
     Duration policyCacheTtl();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.simanchor.identity.infra.persistence.Housekeeping;
+import io.simanchor.support.testing.TableRows;
 
 /** Records of long-expired challenges and old published outbox rows go; everything still needed stays. */
 @QuarkusTest
@@ -55,15 +55,7 @@ class HousekeepingTest {
     }
 
     private byte[] usedChallenge(Instant expiresAt) throws SQLException {
-        byte[] serial = UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection
-                        .prepareStatement("insert into used_challenge (serial, expires_at) values (?, ?)")) {
-            insert.setBytes(1, serial);
-            insert.setTimestamp(2, Timestamp.from(expiresAt));
-            insert.executeUpdate();
-        }
-        return serial;
+        return new TableRows(dataSource).insertSingleUse("used_challenge", "serial", expiresAt);
     }
 
     private UUID outboxRow(Instant publishedAt) throws SQLException {
@@ -80,13 +72,6 @@ class HousekeepingTest {
     }
 
     private boolean exists(String table, String column, Object id) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection
-                        .prepareStatement("select 1 from " + table + " where " + column + " = ?")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
+        return new TableRows(dataSource).exists(table, column, id);
     }
 }

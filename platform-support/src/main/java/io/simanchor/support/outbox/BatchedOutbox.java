@@ -78,6 +78,16 @@ public final class BatchedOutbox implements AutoCloseable {
             writer.interrupt();
             writer.join(5_000);
         }
+        // Offered as the writer ended, or never started: counted and named rather than lost in silence.
+        List<List<OutboxEvent>> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            dropped.addAndGet(left.size());
+            List<OutboxEvent> events = new ArrayList<>();
+            left.forEach(events::addAll);
+            LOG.errorf("Outbox %s: %d decisions not written at shutdown", name, left.size());
+            logLost(events);
+        }
     }
 
     private void run() {

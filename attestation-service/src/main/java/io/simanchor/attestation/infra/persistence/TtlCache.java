@@ -4,12 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -22,32 +26,34 @@ import io.simanchor.support.persistence.PersistenceException;
  * which costs reads, never correctness.
  *
  * <p>
- * A lookup never blocks its caller, which may be an event loop, and once a key has been read it never
- * waits either:
+ * A lookup never blocks its caller, which may be an event loop, and a key in use does not wait either:
  * <ul>
- * <li>A key never read (or {@linkplain #invalidate invalidated}) is read on {@code loads}; its lookups
- * complete when that one read has, whoever asked first, and fail with {@link PersistenceException} if it
- * has not answered within {@code deadline} (a hung database gets a 503, not requests that wait forever).
- * A failed read is not kept.</li>
- * <li>A value older than the TTL is still returned, at once, while one read on {@code loads} replaces it
- * (refresh ahead): other instances' changes arrive within the TTL plus one read. If that read fails, the
- * value in memory is kept and the read is tried again a second later.</li>
+ * <li>Younger than the TTL, a value is returned from memory.</li>
+ * <li>Between one and two TTLs old, it is still returned, at once, while one read on {@code loads}
+ * replaces it (refresh ahead), so a key looked up at least once per TTL never waits for the database.</li>
+ * <li>Never read, {@linkplain #invalidate invalidated}, or two TTLs old or more (a key nobody looked up
+ * for a while), lookups wait for a read: a change made through another instance applies here within two
+ * TTLs at most. If the read fails or has not answered within {@code deadline}, the value held before is
+ * used if there is one (the database is down: the last policy read is the best there is); if there is
+ * none, the lookups fail with {@link PersistenceException} (503), instead of waiting for a hung database.</li>
  * </ul>
+ * At most one read per key is under way at any time, even when one hangs: lookups after a deadline wait
+ * for the same read, so a slow database still fills the cache.
  */
 final class TtlCache<K, V> {
 
     private static final Logger LOG = Logger.getLogger(TtlCache.class);
-    /** How long after a failed refresh the next one is tried. */
+    /** How long after a failed read the key is read again while its old value is used. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-    /** A key's value, being read for the first time or read at some point. */
+    /** A key's value, being read or read at some point. */
     private static final class Entry<V> {
 
         private final CompletableFuture<V> loading;
         /** What callers get: a stage they cannot complete or cancel for the others sharing it. */
         private final CompletionStage<V> value;
         private final AtomicBoolean refreshing = new AtomicBoolean();
-        /** When to read the value again; null until the first read has completed. */
+        /** When to read the value again; null until it has been read. */
         private volatile Instant refreshAt;
 
         private Entry(CompletableFuture<V> loading, Instant refreshAt) {
@@ -59,9 +65,18 @@ final class TtlCache<K, V> {
         private boolean failed() {
             return loading.isCompletedExceptionally();
         }
+
+        /** The value, if it has been read. */
+        private Optional<V> read() {
+            return loading.isDone() && !loading.isCompletedExceptionally()
+                    ? Optional.of(loading.join())
+                    : Optional.empty();
+        }
     }
 
     private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final Map<K, CompletableFuture<V>> reading = new ConcurrentHashMap<>();
+    private final AtomicLong failedReads = new AtomicLong();
     private final Function<K, V> loader;
     private final Executor loads;
     private final Duration ttl;
@@ -72,7 +87,7 @@ final class TtlCache<K, V> {
     /**
      * @param loader reads a key's value from the database; blocking
      * @param loads where the loader runs
-     * @param deadline how long callers wait for a key's first read before it fails
+     * @param deadline how long lookups wait for a read before they fail or use the value held before
      */
     TtlCache(Function<K, V> loader, Executor loads, Duration ttl, Duration deadline, int maxEntries, Clock clock) {
         this.loader = loader;
@@ -83,32 +98,29 @@ final class TtlCache<K, V> {
         this.clock = clock;
     }
 
-    /** The value of {@code key}: from memory if it was ever read, else as soon as it has been. */
+    /** The value of {@code key}: from memory while it is recent, else once it has been read. */
     CompletionStage<V> get(K key) {
+        Instant now = clock.instant();
         Entry<V> entry = entries.get(key);
         if (entry != null && !entry.failed()) {
             Instant refreshAt = entry.refreshAt;
-            if (refreshAt != null && !clock.instant().isBefore(refreshAt)) {
-                refresh(key, entry);
+            if (refreshAt == null || now.isBefore(refreshAt)) {
+                return entry.value; // being read for the first time, or recent
             }
-            return entry.value;
+            if (now.isBefore(refreshAt.plus(ttl))) {
+                refresh(key, entry);
+                return entry.value;
+            }
         }
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
         Entry<V> fresh = new Entry<>(new CompletableFuture<>(), null);
-        Entry<V> winner = entries.compute(key, (k, present) -> present != null && !present.failed() ? present : fresh);
+        Entry<V> winner = entries.compute(key, (k, present) -> present == null || present == entry || present.failed()
+                ? fresh
+                : present);
         if (winner == fresh) {
-            read(key).whenComplete((value, failure) -> {
-                if (failure == null) {
-                    // Before completing, so whoever sees the value also sees when to refresh it.
-                    fresh.refreshAt = clock.instant().plus(ttl);
-                    fresh.loading.complete(value);
-                } else {
-                    entries.remove(key, fresh);
-                    fresh.loading.completeExceptionally(failure);
-                }
-            });
+            readInto(key, fresh, entry == null ? Optional.empty() : entry.read());
         }
         return winner.value;
     }
@@ -116,44 +128,93 @@ final class TtlCache<K, V> {
     /** Forgets {@code key}, so this instance sees its own change at once. */
     void invalidate(K key) {
         entries.remove(key);
+        // A read under way may have begun before the change: the next lookup starts its own.
+        reading.remove(key);
     }
 
-    /** Replaces {@code stale} once read again; one read at a time per entry. */
+    /** Completes {@code fresh} with a read of {@code key}, or with {@code held} if that read fails. */
+    private void readInto(K key, Entry<V> fresh, Optional<V> held) {
+        CompletableFuture<V> read = read(key);
+        // On a copy: the deadline is this lookup's, not the read's, which later lookups may still share.
+        read.copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause()
+                    : failure;
+            if (cause == null) {
+                complete(fresh, value, ttl);
+            } else if (held.isPresent()) {
+                logFailedRead(key, cause);
+                complete(fresh, held.get(), RETRY_AFTER);
+            } else {
+                entries.remove(key, fresh);
+                fresh.loading.completeExceptionally(cause instanceof TimeoutException
+                        ? new PersistenceException("not read within " + deadline.toMillis() + " ms")
+                        : cause);
+            }
+        });
+    }
+
+    /** Replaces {@code stale} with a read of {@code key}; one refresh per entry, until that read returns. */
     private void refresh(K key, Entry<V> stale) {
         if (!stale.refreshing.compareAndSet(false, true)) {
             return;
         }
         read(key).whenComplete((value, failure) -> {
             if (failure == null) {
-                entries.replace(key, stale, new Entry<>(CompletableFuture.completedFuture(value),
-                        clock.instant().plus(ttl)));
+                entries.replace(key, stale, new Entry<>(CompletableFuture.completedFuture(value), refreshAt(ttl)));
             } else {
-                LOG.warnf("Kept the cached value of %s: it could not be read again [cause: %s]", key,
-                        failure.getMessage());
-                stale.refreshAt = clock.instant().plus(RETRY_AFTER);
-                stale.refreshing.set(false);
+                logFailedRead(key, failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                stale.refreshAt = refreshAt(RETRY_AFTER);
             }
+            stale.refreshing.set(false);
         });
     }
 
-    /** The loader's answer on {@code loads}, or a failure once the deadline has passed. */
+    private void complete(Entry<V> entry, V value, Duration refreshIn) {
+        try {
+            // Before completing, so whoever sees the value also sees when to refresh it.
+            entry.refreshAt = refreshAt(refreshIn);
+        } finally {
+            entry.loading.complete(value);
+        }
+    }
+
+    /**
+     * The read of {@code key} under way, or a new one on {@code loads}: never two at once for one key, so a
+     * hung database holds at most one worker per key. Callers must not complete it.
+     */
     private CompletableFuture<V> read(K key) {
-        CompletableFuture<V> read = new CompletableFuture<>();
+        CompletableFuture<V> started = new CompletableFuture<>();
+        CompletableFuture<V> underWay = reading.putIfAbsent(key, started);
+        if (underWay != null) {
+            return underWay;
+        }
+        started.whenComplete((value, failure) -> reading.remove(key, started));
         try {
             loads.execute(() -> {
                 try {
-                    read.complete(loader.apply(key));
+                    started.complete(loader.apply(key));
                 } catch (RuntimeException | Error e) {
-                    // Completed either way: callers waiting on the stage must not wait forever.
-                    read.completeExceptionally(e);
+                    // Completed either way: lookups waiting on it must not wait forever.
+                    started.completeExceptionally(e);
                 }
             });
         } catch (RuntimeException rejected) {
-            read.completeExceptionally(rejected);
+            started.completeExceptionally(rejected);
         }
-        CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> read.completeExceptionally(
-                        new PersistenceException("not read within " + deadline.toMillis() + " ms")));
-        return read;
+        return started;
+    }
+
+    private Instant refreshAt(Duration in) {
+        return clock.instant().plus(in);
+    }
+
+    /** Logged once, then at every power of two, while the database keeps failing. */
+    private void logFailedRead(K key, Throwable failure) {
+        long count = failedReads.incrementAndGet();
+        if (Long.bitCount(count) == 1) {
+            LOG.warnf("Kept the value held for %s: it could not be read again (%d failed reads so far) [cause: %s]",
+                    key, count, failure instanceof TimeoutException ? "no answer in time" : failure.getMessage());
+        }
     }
 }

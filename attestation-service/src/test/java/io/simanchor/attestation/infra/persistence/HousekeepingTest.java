@@ -2,16 +2,10 @@ package io.simanchor.attestation.infra.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -21,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.simanchor.support.persistence.FirstUseLedger;
+import io.simanchor.support.testing.TableRows;
 
 /**
  * Consumed nonces are forgotten only well after they expired: an appraisal checks the nonce's expiry before
@@ -54,25 +49,10 @@ class HousekeepingTest {
     }
 
     private byte[] consumedNonce(Instant expiresAt) throws SQLException {
-        byte[] id = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection
-                        .prepareStatement("insert into consumed_nonce (nonce_id, expires_at) values (?, ?)")) {
-            insert.setBytes(1, id);
-            insert.setTimestamp(2, Timestamp.from(expiresAt));
-            insert.executeUpdate();
-        }
-        return id;
+        return new TableRows(dataSource).insertSingleUse("consumed_nonce", "nonce_id", expiresAt);
     }
 
     private boolean exists(byte[] id) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection
-                        .prepareStatement("select 1 from consumed_nonce where nonce_id = ?")) {
-            select.setBytes(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
-            }
-        }
+        return new TableRows(dataSource).exists("consumed_nonce", "nonce_id", id);
     }
 }

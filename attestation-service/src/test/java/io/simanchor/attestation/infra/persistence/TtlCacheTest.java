@@ -93,6 +93,58 @@ class TtlCacheTest {
     }
 
     @Test
+    void a_value_nobody_looked_up_for_two_ttls_is_read_again_before_answering() {
+        cache.get("model");
+        runPendingReads();
+        clock.advance(TTL.multipliedBy(2));
+
+        CompletableFuture<String> value = cache.get("model").toCompletableFuture();
+        assertThat(value).isNotDone();
+        runPendingReads();
+        assertThat(value).isCompletedWithValue("model#2");
+    }
+
+    @Test
+    void when_that_read_fails_the_value_held_before_is_used() {
+        cache.get("model");
+        runPendingReads();
+        clock.advance(TTL.multipliedBy(10));
+        databaseDown.set(true);
+
+        CompletableFuture<String> value = cache.get("model").toCompletableFuture();
+        runPendingReads();
+        assertThat(value).isCompletedWithValue("model#1");
+    }
+
+    @Test
+    void a_read_under_way_is_never_started_twice_even_when_it_hangs() {
+        cache.get("model");
+        runPendingReads();
+        clock.advance(TTL);
+        cache.get("model");
+        clock.advance(TTL);
+        cache.get("model");
+        cache.get("model");
+
+        assertThat(pendingReads).hasSize(1);
+    }
+
+    @Test
+    void a_refresh_under_way_when_the_key_is_invalidated_does_not_bring_back_the_old_value() {
+        cache.get("model");
+        runPendingReads();
+        clock.advance(TTL);
+        cache.get("model"); // a refresh begins, reading what was there before the change
+
+        cache.invalidate("model");
+        CompletableFuture<String> afterTheChange = cache.get("model").toCompletableFuture();
+        runPendingReads();
+
+        assertThat(afterTheChange).isCompletedWithValue("model#3");
+        assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#3");
+    }
+
+    @Test
     void a_failed_first_read_fails_its_lookups_and_is_not_kept() {
         databaseDown.set(true);
         CompletableFuture<String> failed = cache.get("model").toCompletableFuture();
