@@ -92,8 +92,12 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response databaseUnavailable(PersistenceException e) {
+        // An outage, not a bug: one line per request without a stack trace, or a hung database would fill
+        // the log with the same trace for every request it refuses.
+        LOG.warnf("Request refused, database unavailable [problem: %s, cause: %s]",
+                CommonProblems.UNAVAILABLE.code(), e.getMessage());
         // RFC 9110 §10.2.3: tell clients when a retry makes sense instead of letting them hammer.
-        return Response.fromResponse(respond(CommonProblems.UNAVAILABLE, null, e))
+        return Response.fromResponse(problemResponse(CommonProblems.UNAVAILABLE, null))
                 .header(HttpHeaders.RETRY_AFTER, "1")
                 .build();
     }
@@ -116,6 +120,10 @@ public class ProblemExceptionMappers {
         } else {
             LOG.debugf("Request refused [problem: %s, detail: %s]", type.code(), detail);
         }
+        return problemResponse(type, detail);
+    }
+
+    private static Response problemResponse(ProblemType type, String detail) {
         return Response.status(type.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(type, detail))

@@ -71,10 +71,10 @@ public class AttestationResource {
     /**
      * Appraises on the event loop that read the request: every check works on memory (the device view, the
      * nonce's MAC, cached policies), and the wait for the nonce's use to be recorded holds no thread; only
-     * a model's policy or reference values not used for a while are waited for, read on a worker thread
-     * (TtlCache). Run on a worker
-     * thread per request instead, an appraisal cost 0.52 ms of CPU instead of 0.40 (docs/performance.md).
-     * The answer is completed back on the request's event loop, whichever thread finished the appraisal.
+     * a model's policy or reference values not used for a while are waited for, read on a worker thread.
+     * Run on a worker thread per request instead, an appraisal cost 0.52 ms of CPU instead of 0.40
+     * (docs/performance.md). The answer is completed back on the request's event loop, whichever thread
+     * finished the appraisal.
      */
     @POST
     @Path("/evidence")

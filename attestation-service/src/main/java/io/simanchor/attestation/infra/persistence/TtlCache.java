@@ -67,7 +67,7 @@ final class TtlCache<K, V> {
         }
 
         /** The value, if it has been read. */
-        private Optional<V> read() {
+        private Optional<V> held() {
             return loading.isDone() && !loading.isCompletedExceptionally()
                     ? Optional.of(loading.join())
                     : Optional.empty();
@@ -120,7 +120,7 @@ final class TtlCache<K, V> {
                 ? fresh
                 : present);
         if (winner == fresh) {
-            readInto(key, fresh, entry == null ? Optional.empty() : entry.read());
+            readInto(key, fresh, entry == null ? Optional.empty() : entry.held());
         }
         return winner.value;
     }
