@@ -83,10 +83,8 @@ public final class BatchedOutbox implements AutoCloseable {
         queue.drainTo(left);
         if (!left.isEmpty()) {
             dropped.addAndGet(left.size());
-            List<OutboxEvent> events = new ArrayList<>();
-            left.forEach(events::addAll);
             LOG.errorf("Outbox %s: %d decisions not written at shutdown", name, left.size());
-            logLost(events);
+            logLost(eventsOf(left));
         }
     }
 
@@ -114,8 +112,7 @@ public final class BatchedOutbox implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        List<OutboxEvent> events = new ArrayList<>();
-        batch.forEach(events::addAll);
+        List<OutboxEvent> events = eventsOf(batch);
         try {
             // One statement, so no transaction around it: it is atomic on its own.
             jdbc.read(connection -> {
@@ -127,6 +124,12 @@ public final class BatchedOutbox implements AutoCloseable {
             LOG.errorf("Outbox %s: %d decisions not written [cause: %s]", name, batch.size(), e.toString());
             logLost(events);
         }
+    }
+
+    private static List<OutboxEvent> eventsOf(List<List<OutboxEvent>> decisions) {
+        List<OutboxEvent> events = new ArrayList<>();
+        decisions.forEach(events::addAll);
+        return events;
     }
 
     /**

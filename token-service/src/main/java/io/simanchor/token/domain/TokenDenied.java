@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
+import io.simanchor.support.runtime.CompletionFailures;
+
 /**
  * A refused token request.
  *
@@ -32,8 +34,7 @@ public final class TokenDenied extends RuntimeException {
      * unwraps the {@link CompletionException} that dependent stages put around it.
      */
     public static Optional<TokenDenied> in(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
-        return cause instanceof TokenDenied denied ? Optional.of(denied) : Optional.empty();
+        return CompletionFailures.cause(failure) instanceof TokenDenied denied ? Optional.of(denied) : Optional.empty();
     }
 
     public DenialReason reason() {

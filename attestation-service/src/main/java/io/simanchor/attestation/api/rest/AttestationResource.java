@@ -2,7 +2,6 @@ package io.simanchor.attestation.api.rest;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
@@ -17,6 +16,7 @@ import io.simanchor.attestation.domain.AttestationService;
 import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.attestation.infra.jose.CompactEvidenceReader;
 import io.simanchor.support.jose.MalformedJwsException;
+import io.simanchor.support.runtime.CompletionFailures;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Context;
@@ -104,10 +104,7 @@ public class AttestationResource {
         try {
             if (failure != null) {
                 // The refusal or the store's exception itself, so the exception mappers answer it.
-                answer.completeExceptionally(
-                        failure instanceof CompletionException wrapped && wrapped.getCause() != null
-                                ? wrapped.getCause()
-                                : failure);
+                answer.completeExceptionally(CompletionFailures.cause(failure));
             } else {
                 answer.complete(new ResultResponse(verdict.ear(),
                         verdict.result().appraisal().status().claimValue(), verdict.result().expiresAt()));

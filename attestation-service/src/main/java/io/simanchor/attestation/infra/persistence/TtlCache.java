@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -19,6 +18,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 import io.simanchor.support.persistence.PersistenceException;
+import io.simanchor.support.runtime.CompletionFailures;
 
 /**
  * Keeps what was read from the database (absent answers too, as a value), so the appraisal hot path does
@@ -137,9 +137,7 @@ final class TtlCache<K, V> {
         CompletableFuture<V> read = read(key);
         // On a copy: the deadline is this lookup's, not the read's, which later lookups may still share.
         read.copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
-            Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
-                    ? wrapped.getCause()
-                    : failure;
+            Throwable cause = CompletionFailures.cause(failure);
             if (cause == null) {
                 complete(fresh, value, ttl);
             } else if (held.isPresent()) {
@@ -163,7 +161,7 @@ final class TtlCache<K, V> {
             if (failure == null) {
                 entries.replace(key, stale, new Entry<>(CompletableFuture.completedFuture(value), refreshAt(ttl)));
             } else {
-                logFailedRead(key, failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                logFailedRead(key, CompletionFailures.cause(failure));
                 stale.refreshAt = refreshAt(RETRY_AFTER);
             }
             stale.refreshing.set(false);

@@ -57,8 +57,7 @@ class TtlCacheTest {
 
     @Test
     void a_value_older_than_the_ttl_is_returned_at_once_while_one_read_replaces_it() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL.minusMillis(1));
         assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
         assertThat(pendingReads).isEmpty();
@@ -75,27 +74,23 @@ class TtlCacheTest {
 
     @Test
     void a_refresh_that_fails_keeps_the_value_and_is_tried_again_a_second_later() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL);
         databaseDown.set(true);
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
 
         assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#1");
         assertThat(pendingReads).as("no new read before a second has passed").isEmpty();
 
         databaseDown.set(false);
         clock.advance(Duration.ofSeconds(1));
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         assertThat(cache.get("model").toCompletableFuture()).isCompletedWithValue("model#3");
     }
 
     @Test
     void a_value_nobody_looked_up_for_two_ttls_is_read_again_before_answering() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL.multipliedBy(2));
 
         CompletableFuture<String> value = cache.get("model").toCompletableFuture();
@@ -106,8 +101,7 @@ class TtlCacheTest {
 
     @Test
     void when_that_read_fails_the_value_held_before_is_used() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL.multipliedBy(10));
         databaseDown.set(true);
 
@@ -118,8 +112,7 @@ class TtlCacheTest {
 
     @Test
     void a_read_under_way_is_never_started_twice_even_when_it_hangs() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL);
         cache.get("model");
         clock.advance(TTL);
@@ -131,8 +124,7 @@ class TtlCacheTest {
 
     @Test
     void a_refresh_under_way_when_the_key_is_invalidated_does_not_bring_back_the_old_value() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
         clock.advance(TTL);
         cache.get("model"); // a refresh begins, reading what was there before the change
 
@@ -183,8 +175,7 @@ class TtlCacheTest {
 
     @Test
     void invalidating_a_key_reads_it_again_before_answering() {
-        cache.get("model");
-        runPendingReads();
+        lookUpModelAndRunReads();
 
         cache.invalidate("model");
         CompletableFuture<String> value = cache.get("model").toCompletableFuture();
@@ -218,6 +209,12 @@ class TtlCacheTest {
             throw new IllegalStateException("database down");
         }
         return key + "#" + count;
+    }
+
+    /** Looks "model" up and runs the read that starts, if one does. */
+    private void lookUpModelAndRunReads() {
+        cache.get("model");
+        runPendingReads();
     }
 
     private void runPendingReads() {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +21,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.Problem;
+import io.simanchor.support.runtime.CompletionFailures;
 import io.simanchor.token.config.ServiceWiring;
 import io.simanchor.token.domain.IssuedToken;
 import io.simanchor.token.domain.OAuthError;
@@ -134,7 +134,7 @@ public class TokenRoute {
             sendIssued(context, token);
             return;
         }
-        Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+        Throwable cause = CompletionFailures.cause(failure);
         if (cause instanceof TokenDenied denied) {
             denied.retryAfter()
                     .ifPresent(wait -> context.response()
