@@ -171,7 +171,8 @@ class TokenApiTest {
                 .post("/oauth2/token")
                 .then(), 400, "invalid_request");
         assertError(post(form(assertion, ear) + "&x=1".repeat(40)), 400, "invalid_request");
-        // A raw '#' would end a query string and hide the repeat behind it; a leading '?' is no form either.
+        // '#' and '?' are ordinary characters in a form: the repeat after a '#' is seen, and "?grant_type" is
+        // no grant_type.
         assertError(post(form(assertion, ear) + "#&grant_type=client_credentials"), 400, "invalid_request");
         assertError(post("?" + form(assertion, ear)), 400, "invalid_request");
         assertError(given().body(form(assertion, ear)).post("/oauth2/token").then(), 400, "invalid_request");
