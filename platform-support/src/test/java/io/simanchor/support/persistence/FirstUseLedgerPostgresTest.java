@@ -1,6 +1,7 @@
 package io.simanchor.support.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -84,14 +87,19 @@ class FirstUseLedgerPostgresTest {
         ledger.start();
     }
 
-    /** Payloads starting with "quiet" publish nothing, the others an event carrying the payload. */
     private static FirstUseLedger<String> newLedger(Jdbc database) {
+        return newLedger(database, Duration.ofSeconds(5));
+    }
+
+    /** Payloads starting with "quiet" publish nothing, the others an event carrying the payload. */
+    private static FirstUseLedger<String> newLedger(Jdbc database, Duration answerWithin) {
         return new FirstUseLedger<>("test-ledger", database, new OutboxWriter(new ObjectMapper(), new OutboxSignal()),
                 "used_value", "value_id", 100,
                 payload -> payload.startsWith("quiet")
                         ? Optional.empty()
                         : Optional.of(new OutboxEvent("test-topic", "device-" + payload, "test.event.v1",
-                                List.of(payload), Instant.parse("2026-12-02T10:15:30.123456Z"))));
+                                List.of(payload), Instant.parse("2026-12-02T10:15:30.123456Z"))),
+                answerWithin);
     }
 
     @AfterEach
@@ -180,6 +188,36 @@ class FirstUseLedgerPostgresTest {
         assertThat(stored("select payload from outbox order by id", rows -> rows.getString(1)))
                 .containsExactlyElementsOf(expected);
         assertThat(stored("select count(*) from used_value", rows -> rows.getLong(1))).containsExactly(300L);
+    }
+
+    @Test
+    void a_write_the_database_holds_up_fails_at_the_statement_timeout_records_nothing_and_the_writer_goes_on()
+            throws Exception {
+        // The services' connections carry a statement_timeout (platform-support's
+        // microprofile-config.properties); a table lock stands in for a database that stops answering. The
+        // ledger's own deadline is far away, so only the database's timeout can end the wait in time.
+        PGSimpleDataSource timingOut = new PGSimpleDataSource();
+        timingOut.setUrl(postgres.jdbcUrl());
+        timingOut.setUser(postgres.username());
+        timingOut.setPassword(postgres.password());
+        timingOut.setOptions("-c statement_timeout=1s");
+        ledger.close();
+        ledger = newLedger(new Jdbc(timingOut), Duration.ofMinutes(2));
+        ledger.start();
+        Instant expiresAt = Instant.now().plus(5, ChronoUnit.MINUTES);
+
+        try (Connection locker = dataSource.getConnection(); Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            lock.execute("lock table used_value in access exclusive mode");
+            CompletableFuture<Boolean> held = ledger.record(id("d"), expiresAt, "d").toCompletableFuture();
+
+            assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(PersistenceException.class);
+            locker.rollback();
+        }
+
+        assertThat(ledger.recordFirstUse(id("d"), expiresAt, "d again")).isTrue();
+        assertThat(stored("select payload from outbox", rows -> rows.getString(1))).containsExactly("[\"d again\"]");
     }
 
     private static byte[] id(String value) {
