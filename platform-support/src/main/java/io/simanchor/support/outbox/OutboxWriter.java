@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * However many events there are, they go in as one statement whose rows come from arrays
  * ({@code unnest}), in the order given: one message to PostgreSQL, where a JDBC batch costs a bind and an
  * execute per row on the writing thread. Event ids are version 4 UUIDs drawn by PostgreSQL
- * ({@code gen_random_uuid()}, from its strong random source).
+ * ({@code gen_random_uuid()}, from its strong random source), or by the caller for a write it may try again
+ * ({@link #appendAllOnce}).
  */
 public final class OutboxWriter {
 
@@ -27,6 +29,10 @@ public final class OutboxWriter {
     private static final String INSERT = "insert into outbox (event_id, " + COLUMNS + ") select gen_random_uuid(), "
             + COLUMNS + " from unnest(" + ARRAYS + ") with ordinality as event(" + COLUMNS + ", position) "
             + "order by position";
+
+    private static final String INSERT_ONCE = "insert into outbox (event_id, " + COLUMNS + ") select event_id, "
+            + COLUMNS + " from unnest(?::uuid[], " + ARRAYS + ") with ordinality as event(event_id, " + COLUMNS
+            + ", position) order by position on conflict (event_id) do nothing";
 
     private final ObjectMapper json;
     private final OutboxSignal signal;
@@ -52,6 +58,35 @@ public final class OutboxWriter {
             bindEvents(insert, 1, rows);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * Appends events under ids the caller drew once ({@link #newEventIds}), in this order, with one statement
+     * that skips any id the outbox already holds: a write tried again after a commit whose answer never came
+     * adds nothing twice, and the relay publishes each event once under its id ({@code ce_id}).
+     */
+    public void appendAllOnce(Connection connection, List<UUID> eventIds, List<OutboxEvent> events)
+            throws SQLException {
+        if (eventIds.size() != events.size()) {
+            throw new IllegalArgumentException("one id per event");
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_ONCE)) {
+            insert.setArray(1, connection.createArrayOf("uuid", eventIds.toArray(UUID[]::new)));
+            bindEvents(insert, 2, events);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Random (version 4) ids for {@code count} events, for {@link #appendAllOnce}. */
+    public static List<UUID> newEventIds(int count) {
+        List<UUID> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        return ids;
     }
 
     /**

@@ -1,0 +1,266 @@
+package io.simanchor.support.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.testing.EmbeddedPostgresServer;
+
+/**
+ * The batched outbox on a real PostgreSQL: what it writes, what it keeps while the database refuses it, and
+ * what it drops, counted.
+ */
+class BatchedOutboxTest {
+
+    private static final Duration WRITTEN_WITHIN = Duration.ofSeconds(10);
+
+    private static EmbeddedPostgresServer postgres;
+    private static PGSimpleDataSource dataSource;
+    private static Jdbc jdbc;
+
+    private BatchedOutbox outbox;
+
+    @BeforeAll
+    static void startPostgres() throws SQLException {
+        postgres = EmbeddedPostgresServer.start();
+        dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(postgres.jdbcUrl());
+        dataSource.setUser(postgres.username());
+        dataSource.setPassword(postgres.password());
+        jdbc = new Jdbc(dataSource);
+        execute("create table outbox (id bigint generated always as identity primary key, "
+                + "event_id uuid not null unique, topic text not null, record_key text not null, "
+                + "event_type text not null, payload text not null, occurred_at timestamptz not null, "
+                + "published_at timestamptz)");
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void emptyOutbox() {
+        execute("truncate outbox");
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    @Test
+    void events_offered_before_start_are_kept_and_written_once_it_runs() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+        outbox.offer(List.of(event("a")));
+        outbox.offer(List.of(event("b"), event("c")));
+
+        outbox.start();
+
+        assertThat(awaitKeys(3)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void a_batch_refused_while_the_database_is_unreachable_is_written_once_it_answers_again() throws Exception {
+        AtomicInteger refusalsLeft = new AtomicInteger(3);
+        outbox = new BatchedOutbox("test", new Jdbc(unreachableFor(refusalsLeft)), writer(), 100, 10);
+        outbox.start();
+
+        outbox.offer(List.of(event("a")));
+
+        assertThat(awaitKeys(1)).containsExactly("a");
+        assertThat(refusalsLeft.get()).as("refused three times, then written").isEqualTo(-1);
+        assertThat(outbox.dropped()).isZero();
+    }
+
+    @Test
+    void a_batch_whose_commit_was_not_confirmed_is_tried_again_without_being_written_twice() throws Exception {
+        AtomicInteger answersToLose = new AtomicInteger(1);
+        outbox = new BatchedOutbox("test", new Jdbc(losingAnswers(answersToLose)), writer(), 100, 10);
+        outbox.start();
+
+        outbox.offer(List.of(event("a"), event("b")));
+
+        long deadline = System.nanoTime() + WRITTEN_WITHIN.toNanos();
+        while (answersToLose.get() > -1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(answersToLose.get()).as("written, its answer lost, written again").isEqualTo(-1);
+        assertThat(keys()).containsExactly("a", "b");
+    }
+
+    @Test
+    void the_batch_in_hand_while_the_database_is_unreachable_gets_a_last_attempt_at_close() throws Exception {
+        AtomicInteger refusalsLeft = new AtomicInteger(Integer.MAX_VALUE);
+        outbox = new BatchedOutbox("test", new Jdbc(unreachableFor(refusalsLeft)), writer(), 100, 10);
+        outbox.start();
+        outbox.offer(List.of(event("a")));
+        long deadline = System.nanoTime() + WRITTEN_WITHIN.toNanos();
+        while (refusalsLeft.get() > Integer.MAX_VALUE - 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(refusalsLeft.get()).as("refused twice, now waiting to try again").isLessThan(Integer.MAX_VALUE - 1);
+
+        refusalsLeft.set(0);
+        outbox.close();
+
+        assertThat(keys()).containsExactly("a");
+    }
+
+    @Test
+    void a_batch_the_database_refuses_for_what_it_says_is_dropped_and_the_next_is_written() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 1);
+        outbox.start();
+
+        // PostgreSQL text cannot hold a NUL character: the same refusal however often it is tried.
+        outbox.offer(List.of(event("bad\u0000key")));
+        outbox.offer(List.of(event("b")));
+
+        assertThat(awaitKeys(1)).containsExactly("b");
+    }
+
+    @Test
+    void when_the_queue_is_full_further_decisions_are_dropped_and_counted() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 2, 10);
+        outbox.offer(List.of(event("a")));
+        outbox.offer(List.of(event("b")));
+
+        outbox.offer(List.of(event("c")));
+
+        assertThat(outbox.dropped()).isEqualTo(1);
+        outbox.start();
+        assertThat(awaitKeys(2)).containsExactly("a", "b");
+    }
+
+    @Test
+    void what_is_queued_when_it_closes_is_written_before_close_returns() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+        for (int i = 0; i < 50; i++) {
+            outbox.offer(List.of(event("e" + i)));
+        }
+        outbox.start();
+
+        outbox.close();
+
+        assertThat(keys()).hasSize(50);
+        assertThat(outbox.dropped()).isZero();
+        outbox.offer(List.of(event("late")));
+        assertThat(outbox.dropped()).as("refused once closed").isEqualTo(1);
+    }
+
+    private static OutboxWriter writer() {
+        return new OutboxWriter(new ObjectMapper(), new OutboxSignal());
+    }
+
+    private static OutboxEvent event(String key) {
+        return new OutboxEvent("test-topic", key, "test.event.v1", List.of(key), Instant.now());
+    }
+
+    /** The database as seen while it is unreachable: the first connections fail as a refused connect does. */
+    private static DataSource unreachableFor(AtomicInteger refusalsLeft) {
+        return (DataSource) Proxy.newProxyInstance(BatchedOutboxTest.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection") && refusalsLeft.getAndDecrement() > 0) {
+                        throw new SQLException("Connection refused", "08001");
+                    }
+                    return method.invoke(dataSource, arguments);
+                });
+    }
+
+    /**
+     * The database as seen when a connection drops after a commit: the first {@code count} statements take
+     * effect, but their answer is an I/O error.
+     */
+    private static DataSource losingAnswers(AtomicInteger count) {
+        return (DataSource) Proxy.newProxyInstance(BatchedOutboxTest.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, arguments) -> {
+                    Object result = method.invoke(dataSource, arguments);
+                    return method.getName().equals("getConnection")
+                            ? wrap(Connection.class, result, "prepareStatement",
+                                    statement -> wrap(PreparedStatement.class, statement, "executeUpdate", updated -> {
+                                        if (count.getAndDecrement() > 0) {
+                                            throw new SQLException("An I/O error occurred while sending to the backend",
+                                                    "08006");
+                                        }
+                                        return updated;
+                                    }))
+                            : result;
+                });
+    }
+
+    private interface Outcome {
+
+        Object after(Object result) throws SQLException;
+    }
+
+    /** {@code target} as {@code type}, with {@code outcome} applied to what {@code methodName} returns. */
+    private static Object wrap(Class<?> type, Object target, String methodName, Outcome outcome) {
+        return Proxy.newProxyInstance(BatchedOutboxTest.class.getClassLoader(), new Class<?>[]{type},
+                (proxy, method, arguments) -> {
+                    try {
+                        Object result = method.invoke(target, arguments);
+                        return method.getName().equals(methodName) ? outcome.after(result) : result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** The record keys in the outbox once it holds {@code count} rows (or what it holds at the deadline). */
+    private static List<String> awaitKeys(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WRITTEN_WITHIN.toNanos();
+        List<String> keys = keys();
+        while (keys.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            keys = keys();
+        }
+        return keys;
+    }
+
+    private static List<String> keys() {
+        return jdbc.read(connection -> {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("select record_key from outbox order by id")) {
+                List<String> keys = new ArrayList<>();
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+                return keys;
+            }
+        });
+    }
+
+    private static void execute(String sql) {
+        jdbc.read(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+            return null;
+        });
+    }
+}
