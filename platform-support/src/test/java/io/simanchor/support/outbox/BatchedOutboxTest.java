@@ -46,10 +46,7 @@ class BatchedOutboxTest {
     @BeforeAll
     static void startPostgres() throws SQLException {
         postgres = EmbeddedPostgresServer.start();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(postgres.jdbcUrl());
-        dataSource.setUser(postgres.username());
-        dataSource.setPassword(postgres.password());
+        dataSource = postgres.dataSource();
         jdbc = new Jdbc(dataSource);
         execute("create table outbox (id bigint generated always as identity primary key, "
                 + "event_id uuid not null unique, topic text not null, record_key text not null, "

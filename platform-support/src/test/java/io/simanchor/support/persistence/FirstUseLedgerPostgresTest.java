@@ -52,10 +52,7 @@ class FirstUseLedgerPostgresTest {
     @BeforeAll
     static void startPostgres() throws SQLException {
         postgres = EmbeddedPostgresServer.start();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(postgres.jdbcUrl());
-        dataSource.setUser(postgres.username());
-        dataSource.setPassword(postgres.password());
+        dataSource = postgres.dataSource();
         jdbc = new Jdbc(dataSource);
         jdbc.read(connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -196,10 +193,7 @@ class FirstUseLedgerPostgresTest {
         // The services' connections carry a statement_timeout (platform-support's
         // microprofile-config.properties); a table lock stands in for a database that stops answering. The
         // ledger's own deadline is far away, so only the database's timeout can end the wait in time.
-        PGSimpleDataSource timingOut = new PGSimpleDataSource();
-        timingOut.setUrl(postgres.jdbcUrl());
-        timingOut.setUser(postgres.username());
-        timingOut.setPassword(postgres.password());
+        PGSimpleDataSource timingOut = postgres.dataSource();
         timingOut.setOptions("-c statement_timeout=1s");
         ledger.close();
         ledger = newLedger(new Jdbc(timingOut), Duration.ofMinutes(2));

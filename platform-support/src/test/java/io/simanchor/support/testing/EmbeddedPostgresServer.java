@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 import com.sun.security.auth.module.UnixSystem;
 
 /**
@@ -86,6 +88,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public String jdbcUrl() {
         return jdbcUrl(DATABASE);
+    }
+
+    /** A data source for the test database: a new connection for each {@code getConnection}, no pool. */
+    public PGSimpleDataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl());
+        dataSource.setUser(username());
+        dataSource.setPassword(password());
+        return dataSource;
     }
 
     public String username() {
