@@ -1,10 +1,13 @@
 package io.simanchor.support.outbox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -21,17 +24,21 @@ import io.simanchor.support.persistence.PersistenceException;
  * <p>
  * The queue is bounded: when a flood outruns the database, further events are dropped and counted
  * ({@link #dropped()}) instead of holding memory or slowing the requests down. Events offered before
- * {@link #start} wait for it; events already queued are written at shutdown.
+ * {@link #start} wait for it; events queued when it {@link #close closes} are written then.
  *
  * <p>
  * A batch the database refuses for a while (a {@linkplain PersistenceException#isTransient() transient}
  * failure: down, failing over, timed out) is tried again, first after {@value #FIRST_RETRY_WAIT_MILLIS} ms,
  * then twice as long each time up to {@value #MAX_RETRY_WAIT_MILLIS} ms, until it is written or the outbox
  * closes; meanwhile the queue fills and, once full, drops. A batch keeps the event ids drawn for its first
- * attempt, so one whose commit was never confirmed is not written twice. A batch that cannot be written at
- * all (an event that does not serialise, a statement the database refuses for what it says: bugs), or is
- * still refused at shutdown, is lost, and each of its events is named in the log (topic, key, type and, for
- * a security event, its reason code).
+ * attempt, so one whose commit was never confirmed is not written twice. A batch the database refuses for
+ * what it says is split in halves until the decision it refuses is alone, so one bad decision never costs the
+ * others their events. What is lost (that decision, a batch still refused at shutdown) is named in the log
+ * event by event (topic, key, type and, for a security event, its reason code).
+ *
+ * <p>
+ * The writer is never interrupted: an interrupt would reach the connection pool and fail the very write it
+ * was meant to let finish. It polls the queue, and waits between attempts on a latch {@link #close} opens.
  */
 public final class BatchedOutbox implements AutoCloseable {
 
@@ -39,7 +46,9 @@ public final class BatchedOutbox implements AutoCloseable {
     private static final int LOST_EVENTS_LOGGED = 20;
     static final long FIRST_RETRY_WAIT_MILLIS = 100;
     static final long MAX_RETRY_WAIT_MILLIS = 5_000;
+    private static final long POLL_MILLIS = 200;
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final String name;
     private final Jdbc jdbc;
@@ -47,8 +56,10 @@ public final class BatchedOutbox implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<List<OutboxEvent>> queue;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong lastDropWarning = new AtomicLong();
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
-    /** Set by {@link #close}: events offered before {@link #start} are kept and written once it runs. */
+    /** Set by {@link #close}; events offered before {@link #start} are kept and written once it runs. */
     private volatile boolean closed;
     private Thread writer;
     /** The batch the writer is writing, for {@link #close} to name if the database holds it past the wait. */
@@ -76,14 +87,15 @@ public final class BatchedOutbox implements AutoCloseable {
     /** Queues the events of one decision, to be written together; never blocks, never throws. */
     public void offer(List<OutboxEvent> events) {
         if (closed || !queue.offer(events)) {
-            long count = dropped.incrementAndGet();
-            if (count == 1 || Long.bitCount(count) == 1) {
-                LOG.warnf("Outbox queue %s full or stopped: %d decisions dropped so far", name, count);
-            }
+            countDropped(1);
+        } else if (closed && queue.remove(events)) {
+            // Closed between the check and the offer, perhaps after the last drain: nobody would write it.
+            countDropped(1);
+            logLost(events);
         }
     }
 
-    /** Decisions dropped because the queue was full. */
+    /** Decisions not written: offered when the queue was full or after it closed, or left at close. */
     public long dropped() {
         return dropped.get();
     }
@@ -92,51 +104,63 @@ public final class BatchedOutbox implements AutoCloseable {
     public void close() throws InterruptedException {
         closed = true;
         running = false;
+        stopping.countDown();
         if (writer != null) {
-            writer.interrupt();
             writer.join(CLOSE_WAIT_MILLIS);
             Batch stuck = inHand;
             if (writer.isAlive() && stuck != null) {
                 // Blocked in the database past the wait (the JVM may end before it returns): named now.
                 LOG.errorf("Outbox %s: %d decisions still being written at shutdown, perhaps lost", name,
-                        stuck.decisions());
+                        stuck.decisions().size());
                 logLost(stuck.events());
             }
         }
-        // Offered as the writer ended, or never started: counted and named rather than lost in silence.
+        // Offered as the writer ended, never started, or left by a database that stopped answering: counted
+        // and named rather than lost in silence.
         List<List<OutboxEvent>> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {
-            dropped.addAndGet(left.size());
+            countDropped(left.size());
             LOG.errorf("Outbox %s: %d decisions not written at shutdown", name, left.size());
             logLost(eventsOf(left));
         }
     }
 
     private void run() {
-        while (running || !queue.isEmpty()) {
+        try {
+            while (running) {
+                List<OutboxEvent> first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    List<List<OutboxEvent>> decisions = new ArrayList<>(maxBatch);
+                    decisions.add(first);
+                    queue.drainTo(decisions, maxBatch - 1);
+                    writeUntilAccepted(Batch.of(decisions));
+                }
+            }
+            writeQueuedAtClose();
+        } catch (InterruptedException e) {
+            // Nobody here interrupts the writer: someone wants the thread to end now. close() names the rest.
+            Thread.currentThread().interrupt();
+        } finally {
+            inHand = null;
+        }
+    }
+
+    /** What is queued at close, a batch at a time, until the database refuses one for a while. */
+    private void writeQueuedAtClose() {
+        for (List<List<OutboxEvent>> decisions = takeQueued(); !decisions.isEmpty(); decisions = takeQueued()) {
+            Batch batch = Batch.of(decisions);
             try {
-                List<List<OutboxEvent>> decisions = new ArrayList<>(maxBatch);
-                if (running) {
-                    decisions.add(queue.take());
+                write(batch);
+            } catch (PersistenceException e) {
+                if (e.isTransient()) {
+                    // The database is not taking writes: close() names the rest once, not batch by batch.
+                    lost(batch, e);
+                    return;
                 }
-                queue.drainTo(decisions, maxBatch - decisions.size());
-                inHand = Batch.of(decisions);
-                writeUntilAccepted(inHand);
-                inHand = null;
-            } catch (InterruptedException e) {
-                // Stopping: one last attempt for the batch in hand (under the ids it was tried with), then for
-                // what is queued, a batch at a time.
-                Batch last = inHand;
-                if (last != null) {
-                    writeOnce(last);
-                }
-                for (List<List<OutboxEvent>> decisions = takeQueued(); !decisions.isEmpty(); decisions = takeQueued()) {
-                    inHand = Batch.of(decisions);
-                    writeOnce(inHand);
-                }
-                inHand = null;
-                return;
+                writeSplitting(batch, e);
+            } catch (RuntimeException bug) {
+                writeSplitting(batch, bug);
             }
         }
     }
@@ -147,37 +171,49 @@ public final class BatchedOutbox implements AutoCloseable {
         return decisions;
     }
 
-    /** Writes the batch, trying again while the database refuses it; returns when written or given up. */
+    /**
+     * Writes the batch, trying again while the database refuses it for a while; once the outbox is closing,
+     * one last attempt. Returns when written or given up.
+     */
     private void writeUntilAccepted(Batch batch) throws InterruptedException {
         long wait = FIRST_RETRY_WAIT_MILLIS;
+        long lastWarning = 0;
         for (long attempt = 1;; attempt++) {
             try {
                 write(batch);
                 if (attempt > 1) {
-                    LOG.infof("Outbox %s: %d decisions written after %d attempts", name, batch.decisions(), attempt);
+                    LOG.infof("Outbox %s: %d decisions written after %d attempts", name, batch.decisions().size(),
+                            attempt);
                 }
                 return;
             } catch (PersistenceException e) {
-                if (!e.isTransient() || !running) {
-                    // Refused for what it says, or closing: then that was the last attempt, even if the driver
-                    // swallowed the interrupt.
+                if (!e.isTransient()) {
+                    writeSplitting(batch, e);
+                    return;
+                }
+                if (stopping.getCount() == 0) {
                     lost(batch, e);
                     return;
                 }
-                if (Long.bitCount(attempt) == 1) {
+                long now = System.nanoTime();
+                if (attempt == 1 || now - lastWarning >= WARN_EVERY_NANOS) {
+                    lastWarning = now;
                     LOG.warnf("Outbox %s: %d decisions not written yet, trying again [attempt: %d, cause: %s]", name,
-                            batch.decisions(), attempt, e.getMessage());
+                            batch.decisions().size(), attempt, describe(e));
                 }
             } catch (RuntimeException bug) {
-                lost(batch, bug);
+                writeSplitting(batch, bug);
                 return;
             }
-            Thread.sleep(wait);
+            if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
+                attemptOnceMore(batch);
+                return;
+            }
             wait = Math.min(2 * wait, MAX_RETRY_WAIT_MILLIS);
         }
     }
 
-    private void writeOnce(Batch batch) {
+    private void attemptOnceMore(Batch batch) {
         try {
             write(batch);
         } catch (RuntimeException e) {
@@ -185,10 +221,27 @@ public final class BatchedOutbox implements AutoCloseable {
         }
     }
 
-    private void write(Batch batch) {
-        if (batch.events().isEmpty()) {
+    /**
+     * The database refused the batch for what it says (or it cannot be written at all): halves are written
+     * on their own, down to the one decision that is refused, which alone is lost.
+     */
+    private void writeSplitting(Batch batch, RuntimeException refusal) {
+        if (batch.decisions().size() == 1) {
+            lost(batch, refusal);
             return;
         }
+        int half = batch.decisions().size() / 2;
+        for (Batch part : List.of(batch.part(0, half), batch.part(half, batch.decisions().size()))) {
+            try {
+                write(part);
+            } catch (RuntimeException e) {
+                writeSplitting(part, e);
+            }
+        }
+    }
+
+    private void write(Batch batch) {
+        inHand = batch;
         // One statement, so no transaction around it: it is atomic on its own.
         jdbc.read(connection -> {
             outbox.appendAllOnce(connection, batch.eventIds(), batch.events());
@@ -198,19 +251,48 @@ public final class BatchedOutbox implements AutoCloseable {
     }
 
     private void lost(Batch batch, RuntimeException cause) {
-        LOG.errorf("Outbox %s: %d decisions not written [cause: %s]", name, batch.decisions(), cause.toString());
+        LOG.errorf("Outbox %s: %d decisions not written [cause: %s]", name, batch.decisions().size(),
+                describe(cause));
         logLost(batch.events());
+    }
+
+    private void countDropped(int decisions) {
+        long count = dropped.addAndGet(decisions);
+        long now = System.nanoTime();
+        long last = lastDropWarning.get();
+        if ((last == 0 || now - last >= WARN_EVERY_NANOS) && lastDropWarning.compareAndSet(last, now)) {
+            LOG.warnf("Outbox %s full or stopped: %d decisions dropped so far", name, count);
+        }
+    }
+
+    /** The failure and, for a database failure, what the driver or the pool said. */
+    private static String describe(RuntimeException failure) {
+        Throwable cause = failure.getCause();
+        return cause == null ? failure.toString() : failure + " (" + cause + ")";
     }
 
     /**
      * The events of some decisions with the ids they are written under, drawn once: a batch tried again
      * after a commit whose answer never came is not written twice.
+     *
+     * @param decisions each decision's events
+     * @param eventIds one per event, in the order of {@link #events}
      */
-    private record Batch(int decisions, List<OutboxEvent> events, List<UUID> eventIds) {
+    private record Batch(List<List<OutboxEvent>> decisions, List<UUID> eventIds) {
 
         static Batch of(List<List<OutboxEvent>> decisions) {
-            List<OutboxEvent> events = eventsOf(decisions);
-            return new Batch(decisions.size(), events, OutboxWriter.newEventIds(events.size()));
+            return new Batch(decisions, OutboxWriter.newEventIds(eventsOf(decisions).size()));
+        }
+
+        List<OutboxEvent> events() {
+            return eventsOf(decisions);
+        }
+
+        /** Decisions {@code from} (inclusive) to {@code to}, with their ids. */
+        Batch part(int from, int to) {
+            int firstEvent = eventsOf(decisions.subList(0, from)).size();
+            List<List<OutboxEvent>> part = decisions.subList(from, to);
+            return new Batch(part, eventIds.subList(firstEvent, firstEvent + eventsOf(part).size()));
         }
     }
 
@@ -222,19 +304,26 @@ public final class BatchedOutbox implements AutoCloseable {
 
     /**
      * Names what was lost, so an operator can still act on an alert the database did not take (without the
-     * payload's details); at most {@value #LOST_EVENTS_LOGGED} lines per batch.
+     * payload's details); at most {@value #LOST_EVENTS_LOGGED} lines per batch. Keys come from requests, so
+     * their control characters are escaped: a key cannot forge log lines.
      */
     private void logLost(List<OutboxEvent> events) {
         events.stream()
                 .limit(LOST_EVENTS_LOGGED)
                 .forEach(event -> LOG.errorf(
                         "Outbox %s: event not written [topic: %s, key: %s, type: %s, reason: %s, at: %s]", name,
-                        event.topic(),
-                        event.key(), event.type(),
+                        event.topic(), printable(event.key()), event.type(),
                         event.payload() instanceof SecurityEventV1 alert ? alert.reasonCode() : "-",
                         event.occurredAt()));
         if (events.size() > LOST_EVENTS_LOGGED) {
             LOG.errorf("Outbox %s: and %d more events not written", name, events.size() - LOST_EVENTS_LOGGED);
         }
+    }
+
+    private static String printable(String text) {
+        StringBuilder printable = new StringBuilder(text.length());
+        text.chars()
+                .forEach(c -> printable.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : (char) c));
+        return printable.toString();
     }
 }

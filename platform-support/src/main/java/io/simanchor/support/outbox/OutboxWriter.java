@@ -130,9 +130,9 @@ public final class OutboxWriter {
         String[] times = new String[count];
         for (int i = 0; i < count; i++) {
             OutboxEvent event = events.get(i);
-            topics[i] = event.topic();
-            keys[i] = event.key();
-            types[i] = event.type();
+            topics[i] = storable(event.topic());
+            keys[i] = storable(event.key());
+            types[i] = storable(event.type());
             payloads[i] = payload(event);
             times[i] = event.occurredAt().toString();
         }
@@ -142,6 +142,16 @@ public final class OutboxWriter {
             statement.setArray(next++, connection.createArrayOf("text", column));
         }
         return next;
+    }
+
+    /**
+     * PostgreSQL's text cannot hold U+0000 and refuses the whole statement, every event of it, if one value
+     * does. A record key can come from a claim a client sent before anything checked it (a refused request's
+     * device id), so a NUL there stands replaced by U+FFFD instead of costing other decisions their events.
+     * Payloads need nothing: JSON escapes it.
+     */
+    static String storable(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
     private String payload(OutboxEvent event) {
