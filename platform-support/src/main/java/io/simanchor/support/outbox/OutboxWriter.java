@@ -147,7 +147,7 @@ public final class OutboxWriter {
     /**
      * PostgreSQL's text cannot hold U+0000 and refuses the whole statement, every event of it, if one value
      * does. A record key can come from a claim a client sent before anything checked it (a refused request's
-     * device id), so a NUL there stands replaced by U+FFFD instead of costing other decisions their events.
+     * device id), so a NUL there is replaced by U+FFFD instead of costing other decisions their events.
      * Payloads need nothing: JSON escapes it.
      */
     static String storable(String text) {
