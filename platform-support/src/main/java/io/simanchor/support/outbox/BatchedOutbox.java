@@ -146,23 +146,37 @@ public final class BatchedOutbox implements AutoCloseable {
         }
     }
 
-    /** What is queued at close, a batch at a time, until the database refuses one for a while. */
+    /**
+     * What is queued at close, a batch at a time, until the database refuses one for a while: close() then
+     * names the rest once, not batch by batch.
+     */
     private void writeQueuedAtClose() {
         for (List<List<OutboxEvent>> decisions = takeQueued(); !decisions.isEmpty(); decisions = takeQueued()) {
-            Batch batch = Batch.of(decisions);
-            try {
-                write(batch);
-            } catch (PersistenceException e) {
-                if (e.isTransient()) {
-                    // The database is not taking writes: close() names the rest once, not batch by batch.
-                    lost(batch, e);
-                    return;
-                }
-                writeSplitting(batch, e);
-            } catch (RuntimeException bug) {
-                writeSplitting(batch, bug);
+            if (!writeLastTime(Batch.of(decisions))) {
+                return;
             }
         }
+    }
+
+    /**
+     * One attempt, the last for this batch: what the database refuses for what it says is split as always,
+     * and what it refuses for a while is lost.
+     *
+     * @return false if the database is not taking writes
+     */
+    private boolean writeLastTime(Batch batch) {
+        try {
+            write(batch);
+        } catch (PersistenceException e) {
+            if (e.isTransient()) {
+                lost(batch, e);
+                return false;
+            }
+            writeSplitting(batch, e);
+        } catch (RuntimeException bug) {
+            writeSplitting(batch, bug);
+        }
+        return true;
     }
 
     private List<List<OutboxEvent>> takeQueued() {
@@ -206,18 +220,10 @@ public final class BatchedOutbox implements AutoCloseable {
                 return;
             }
             if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
-                attemptOnceMore(batch);
+                writeLastTime(batch);
                 return;
             }
             wait = Math.min(2 * wait, MAX_RETRY_WAIT_MILLIS);
-        }
-    }
-
-    private void attemptOnceMore(Batch batch) {
-        try {
-            write(batch);
-        } catch (RuntimeException e) {
-            lost(batch, e);
         }
     }
 
@@ -276,23 +282,22 @@ public final class BatchedOutbox implements AutoCloseable {
      * after a commit whose answer never came is not written twice.
      *
      * @param decisions each decision's events
-     * @param eventIds one per event, in the order of {@link #events}
+     * @param events the decisions' events in order
+     * @param eventIds one per event, in the same order
      */
-    private record Batch(List<List<OutboxEvent>> decisions, List<UUID> eventIds) {
+    private record Batch(List<List<OutboxEvent>> decisions, List<OutboxEvent> events, List<UUID> eventIds) {
 
         static Batch of(List<List<OutboxEvent>> decisions) {
-            return new Batch(decisions, OutboxWriter.newEventIds(eventsOf(decisions).size()));
-        }
-
-        List<OutboxEvent> events() {
-            return eventsOf(decisions);
+            List<OutboxEvent> events = eventsOf(decisions);
+            return new Batch(decisions, events, OutboxWriter.newEventIds(events.size()));
         }
 
         /** Decisions {@code from} (inclusive) to {@code to}, with their ids. */
         Batch part(int from, int to) {
             int firstEvent = eventsOf(decisions.subList(0, from)).size();
             List<List<OutboxEvent>> part = decisions.subList(from, to);
-            return new Batch(part, eventIds.subList(firstEvent, firstEvent + eventsOf(part).size()));
+            List<OutboxEvent> partEvents = events.subList(firstEvent, firstEvent + eventsOf(part).size());
+            return new Batch(part, partEvents, eventIds.subList(firstEvent, firstEvent + partEvents.size()));
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -264,16 +265,12 @@ public class TokenRoute {
         // RFC 3986 §2.1: '%' and two ASCII hex digits. URLDecoder alone would also take "%+1" and non-ASCII
         // digits (it parses with Integer.parseInt).
         for (; escape >= 0; escape = component.indexOf('%', escape + 1)) {
-            if (escape + 2 >= component.length() || !isHexDigit(component.charAt(escape + 1))
-                    || !isHexDigit(component.charAt(escape + 2))) {
+            if (escape + 2 >= component.length() || !HexFormat.isHexDigit(component.charAt(escape + 1))
+                    || !HexFormat.isHexDigit(component.charAt(escape + 2))) {
                 throw new IllegalArgumentException("malformed percent-escape");
             }
         }
         return URLDecoder.decode(component, StandardCharsets.UTF_8);
-    }
-
-    private static boolean isHexDigit(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** RFC 6749 §5.1: the successful answer. */
