@@ -141,11 +141,24 @@ public final class JsonHttp implements AutoCloseable {
 
     private <T> Future<T> onLoop(Supplier<Future<T>> call) {
         if (Vertx.currentContext() == loop) {
-            return call.get();
+            return started(call);
         }
         Promise<T> answer = Promise.promise();
-        loop.runOnContext(ignored -> call.get().onComplete(answer));
+        loop.runOnContext(ignored -> started(call).onComplete(answer));
         return answer.future();
+    }
+
+    /**
+     * The call's future, also when starting it throws instead (Vert.x refuses a URL whose port is out of
+     * range with an exception): thrown inside {@code runOnContext}, it would leave the caller's answer
+     * pending for ever.
+     */
+    private static <T> Future<T> started(Supplier<Future<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private static RequestOptions options(Call call, String contentType) {
