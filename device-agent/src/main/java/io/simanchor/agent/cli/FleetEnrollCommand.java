@@ -45,7 +45,8 @@ final class FleetEnrollCommand implements Command {
                     --token-requests N     after that, N timed token requests with pre-signed
                                            assertions, affirming devices round-robin (default 0)
                     --token-warmup N       N untimed token requests first (default 0)
-                    --token-concurrency N  token requests in flight at once (default 8)
+                    --token-concurrency N[,M...]  token requests in flight at once (default 8);
+                                           with several, one timed run of --token-requests at each
                     --server-pid PID       token-service's process on this machine: report its CPU
                                            per token over the timed requests
                     --mud-url URL          with --token-service-url: first upload the MUD files of
@@ -81,7 +82,7 @@ final class FleetEnrollCommand implements Command {
                                 options.notNegative("appraisal-warmup", 0), options.notNegative("appraisal-rate", 0))),
                 options.uri("token-service-url")
                         .map(url -> new FleetTokens.Settings(url, options.notNegative("token-requests", 0),
-                                options.notNegative("token-warmup", 0), options.positive("token-concurrency", 8),
+                                options.notNegative("token-warmup", 0), options.positives("token-concurrency", 8),
                                 serverPid(options))),
                 options.uri("mud-url")
                         .map(url -> new FleetMudPolicies.Settings(url,

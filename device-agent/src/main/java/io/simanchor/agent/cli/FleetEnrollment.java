@@ -68,7 +68,7 @@ final class FleetEnrollment {
     Result run() {
         int connections = Math.max(settings.concurrency(),
                 Math.max(settings.attestation().map(FleetAttestation.Settings::concurrency).orElse(0),
-                        settings.tokens().map(FleetTokens.Settings::concurrency).orElse(0)));
+                        settings.tokens().map(tokens -> Collections.max(tokens.concurrencies())).orElse(0)));
         try (Operator.Session session = settings.operator().signIn(connections)) {
             out.printf("  operator token obtained from %s (client %s)%n", settings.operator().tokenUrl(),
                     settings.operator().clientId());

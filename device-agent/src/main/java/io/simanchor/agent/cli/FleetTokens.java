@@ -36,7 +36,7 @@ final class FleetTokens {
      * @param concurrency requests in flight at once during the load
      * @param server token-service's process on this machine, to report its CPU per token
      */
-    record Settings(URI issuer, int requests, int warmup, int concurrency, Optional<ProcessCpu> server) {
+    record Settings(URI issuer, int requests, int warmup, List<Integer> concurrencies, Optional<ProcessCpu> server) {
     }
 
     private final Settings settings;
@@ -101,7 +101,7 @@ final class FleetTokens {
             TokenLoad.Result load = new TokenLoad(tokens, out, settings.server()).run(affirming.stream()
                     .map(device -> new TokenLoad.Caller(device.deviceId(), device.key()::sign,
                             Optional.of(device.ear())))
-                    .toList(), settings.warmup(), settings.requests(), settings.concurrency());
+                    .toList(), settings.warmup(), settings.requests(), settings.concurrencies());
             figures.putAll(load.figures());
             unexpected += load.failed();
         }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class KeycloakTokens {
      * @param server Keycloak's JVM on this machine, to report its CPU per token
      */
     record Settings(URI keycloakUrl, String realm, String adminPassword, int clients, int warmup, int requests,
-            int concurrency, Optional<ProcessCpu> server) {
+            List<Integer> concurrencies, Optional<ProcessCpu> server) {
     }
 
     private final Settings settings;
@@ -55,7 +56,7 @@ final class KeycloakTokens {
     }
 
     Map<String, Object> run() {
-        try (JsonHttp http = JsonHttp.open(Math.max(8, settings.concurrency()))) {
+        try (JsonHttp http = JsonHttp.open(Math.max(8, Collections.max(settings.concurrencies())))) {
             String admin = adminToken(http);
             SecureRandom random = new SecureRandom();
             String run = Long.toHexString(random.nextLong() & 0xffffffffL);
@@ -78,7 +79,7 @@ final class KeycloakTokens {
                     .resolve("/realms/" + settings.realm() + "/protocol/openid-connect/token");
             TokenLoad.Result result = new TokenLoad(TokenClient.endpoint(http, endpoint), out, settings.server()).run(
                     callers,
-                    settings.warmup(), settings.requests(), settings.concurrency());
+                    settings.warmup(), settings.requests(), settings.concurrencies());
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("benchmark", "keycloak-tokens");
             figures.putAll(result.figures());

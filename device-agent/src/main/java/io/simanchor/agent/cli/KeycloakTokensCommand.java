@@ -28,7 +28,8 @@ final class KeycloakTokensCommand implements Command {
                     --clients N            clients to register (default 1000)
                     --token-requests N     timed token requests (default 10000)
                     --token-warmup N       untimed requests first (default 0)
-                    --token-concurrency N  requests in flight at once (default 8)
+                    --token-concurrency N[,M...]  requests in flight at once (default 8); with
+                                           several, one timed run of --token-requests at each
                     --server-pid PID       Keycloak's JVM on this machine: report its CPU per token
                     --json FILE            also write the figures as JSON to FILE
                     env KEYCLOAK_ADMIN_PASSWORD   password of Keycloak's admin user (required)
@@ -52,7 +53,7 @@ final class KeycloakTokensCommand implements Command {
         KeycloakTokens.Settings settings = new KeycloakTokens.Settings(
                 options.uri("keycloak-url", "http://127.0.0.1:8180"), options.get("realm", "simanchor"),
                 secret.orElseThrow(), options.positive("clients", 1000), options.notNegative("token-warmup", 0),
-                options.positive("token-requests", 10000), options.positive("token-concurrency", 8),
+                options.positive("token-requests", 10000), options.positives("token-concurrency", 8),
                 FleetEnrollCommand.serverPid(options));
         Map<String, Object> figures = new KeycloakTokens(settings, out).run();
         options.writeJson(figures);

@@ -2,11 +2,14 @@ package io.simanchor.agent.cli;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,15 +57,55 @@ final class Options {
     }
 
     URI uri(String name, String fallback) {
-        return URI.create(get(name, fallback));
+        return url(name, get(name, fallback));
     }
 
     Optional<URI> uri(String name) {
-        return get(name).map(URI::create);
+        return get(name).map(value -> url(name, value));
+    }
+
+    /**
+     * An absolute http(s) URL with a host and a valid port: {@link URI} itself accepts
+     * {@code http://host:6647156}, and the HTTP client would only fail on it once the request starts.
+     */
+    private static URI url(String name, String value) {
+        IllegalArgumentException bad = new IllegalArgumentException(
+                "--" + name + " must be an http or https URL such as http://127.0.0.1:8084, got: " + value);
+        URI url;
+        try {
+            url = new URI(value);
+        } catch (URISyntaxException e) {
+            throw bad;
+        }
+        boolean web = "http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme());
+        if (!web || url.getHost() == null || url.getPort() > 65_535) {
+            throw bad;
+        }
+        return url;
     }
 
     int positive(String name, int fallback) {
         return wholeNumber(name, fallback, 1, "--" + name + " must be a positive whole number");
+    }
+
+    /** A comma-separated list of positive whole numbers, such as {@code 8,32}. */
+    List<Integer> positives(String name, int fallback) {
+        String value = values.get(name);
+        if (value == null) {
+            return List.of(fallback);
+        }
+        try {
+            List<Integer> numbers = Arrays.stream(value.split(",", -1))
+                    .map(String::trim)
+                    .map(Integer::parseInt)
+                    .toList();
+            if (numbers.stream().anyMatch(number -> number < 1)) {
+                throw new NumberFormatException();
+            }
+            return numbers;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be positive whole numbers separated by commas");
+        }
     }
 
     int notNegative(String name, int fallback) {

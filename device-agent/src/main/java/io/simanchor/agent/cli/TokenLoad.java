@@ -7,8 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.agent.http.HttpCallException;
 import io.simanchor.agent.token.TokenClient;
 
 /**
@@ -17,6 +22,8 @@ import io.simanchor.agent.token.TokenClient;
  * server's), then the requests run with a fixed number in flight, callers round-robin.
  */
 final class TokenLoad {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A client of the endpoint.
@@ -45,19 +52,51 @@ final class TokenLoad {
         this.server = server;
     }
 
-    Result run(List<Caller> callers, int warmup, int requests, int concurrency) {
+    /**
+     * Runs the warm-up at the first concurrency, then one timed run of {@code requests} per concurrency, in
+     * order. The first run's figures are the result's top-level figures; further runs' go under
+     * {@code "moreRuns"}, one object each.
+     */
+    Result run(List<Caller> callers, int warmup, int requests, List<Integer> concurrencies) {
         if (warmup > 0) {
             out.printf("%n  token load warm-up: %d untimed requests%n", warmup);
-            load(callers, preSign(callers, warmup), concurrency);
+            load(callers, preSign(callers, warmup), concurrencies.get(0));
         }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("tokenWarmup", warmup);
+        figures.put("tokenClients", callers.size());
+        List<Map<String, Object>> moreRuns = new ArrayList<>();
+        int failed = 0;
+        for (int i = 0; i < concurrencies.size(); i++) {
+            Result run = timed(callers, requests, concurrencies.get(i));
+            failed += run.failed();
+            if (i == 0) {
+                figures.putAll(run.figures());
+            } else {
+                moreRuns.add(run.figures());
+            }
+        }
+        if (!moreRuns.isEmpty()) {
+            figures.put("moreRuns", moreRuns);
+        }
+        return new Result(figures, failed);
+    }
+
+    private Result timed(List<Caller> callers, int requests, int concurrency) {
         List<String> assertions = preSign(callers, requests);
         Optional<Double> cpuBefore = server.map(ProcessCpu::seconds);
         long start = System.nanoTime();
-        List<Long> outcomes = load(callers, assertions, concurrency);
+        List<Outcome> outcomes = load(callers, assertions, concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
         Optional<Double> serverCpu = cpuBefore.map(before -> server.get().seconds() - before);
-        List<Long> latencies = new ArrayList<>(outcomes.stream().filter(nanos -> nanos >= 0).toList());
+        List<Long> latencies = new ArrayList<>(outcomes.stream()
+                .filter(outcome -> outcome.refusal().isEmpty())
+                .map(Outcome::nanos)
+                .toList());
         Collections.sort(latencies);
+        Map<String, Long> refusals = new TreeMap<>(outcomes.stream()
+                .flatMap(outcome -> outcome.refusal().stream())
+                .collect(Collectors.groupingBy(refusal -> refusal, Collectors.counting())));
         int failed = outcomes.size() - latencies.size();
         Map<String, Object> figures = new LinkedHashMap<>();
         out.printf("  Issued %d of %d tokens in %.2f s (%d in flight, %d clients): %.1f tokens/s", latencies.size(),
@@ -69,6 +108,9 @@ final class TokenLoad {
             figures.put("tokenLatencyP99Ms", Math.round(FleetEnrollment.percentile(latencies, 99) * 100) / 100.0);
         }
         out.println();
+        if (!refusals.isEmpty()) {
+            out.printf("  refused: %s%n", refusals);
+        }
         serverCpu.ifPresent(cpu -> {
             out.printf("  server CPU over the timed requests: %.1f s, %.3f ms per token, %.0f tokens per CPU-second%n",
                     cpu, cpu * 1000 / latencies.size(), latencies.size() / cpu);
@@ -76,10 +118,9 @@ final class TokenLoad {
             figures.put("tokensPerCpuSecond", Math.round(latencies.size() / cpu));
         });
         figures.put("tokenRequests", outcomes.size());
-        figures.put("tokenWarmup", warmup);
         figures.put("tokenConcurrency", concurrency);
-        figures.put("tokenClients", callers.size());
         figures.put("tokensFailed", failed);
+        figures.put("tokenRefusals", refusals);
         figures.put("tokenSeconds", Math.round(seconds * 100) / 100.0);
         figures.put("tokensPerSecond", Math.round(latencies.size() / seconds * 10) / 10.0);
         return new Result(figures, failed);
@@ -94,8 +135,11 @@ final class TokenLoad {
         return assertions;
     }
 
-    /** Latency in nanoseconds of each request, -1 for a refused one. */
-    private List<Long> load(List<Caller> callers, List<String> assertions, int concurrency) {
+    /** One request: its latency, or why it was refused. */
+    private record Outcome(long nanos, Optional<String> refusal) {
+    }
+
+    private List<Outcome> load(List<Caller> callers, List<String> assertions, int concurrency) {
         List<Integer> indexes = new ArrayList<>(assertions.size());
         for (int i = 0; i < assertions.size(); i++) {
             indexes.add(i);
@@ -103,8 +147,25 @@ final class TokenLoad {
         return Await.result(BoundedConcurrency.map(indexes, concurrency, i -> {
             long start = System.nanoTime();
             return tokens.token(assertions.get(i), callers.get(i % callers.size()).ear(), Optional.empty())
-                    .thenApply(token -> System.nanoTime() - start)
-                    .exceptionally(failure -> -1L);
+                    .thenApply(token -> new Outcome(System.nanoTime() - start, Optional.empty()))
+                    .exceptionally(failure -> new Outcome(-1, Optional.of(refusal(Await.causeOf(failure)))));
         }));
+    }
+
+    /** "HTTP 429 temporarily_unavailable", or the failure's class when no answer came. */
+    private static String refusal(Throwable failure) {
+        if (failure instanceof HttpCallException call && call.status() > 0) {
+            return "HTTP " + call.status() + oauthError(call.body());
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    private static String oauthError(String body) {
+        try {
+            String error = JSON.readTree(body).path("error").asText("");
+            return error.isEmpty() ? "" : " " + error;
+        } catch (java.io.IOException notJson) {
+            return "";
+        }
     }
 }

@@ -37,6 +37,26 @@ class AgentCliTest {
     }
 
     @Test
+    void a_url_that_cannot_be_called_is_refused_before_anything_runs() throws Exception {
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--token-url", "http://127.0.0.1:6647156/token")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--token-url must be an http or https URL such as http://127.0.0.1:8084");
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--identity-url", "127.0.0.1:8081")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--identity-url", "ftp://127.0.0.1/")).isEqualTo(2);
+        assertThat(run(WITH_SECRET, "fleet-enroll", "--identity-url", "http://[bad")).isEqualTo(2);
+    }
+
+    @Test
+    void token_concurrencies_are_a_list_of_positive_numbers() throws Exception {
+        for (String bad : new String[]{"8,", "8,0", "eight", "8;32"}) {
+            assertThat(run(Map.of("KEYCLOAK_ADMIN_PASSWORD", "p"), "keycloak-tokens", "--token-concurrency", bad))
+                    .isEqualTo(2);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--token-concurrency must be positive whole numbers separated by commas");
+    }
+
+    @Test
     void options_of_another_command_are_refused() throws Exception {
         assertThat(run(WITH_SECRET, "fleet-enroll", "--records", "5")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --records");
