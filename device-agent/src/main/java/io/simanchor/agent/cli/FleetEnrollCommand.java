@@ -46,7 +46,8 @@ final class FleetEnrollCommand implements Command {
                                            assertions, affirming devices round-robin (default 0)
                     --token-warmup N       N untimed token requests first (default 0)
                     --token-concurrency N[,M...]  token requests in flight at once (default 8);
-                                           with several, one timed run of --token-requests at each
+                                           with several, the warm-up at the first, then one timed
+                                           run of --token-requests at each
                     --server-pid PID       token-service's process on this machine: report its CPU
                                            per token over the timed requests
                     --mud-url URL          with --token-service-url: first upload the MUD files of

@@ -55,7 +55,7 @@ final class KeycloakTokens {
         this.out = out;
     }
 
-    Map<String, Object> run() {
+    TokenLoad.Result run() {
         try (JsonHttp http = JsonHttp.open(Math.max(8, Collections.max(settings.concurrencies())))) {
             String admin = adminToken(http);
             SecureRandom random = new SecureRandom();
@@ -83,7 +83,7 @@ final class KeycloakTokens {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("benchmark", "keycloak-tokens");
             figures.putAll(result.figures());
-            return figures;
+            return new TokenLoad.Result(figures, result.failed());
         }
     }
 

@@ -29,7 +29,8 @@ final class KeycloakTokensCommand implements Command {
                     --token-requests N     timed token requests (default 10000)
                     --token-warmup N       untimed requests first (default 0)
                     --token-concurrency N[,M...]  requests in flight at once (default 8); with
-                                           several, one timed run of --token-requests at each
+                                           several, the warm-up at the first, then one timed run
+                                           of --token-requests at each
                     --server-pid PID       Keycloak's JVM on this machine: report its CPU per token
                     --json FILE            also write the figures as JSON to FILE
                     env KEYCLOAK_ADMIN_PASSWORD   password of Keycloak's admin user (required)
@@ -55,8 +56,8 @@ final class KeycloakTokensCommand implements Command {
                 secret.orElseThrow(), options.positive("clients", 1000), options.notNegative("token-warmup", 0),
                 options.positive("token-requests", 10000), options.positives("token-concurrency", 8),
                 FleetEnrollCommand.serverPid(options));
-        Map<String, Object> figures = new KeycloakTokens(settings, out).run();
-        options.writeJson(figures);
-        return ((Number) figures.getOrDefault("tokensFailed", 0)).intValue() == 0 ? 0 : 1;
+        TokenLoad.Result result = new KeycloakTokens(settings, out).run();
+        options.writeJson(result.figures());
+        return result.failed() == 0 ? 0 : 1;
     }
 }

@@ -1,6 +1,7 @@
 package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import io.simanchor.agent.token.TokenClient;
 final class TokenLoad {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(30);
 
     /**
      * A client of the endpoint.
@@ -68,6 +70,9 @@ final class TokenLoad {
         List<Map<String, Object>> moreRuns = new ArrayList<>();
         int failed = 0;
         for (int i = 0; i < concurrencies.size(); i++) {
+            if (i > 0) {
+                server.ifPresent(TokenLoad::awaitQuiet);
+            }
             Result run = timed(callers, requests, concurrencies.get(i));
             failed += run.failed();
             if (i == 0) {
@@ -80,6 +85,29 @@ final class TokenLoad {
             figures.put("moreRuns", moreRuns);
         }
         return new Result(figures, failed);
+    }
+
+    /**
+     * Before a timed run that follows another: waits, at most {@link #QUIET_WAIT}, until the server has used
+     * less than 5 % of a core for half a second, so that work left from the run before (events still being
+     * published) is not counted in this one.
+     */
+    private static void awaitQuiet(ProcessCpu server) {
+        long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
+        double before = server.seconds();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            double now = server.seconds();
+            if (now - before < 0.025) {
+                return;
+            }
+            before = now;
+        }
     }
 
     private Result timed(List<Caller> callers, int requests, int concurrency) {
@@ -152,12 +180,21 @@ final class TokenLoad {
         }));
     }
 
-    /** "HTTP 429 temporarily_unavailable", or the failure's class when no answer came. */
+    /**
+     * "HTTP 429 temporarily_unavailable"; or, when no answer came, "no answer" and the transport's
+     * exception class (a timeout, a refused connection).
+     */
     private static String refusal(Throwable failure) {
-        if (failure instanceof HttpCallException call && call.status() > 0) {
-            return "HTTP " + call.status() + oauthError(call.body());
+        if (failure instanceof HttpCallException call) {
+            return call.status() > 0
+                    ? "HTTP " + call.status() + oauthError(call.body())
+                    : "no answer " + simpleName(call.body().split("[:\\s]", 2)[0]);
         }
         return failure.getClass().getSimpleName();
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     private static String oauthError(String body) {

@@ -55,6 +55,7 @@ public final class JsonHttp implements AutoCloseable {
     private final Vertx vertx;
     private final Context loop;
     private final HttpClient client;
+    private volatile boolean closed;
 
     private JsonHttp(Vertx vertx, HttpClient client) {
         this.vertx = vertx;
@@ -123,7 +124,7 @@ public final class JsonHttp implements AutoCloseable {
     public CompletionStage<JsonNode> file(Call call, String contentType, Path file, int expectedStatus) {
         return onLoop(() -> vertx.fileSystem()
                 .open(file.toString(), new OpenOptions().setRead(true))
-                .compose(content -> client.request(options(call, contentType))
+                .compose(content -> started(() -> client.request(options(call, contentType)))
                         .compose(request -> request.send(content))
                         .compose(response -> read(call, response, expectedStatus))
                         .eventually(() -> content.close())))
@@ -140,6 +141,10 @@ public final class JsonHttp implements AutoCloseable {
     }
 
     private <T> Future<T> onLoop(Supplier<Future<T>> call) {
+        if (closed) {
+            // Once Vert.x has stopped, runOnContext drops the task without a word: the answer would never come.
+            return Future.failedFuture(new IllegalStateException("the HTTP client is closed"));
+        }
         if (Vertx.currentContext() == loop) {
             return started(call);
         }
@@ -156,7 +161,7 @@ public final class JsonHttp implements AutoCloseable {
     private static <T> Future<T> started(Supplier<Future<T>> call) {
         try {
             return call.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return Future.failedFuture(e);
         }
     }
@@ -225,6 +230,7 @@ public final class JsonHttp implements AutoCloseable {
     /** Stops the client and its event loop (closing Vert.x closes the client it created). */
     @Override
     public void close() {
+        closed = true;
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 }

@@ -37,6 +37,20 @@ class JsonHttpTest {
     }
 
     @Test
+    void aCallAfterCloseFailsInsteadOfHanging() throws Exception {
+        JsonHttp closed = JsonHttp.open(1);
+        closed.close();
+
+        assertThatThrownBy(
+                () -> closed.get(JsonHttp.Call.of("GET", URI.create("http://127.0.0.1:1/"), Optional.empty()),
+                        200).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(HttpCallException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void retryAfterReadsSecondsAndDatesAndIgnoresNonsense() {
         assertThat(JsonHttp.retryAfter("7")).contains(Duration.ofSeconds(7));
         assertThat(JsonHttp.retryAfter("-3")).contains(Duration.ZERO);
