@@ -1,6 +1,7 @@
 package io.simanchor.agent.cli;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,8 +71,8 @@ final class TokenLoad {
         List<Map<String, Object>> moreRuns = new ArrayList<>();
         int failed = 0;
         for (int i = 0; i < concurrencies.size(); i++) {
-            if (i > 0) {
-                server.ifPresent(TokenLoad::awaitQuiet);
+            if (i > 0 || warmup > 0) {
+                server.ifPresent(this::awaitQuiet);
             }
             Result run = timed(callers, requests, concurrencies.get(i));
             failed += run.failed();
@@ -88,25 +89,28 @@ final class TokenLoad {
     }
 
     /**
-     * Before a timed run that follows another: waits, at most {@link #QUIET_WAIT}, until the server has used
-     * less than 5 % of a core for half a second, so that work left from the run before (events still being
-     * published) is not counted in this one.
+     * Before a timed run that follows the warm-up or another run, when the server's process is known: waits,
+     * at most {@link #QUIET_WAIT}, until it has used less than 5 % of a core for half a second, so that work
+     * left from the requests before (events still being published) is not counted in this run.
      */
-    private static void awaitQuiet(ProcessCpu server) {
+    private void awaitQuiet(ProcessCpu server) {
         long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
-        double before = server.seconds();
-        while (System.nanoTime() < deadline) {
-            try {
+        try {
+            double before = server.seconds();
+            while (System.nanoTime() < deadline) {
                 Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                double now = server.seconds();
+                if (now - before < 0.025) {
+                    return;
+                }
+                before = now;
             }
-            double now = server.seconds();
-            if (now - before < 0.025) {
-                return;
-            }
-            before = now;
+            out.printf("  the server is still busy after %d s; timing the next run all the same%n",
+                    QUIET_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UncheckedIOException gone) {
+            // The process is gone: the timed run will say so when it reads the CPU time again.
         }
     }
 
@@ -184,20 +188,20 @@ final class TokenLoad {
      * "HTTP 429 temporarily_unavailable"; or, when no answer came, "no answer" and the transport's
      * exception class (a timeout, a refused connection).
      */
-    private static String refusal(Throwable failure) {
-        if (failure instanceof HttpCallException call) {
-            return call.status() > 0
-                    ? "HTTP " + call.status() + oauthError(call.body())
-                    : "no answer " + simpleName(call.body().split("[:\\s]", 2)[0]);
+    static String refusal(Throwable failure) {
+        if (failure instanceof HttpCallException call && call.status() > 0) {
+            return "HTTP " + call.status() + oauthError(call.body());
         }
-        return failure.getClass().getSimpleName();
-    }
-
-    private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
+        Throwable why = failure instanceof HttpCallException call && call.getCause() != null
+                ? call.getCause()
+                : failure;
+        return "no answer " + why.getClass().getSimpleName();
     }
 
     private static String oauthError(String body) {
+        if (body == null) {
+            return "";
+        }
         try {
             String error = JSON.readTree(body).path("error").asText("");
             return error.isEmpty() ? "" : " " + error;

@@ -16,10 +16,19 @@ public final class HttpCallException extends RuntimeException {
 
     /** A refusal with the server's {@code Retry-After} (RFC 9110 §10.2.3), when it sent one. */
     public HttpCallException(String path, int status, String body, Optional<Duration> retryAfter) {
-        super(path + " -> " + (status == 0 ? "no response" : status) + ": " + body, null, false, false);
+        this(path, status, body, retryAfter, null);
+    }
+
+    private HttpCallException(String path, int status, String body, Optional<Duration> retryAfter, Throwable cause) {
+        super(path + " -> " + (status == 0 ? "no response" : status) + ": " + body, cause, false, false);
         this.status = status;
         this.body = body;
         this.retryAfter = retryAfter;
+    }
+
+    /** No answer came (status 0): {@code cause} is why (a timeout, a refused connection, a closed client). */
+    static HttpCallException noAnswer(String path, Throwable cause) {
+        return new HttpCallException(path, 0, cause.toString(), Optional.empty(), cause);
     }
 
     /** How long the server asked the client to wait before trying again (429, 503). */

@@ -8,7 +8,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -56,6 +58,8 @@ public final class JsonHttp implements AutoCloseable {
     private final Context loop;
     private final HttpClient client;
     private volatile boolean closed;
+    /** Calls handed to the event loop from another thread that it has not started yet. */
+    private final Set<Promise<?>> handedOver = ConcurrentHashMap.newKeySet();
 
     private JsonHttp(Vertx vertx, HttpClient client) {
         this.vertx = vertx;
@@ -142,15 +146,34 @@ public final class JsonHttp implements AutoCloseable {
 
     private <T> Future<T> onLoop(Supplier<Future<T>> call) {
         if (closed) {
-            // Once Vert.x has stopped, runOnContext drops the task without a word: the answer would never come.
-            return Future.failedFuture(new IllegalStateException("the HTTP client is closed"));
+            return Future.failedFuture(closedClient());
         }
         if (Vertx.currentContext() == loop) {
             return started(call);
         }
         Promise<T> answer = Promise.promise();
-        loop.runOnContext(ignored -> started(call).onComplete(answer));
+        handedOver.add(answer);
+        loop.runOnContext(ignored -> {
+            if (handedOver.remove(answer)) {
+                started(call).onComplete(result -> {
+                    if (result.succeeded()) {
+                        answer.tryComplete(result.result());
+                    } else {
+                        answer.tryFail(result.cause());
+                    }
+                });
+            }
+        });
+        // Once Vert.x has stopped, runOnContext drops the task without a word and the answer would never
+        // come: a call that raced close() fails here, unless its task has already started.
+        if (closed && handedOver.remove(answer)) {
+            answer.tryFail(closedClient());
+        }
         return answer.future();
+    }
+
+    private static IllegalStateException closedClient() {
+        return new IllegalStateException("the HTTP client is closed");
     }
 
     /**
@@ -161,6 +184,8 @@ public final class JsonHttp implements AutoCloseable {
     private static <T> Future<T> started(Supplier<Future<T>> call) {
         try {
             return call.get();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
         } catch (RuntimeException | Error e) {
             return Future.failedFuture(e);
         }
@@ -224,7 +249,7 @@ public final class JsonHttp implements AutoCloseable {
         if (e instanceof HttpCallException) {
             return Future.failedFuture(e);
         }
-        return Future.failedFuture(new HttpCallException(call.url().getPath(), 0, e.toString()));
+        return Future.failedFuture(HttpCallException.noAnswer(call.url().getPath(), e));
     }
 
     /** Stops the client and its event loop (closing Vert.x closes the client it created). */
@@ -232,5 +257,10 @@ public final class JsonHttp implements AutoCloseable {
     public void close() {
         closed = true;
         vertx.close().toCompletionStage().toCompletableFuture().join();
+        // Calls handed to the event loop that it never ran (it stopped first).
+        handedOver.removeIf(answer -> {
+            answer.tryFail(closedClient());
+            return true;
+        });
     }
 }

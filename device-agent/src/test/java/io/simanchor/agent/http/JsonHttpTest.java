@@ -51,6 +51,20 @@ class JsonHttpTest {
     }
 
     @Test
+    void noAnswerKeepsItsCause() {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        JsonHttp.Call call = JsonHttp.Call.of("GET", URI.create("http://127.0.0.1:1/"), Optional.empty());
+
+        assertThatThrownBy(() -> http.get(call, 200).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(HttpCallException.class, failure -> {
+                    assertThat(failure.status()).isZero();
+                    assertThat(failure.getCause()).isNotNull();
+                    assertThat(failure.body()).isEqualTo(failure.getCause().toString());
+                });
+    }
+
+    @Test
     void retryAfterReadsSecondsAndDatesAndIgnoresNonsense() {
         assertThat(JsonHttp.retryAfter("7")).contains(Duration.ofSeconds(7));
         assertThat(JsonHttp.retryAfter("-3")).contains(Duration.ZERO);
