@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.http.HttpCallException;
 import io.simanchor.agent.http.JsonHttp;
@@ -23,7 +21,6 @@ import io.simanchor.agent.token.TokenClient;
  */
 final class FleetTokens {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REVOCATION_LIMIT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -145,11 +142,7 @@ final class FleetTokens {
 
     private static String errorOf(Throwable failure) {
         if (failure instanceof HttpCallException call) {
-            try {
-                return JSON.readTree(call.body()).path("error").asText("HTTP " + call.status());
-            } catch (java.io.IOException e) {
-                return "HTTP " + call.status();
-            }
+            return call.oauthError().orElse("HTTP " + call.status());
         }
         return failure.toString();
     }

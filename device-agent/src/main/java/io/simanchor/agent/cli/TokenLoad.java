@@ -13,8 +13,6 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.simanchor.agent.http.HttpCallException;
 import io.simanchor.agent.token.TokenClient;
 
@@ -25,7 +23,6 @@ import io.simanchor.agent.token.TokenClient;
  */
 final class TokenLoad {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration QUIET_WAIT = Duration.ofSeconds(30);
 
     /**
@@ -190,23 +187,12 @@ final class TokenLoad {
      */
     static String refusal(Throwable failure) {
         if (failure instanceof HttpCallException call && call.status() > 0) {
-            return "HTTP " + call.status() + oauthError(call.body());
+            return "HTTP " + call.status()
+                    + call.oauthError().filter(error -> !error.isEmpty()).map(error -> " " + error).orElse("");
         }
         Throwable why = failure instanceof HttpCallException call && call.getCause() != null
                 ? call.getCause()
                 : failure;
         return "no answer " + why.getClass().getSimpleName();
-    }
-
-    private static String oauthError(String body) {
-        if (body == null) {
-            return "";
-        }
-        try {
-            String error = JSON.readTree(body).path("error").asText("");
-            return error.isEmpty() ? "" : " " + error;
-        } catch (java.io.IOException notJson) {
-            return "";
-        }
     }
 }

@@ -1,10 +1,15 @@
 package io.simanchor.agent.http;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** A call that did not get the expected answer; {@code status} 0 means no answer at all. */
 public final class HttpCallException extends RuntimeException {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int status;
     private final String body;
@@ -44,5 +49,26 @@ public final class HttpCallException extends RuntimeException {
     /** HTTP status, 0 when the service did not answer. */
     public int status() {
         return status;
+    }
+
+    /** The RFC 6749 §5.2 {@code error} code the body carries, if it is an OAuth error answer. */
+    public Optional<String> oauthError() {
+        return bodyField("error");
+    }
+
+    /** The {@code code} of the RFC 9457 problem the body carries, if it is one of the platform's problems. */
+    public Optional<String> problemCode() {
+        return bodyField("code");
+    }
+
+    private Optional<String> bodyField(String name) {
+        if (body == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readTree(body).path(name).textValue());
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.empty();
+        }
     }
 }

@@ -1,15 +1,12 @@
 package io.simanchor.agent.token;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.agent.http.HttpCallException;
 import io.simanchor.agent.sim.Delays;
@@ -77,7 +74,6 @@ public final class TokenManager implements AutoCloseable {
     /** RFC 6749 §5.2 errors that no amount of waiting fixes: the request itself is wrong. */
     private static final Set<String> HOPELESS_OAUTH_ERRORS = Set.of("invalid_request", "unsupported_grant_type",
             "invalid_scope", "unauthorized_client");
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The longest {@code Retry-After} honoured. */
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
@@ -384,12 +380,12 @@ public final class TokenManager implements AutoCloseable {
             return !sim.reason().retryable();
         }
         return failure instanceof HttpCallException http && http.status() == 400
-                && oauthError(http).filter(HOPELESS_OAUTH_ERRORS::contains).isPresent();
+                && http.oauthError().filter(HOPELESS_OAUTH_ERRORS::contains).isPresent();
     }
 
     private static boolean refusedEar(Throwable failure) {
         return failure instanceof HttpCallException http && http.status() == 400
-                && oauthError(http).filter("invalid_grant"::equals).isPresent();
+                && http.oauthError().filter("invalid_grant"::equals).isPresent();
     }
 
     /** A short reason for the metrics: the SIM's, the RFC 6749 error, the problem code, or the status. */
@@ -401,25 +397,9 @@ public final class TokenManager implements AutoCloseable {
             if (http.status() == 0) {
                 return "no answer";
             }
-            return http.status() + oauthError(http).or(() -> problemCode(http)).map(code -> " " + code).orElse("");
+            return http.status() + http.oauthError().or(http::problemCode).map(code -> " " + code).orElse("");
         }
         return failure.getClass().getSimpleName();
-    }
-
-    private static Optional<String> problemCode(HttpCallException http) {
-        try {
-            return Optional.ofNullable(JSON.readTree(http.body()).path("code").textValue());
-        } catch (java.io.IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<String> oauthError(HttpCallException http) {
-        try {
-            return Optional.ofNullable(JSON.readTree(http.body()).path("error").textValue());
-        } catch (java.io.IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     private static Throwable causeOf(Throwable failure) {
