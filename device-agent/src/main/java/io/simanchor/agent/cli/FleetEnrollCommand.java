@@ -50,6 +50,9 @@ final class FleetEnrollCommand implements Command {
                                            run of --token-requests at each
                     --server-pid PID       token-service's process on this machine: report its CPU
                                            per token over the timed requests
+                    --database-pid PID     with --server-pid: also report the CPU of its database,
+                                           this process and its children (PostgreSQL's postmaster
+                                           and its backends), beside the server's
                     --mud-url URL          with --token-service-url: first upload the MUD files of
                                            --mud-files to mud-service, and at the end show every
                                            device's effective network policy
@@ -62,7 +65,8 @@ final class FleetEnrollCommand implements Command {
     public Set<String> options() {
         return OperatorOptions.with("devices", "concurrency", "warmup", "hw-model", "attestation-url",
                 "appraisals", "appraisal-concurrency", "appraisal-warmup", "appraisal-rate", "token-service-url",
-                "token-requests", "token-warmup", "token-concurrency", "server-pid", "mud-url", "mud-files", "json");
+                "token-requests", "token-warmup", "token-concurrency", "server-pid", "database-pid", "mud-url",
+                "mud-files", "json");
     }
 
     @Override
@@ -84,7 +88,7 @@ final class FleetEnrollCommand implements Command {
                 options.uri("token-service-url")
                         .map(url -> new FleetTokens.Settings(url, options.notNegative("token-requests", 0),
                                 options.notNegative("token-warmup", 0), options.positives("token-concurrency", 8),
-                                serverPid(options))),
+                                serverProcesses(options))),
                 options.uri("mud-url")
                         .map(url -> new FleetMudPolicies.Settings(url,
                                 Arrays.stream(options.get("mud-files", "").split(","))
@@ -102,9 +106,17 @@ final class FleetEnrollCommand implements Command {
         return result.failed() == 0 ? 0 : 1;
     }
 
-    static Optional<ProcessCpu> serverPid(Options options) {
-        return options.has("server-pid")
-                ? Optional.of(new ProcessCpu(options.positive("server-pid", 1)))
+    /** {@code --server-pid} and {@code --database-pid}: the processes whose CPU a token load reports. */
+    static Optional<TokenLoad.Processes> serverProcesses(Options options) {
+        if (!options.has("server-pid")) {
+            if (options.has("database-pid")) {
+                throw new IllegalArgumentException("--database-pid needs --server-pid");
+            }
+            return Optional.empty();
+        }
+        Optional<ProcessCpu> database = options.has("database-pid")
+                ? Optional.of(ProcessCpu.withChildren(options.positive("database-pid", 1)))
                 : Optional.empty();
+        return Optional.of(new TokenLoad.Processes(ProcessCpu.of(options.positive("server-pid", 1)), database));
     }
 }

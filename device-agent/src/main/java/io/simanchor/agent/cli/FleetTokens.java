@@ -30,10 +30,11 @@ final class FleetTokens {
      * @param issuer token-service's issuer URL
      * @param requests timed token requests after the demonstration (0: none)
      * @param warmup untimed requests before them
-     * @param concurrency requests in flight at once during the load
-     * @param server token-service's process on this machine, to report its CPU per token
+     * @param concurrencies requests in flight at once during the load, one timed run each
+     * @param server token-service's process (and its database's) on this machine, to report their CPU per token
      */
-    record Settings(URI issuer, int requests, int warmup, List<Integer> concurrencies, Optional<ProcessCpu> server) {
+    record Settings(URI issuer, int requests, int warmup, List<Integer> concurrencies,
+            Optional<TokenLoad.Processes> server) {
     }
 
     private final Settings settings;

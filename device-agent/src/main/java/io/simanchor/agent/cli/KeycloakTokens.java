@@ -41,10 +41,11 @@ final class KeycloakTokens {
      * @param keycloakUrl Keycloak's base URL
      * @param realm the realm the clients are registered in
      * @param adminPassword password of Keycloak's bootstrap admin user {@code admin}
-     * @param server Keycloak's JVM on this machine, to report its CPU per token
+     * @param server Keycloak's JVM (and its database, if it has one of its own) on this machine, to report their
+     *        CPU per token
      */
     record Settings(URI keycloakUrl, String realm, String adminPassword, int clients, int warmup, int requests,
-            List<Integer> concurrencies, Optional<ProcessCpu> server) {
+            List<Integer> concurrencies, Optional<TokenLoad.Processes> server) {
     }
 
     private final Settings settings;

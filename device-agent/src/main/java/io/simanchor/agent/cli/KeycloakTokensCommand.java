@@ -32,6 +32,9 @@ final class KeycloakTokensCommand implements Command {
                                            several, the warm-up at the first, then one timed run
                                            of --token-requests at each
                     --server-pid PID       Keycloak's JVM on this machine: report its CPU per token
+                    --database-pid PID     with --server-pid: also report the CPU of Keycloak's
+                                           database if it runs apart (a PostgreSQL postmaster with
+                                           its backends); start-dev's database is inside the JVM
                     --json FILE            also write the figures as JSON to FILE
                     env KEYCLOAK_ADMIN_PASSWORD   password of Keycloak's admin user (required)
                 """;
@@ -40,7 +43,7 @@ final class KeycloakTokensCommand implements Command {
     @Override
     public Set<String> options() {
         return Set.of("keycloak-url", "realm", "clients", "token-requests", "token-warmup", "token-concurrency",
-                "server-pid", "json");
+                "server-pid", "database-pid", "json");
     }
 
     @Override
@@ -55,7 +58,7 @@ final class KeycloakTokensCommand implements Command {
                 options.uri("keycloak-url", "http://127.0.0.1:8180"), options.get("realm", "simanchor"),
                 secret.orElseThrow(), options.positive("clients", 1000), options.notNegative("token-warmup", 0),
                 options.positive("token-requests", 10000), options.positives("token-concurrency", 8),
-                FleetEnrollCommand.serverPid(options));
+                FleetEnrollCommand.serverProcesses(options));
         TokenLoad.Result result = new KeycloakTokens(settings, out).run();
         options.writeJson(result.figures());
         return result.failed() == 0 ? 0 : 1;

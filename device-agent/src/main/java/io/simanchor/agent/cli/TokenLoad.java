@@ -38,15 +38,31 @@ final class TokenLoad {
     record Result(Map<String, Object> figures, int failed) {
     }
 
+    /**
+     * The token server's processes on this machine. Their CPU time over the timed requests gives tokens per
+     * CPU-second, a figure that does not depend on the load generator sharing the machine.
+     *
+     * @param database the server's database when it runs in processes of its own (token-service's
+     *        PostgreSQL; Keycloak's development database runs inside its JVM), reported beside the server:
+     *        a server that hands work to its database would otherwise look cheaper per token than it is
+     */
+    record Processes(ProcessCpu server, Optional<ProcessCpu> database) {
+
+        double seconds() {
+            return server.seconds() + databaseSeconds();
+        }
+
+        double databaseSeconds() {
+            return database.map(ProcessCpu::seconds).orElse(0.0);
+        }
+    }
+
     private final TokenClient tokens;
     private final PrintStream out;
-    private final Optional<ProcessCpu> server;
+    private final Optional<Processes> server;
 
-    /**
-     * @param server the token server's process on this machine, when known: its CPU time over the timed
-     *        requests gives tokens per CPU-second, a figure that does not depend on the load generator
-     */
-    TokenLoad(TokenClient tokens, PrintStream out, Optional<ProcessCpu> server) {
+    /** @param server the token server's processes on this machine, when known */
+    TokenLoad(TokenClient tokens, PrintStream out, Optional<Processes> server) {
         this.tokens = tokens;
         this.out = out;
         this.server = server;
@@ -87,10 +103,11 @@ final class TokenLoad {
 
     /**
      * Before a timed run that follows the warm-up or another run, when the server's process is known: waits,
-     * at most {@link #QUIET_WAIT}, until it has used less than 5 % of a core for half a second, so that work
-     * left from the requests before (events still being published) is not counted in this run.
+     * at most {@link #QUIET_WAIT}, until it (with its database) has used less than 5 % of a core for half a
+     * second, so that work left from the requests before (events still being published) is not counted in
+     * this run.
      */
-    private void awaitQuiet(ProcessCpu server) {
+    private void awaitQuiet(Processes server) {
         long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
         try {
             double before = server.seconds();
@@ -113,11 +130,11 @@ final class TokenLoad {
 
     private Result timed(List<Caller> callers, int requests, int concurrency) {
         List<String> assertions = preSign(callers, requests);
-        Optional<Double> cpuBefore = server.map(ProcessCpu::seconds);
+        Optional<Cpu> cpuBefore = server.map(Cpu::of);
         long start = System.nanoTime();
         List<Outcome> outcomes = load(callers, assertions, concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Optional<Double> serverCpu = cpuBefore.map(before -> server.get().seconds() - before);
+        Optional<Cpu> serverCpu = cpuBefore.map(before -> Cpu.of(server.get()).minus(before));
         List<Long> latencies = new ArrayList<>(outcomes.stream()
                 .filter(outcome -> outcome.refusal().isEmpty())
                 .map(Outcome::nanos)
@@ -141,10 +158,18 @@ final class TokenLoad {
             out.printf("  refused: %s%n", refusals);
         }
         serverCpu.ifPresent(cpu -> {
+            int issued = latencies.size();
             out.printf("  server CPU over the timed requests: %.1f s, %.3f ms per token, %.0f tokens per CPU-second%n",
-                    cpu, cpu * 1000 / latencies.size(), latencies.size() / cpu);
-            figures.put("serverCpuSeconds", Math.round(cpu * 100) / 100.0);
-            figures.put("tokensPerCpuSecond", Math.round(latencies.size() / cpu));
+                    cpu.server(), cpu.server() * 1000 / issued, issued / cpu.server());
+            figures.put("serverCpuSeconds", Math.round(cpu.server() * 100) / 100.0);
+            figures.put("tokensPerCpuSecond", Math.round(issued / cpu.server()));
+            if (server.get().database().isPresent()) {
+                double both = cpu.server() + cpu.database();
+                out.printf("  with its database's CPU (%.1f s more): %.3f ms per token, %.0f tokens per CPU-second%n",
+                        cpu.database(), both * 1000 / issued, issued / both);
+                figures.put("databaseCpuSeconds", Math.round(cpu.database() * 100) / 100.0);
+                figures.put("tokensPerCpuSecondWithDatabase", Math.round(issued / both));
+            }
         });
         figures.put("tokenRequests", outcomes.size());
         figures.put("tokenConcurrency", concurrency);
@@ -162,6 +187,18 @@ final class TokenLoad {
             assertions.add(tokens.assertion(caller.clientId(), caller.signer()));
         }
         return assertions;
+    }
+
+    /** CPU seconds of the server and of its database (0 when not measured). */
+    private record Cpu(double server, double database) {
+
+        static Cpu of(Processes processes) {
+            return new Cpu(processes.server().seconds(), processes.databaseSeconds());
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(server - before.server, database - before.database);
+        }
     }
 
     /** One request: its latency, or why it was refused. */

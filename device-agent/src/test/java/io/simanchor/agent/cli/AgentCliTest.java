@@ -57,6 +57,12 @@ class AgentCliTest {
     }
 
     @Test
+    void a_database_pid_needs_the_server_pid() throws Exception {
+        assertThat(run(Map.of("KEYCLOAK_ADMIN_PASSWORD", "p"), "keycloak-tokens", "--database-pid", "1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--database-pid needs --server-pid");
+    }
+
+    @Test
     void options_of_another_command_are_refused() throws Exception {
         assertThat(run(WITH_SECRET, "fleet-enroll", "--records", "5")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --records");

@@ -54,12 +54,21 @@ public final class KafkaOutboxRelay {
      * @param batchLinger after a round that published less than a full batch, how long events may gather
      *        before the next one: fewer, larger rounds (one Kafka flush and one commit each) under load
      * @param batchSize most events published in one round
+     * @param keepPublished whether a published row stays, marked with its publication time until housekeeping
+     *        removes it after the service's retention, or is deleted as soon as the broker has it (for a
+     *        service whose events are too many to keep a copy of)
      */
     public record Settings(String service, long lockKey, String bootstrapServers, List<NewTopic> topics,
-            Duration pollInterval, Duration batchLinger, int batchSize) {
+            Duration pollInterval, Duration batchLinger, int batchSize, boolean keepPublished) {
 
         public Settings {
             topics = List.copyOf(topics);
+        }
+
+        /** These settings with published rows kept (marked) or deleted. */
+        public Settings withPublishedRowsKept(boolean keep) {
+            return new Settings(service, lockKey, bootstrapServers, topics, pollInterval, batchLinger, batchSize,
+                    keep);
         }
     }
 
@@ -140,7 +149,7 @@ public final class KafkaOutboxRelay {
                 }
                 ensureTopics();
                 List<Long> acknowledged = send(rows);
-                markPublished(connection, acknowledged);
+                leave(connection, acknowledged);
                 connection.commit();
                 if (acknowledged.size() < rows.size()) {
                     throw new TimeoutException("broker acknowledged " + acknowledged.size() + " of " + rows.size());
@@ -214,14 +223,16 @@ public final class KafkaOutboxRelay {
         return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
     }
 
-    private static void markPublished(Connection connection, List<Long> ids) throws SQLException {
+    /** Marks the published rows, or deletes them when they are not kept. */
+    private void leave(Connection connection, List<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement update = connection
-                .prepareStatement("update outbox set published_at = now() where id = any (?)")) {
-            update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
-            update.executeUpdate();
+        try (PreparedStatement leave = connection.prepareStatement(settings.keepPublished()
+                ? "update outbox set published_at = now() where id = any (?)"
+                : "delete from outbox where id = any (?)")) {
+            leave.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            leave.executeUpdate();
         }
     }
 

@@ -48,10 +48,10 @@ public interface OutboxRelayConfig {
         return topic(name).configs(Map.of("cleanup.policy", "compact"));
     }
 
-    /** The relay settings for {@code service}. */
+    /** The relay settings for {@code service}, keeping published rows (marked) for housekeeping. */
     default KafkaOutboxRelay.Settings relaySettings(String service, long lockKey, String bootstrapServers,
             List<NewTopic> topics) {
         return new KafkaOutboxRelay.Settings(service, lockKey, bootstrapServers, topics, pollInterval(),
-                batchLinger(), batchSize());
+                batchLinger(), batchSize(), true);
     }
 }

@@ -14,7 +14,11 @@ public interface HousekeepingConfig {
     @WithDefault("10m")
     Duration interval();
 
-    /** How long a published outbox row is kept (for investigating what was sent when). */
+    /**
+     * How long a published outbox row is kept (for investigating what was sent when). token-service, whose
+     * outbox takes a row per token request, deletes rows at publication when this is zero; the other
+     * services remove them at their next pass.
+     */
     @WithDefault("P7D")
     Duration outboxRetention();
 }

@@ -71,8 +71,11 @@ public class ServiceLifecycle {
         this.config = config;
         this.clock = clock;
         OutboxRelayConfig events = config.events();
-        this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("token-service", RELAY_LOCK,
-                bootstrapServers, List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS))));
+        // A retention of zero: the relay deletes a row as soon as it is published instead of marking it.
+        this.relay = new KafkaOutboxRelay(dataSource, signal,
+                events.relaySettings("token-service", RELAY_LOCK, bootstrapServers,
+                        List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS)))
+                        .withPublishedRowsKept(!config.housekeeping().outboxRetention().isZero()));
     }
 
     void start(@Observes StartupEvent event) {

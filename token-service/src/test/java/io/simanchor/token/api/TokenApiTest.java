@@ -16,12 +16,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +66,9 @@ class TokenApiTest {
 
     @TestHTTPResource("/oauth2/token")
     URI tokenEndpoint;
+
+    @Inject
+    DataSource dataSource;
 
     @BeforeAll
     static void publisher() {
@@ -131,6 +142,22 @@ class TokenApiTest {
 
             assertThat(decisions.awaitAtLeast(1, event -> event.key().equals(device.id())
                     && event.value().contains("\"issued\""), Duration.ofSeconds(10))).isNotEmpty();
+        }
+        // outbox-retention PT0S (the default here): the relay deletes a row once the broker has the event.
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> outboxRowsFor(device.id()) == 0);
+    }
+
+    private long outboxRowsFor(String deviceId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement count = connection
+                        .prepareStatement("select count(*) from token.outbox where record_key = ?")) {
+            count.setString(1, deviceId);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 

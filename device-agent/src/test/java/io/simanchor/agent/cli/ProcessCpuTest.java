@@ -1,0 +1,63 @@
+package io.simanchor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** Process CPU from /proc, alone and with children (how a PostgreSQL with one backend per connection is counted). */
+class ProcessCpuTest {
+
+    private static final long SELF = ProcessHandle.current().pid();
+    /** A child that spins until the kernel stops it at one second of CPU (ulimit -t: SIGXCPU). */
+    private static final String[] ONE_CPU_SECOND = {"sh", "-c", "ulimit -t 1; while :; do :; done"};
+
+    @Test
+    void an_exited_child_is_counted_once_with_children_and_not_at_all_alone() throws Exception {
+        double aloneBefore = ProcessCpu.of(SELF).seconds();
+        double childrenBefore = childrenOnly();
+        Process child = new ProcessBuilder(ONE_CPU_SECOND).start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(childrenOnly() - childrenBefore).isCloseTo(1.0, within(0.25));
+        // This JVM only waited meanwhile.
+        assertThat(ProcessCpu.of(SELF).seconds() - aloneBefore).isLessThan(0.5);
+    }
+
+    @Test
+    void a_live_child_is_counted_while_it_runs() throws Exception {
+        Process child = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            ProcessCpu alone = ProcessCpu.of(child.pid());
+            double childBefore = alone.seconds();
+            double childrenBefore = childrenOnly();
+            Thread.sleep(700);
+            double childrenGained = childrenOnly() - childrenBefore;
+            double childGained = alone.seconds() - childBefore;
+            assertThat(childGained).isGreaterThan(0.1);
+            assertThat(childrenGained).isCloseTo(childGained, within(0.1));
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void a_process_that_is_gone_cannot_be_measured() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> ProcessCpu.withChildren(done.pid()).seconds())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("process " + done.pid());
+        assertThatThrownBy(() -> ProcessCpu.of(done.pid()).seconds()).isInstanceOf(UncheckedIOException.class);
+    }
+
+    /** This JVM's children's CPU seconds: with children minus alone, read back to back. */
+    private static double childrenOnly() {
+        double alone = ProcessCpu.of(SELF).seconds();
+        return ProcessCpu.withChildren(SELF).seconds() - alone;
+    }
+}
