@@ -2,6 +2,7 @@ package io.simanchor.agent.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,14 +52,16 @@ record ProcessCpu(long pid, boolean withChildren) {
         }
         // A child reaped between reading the root and listing the children would be in neither count (its
         // whole life's time), so the tree is read again until the root's reaped-children time held still.
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; attempt <= TREE_ATTEMPTS; attempt++) {
             long ticks = treeTicks(process, childrenByParent());
             Stat after = root();
-            if (after.waitedForChildrenTicks() == process.waitedForChildrenTicks() || attempt == TREE_ATTEMPTS) {
+            if (after.waitedForChildrenTicks() == process.waitedForChildrenTicks()) {
                 return ticks / TICKS_PER_SECOND;
             }
             process = after;
         }
+        throw new UncheckedIOException(new IOException("the children of process " + pid + " kept exiting while "
+                + TREE_ATTEMPTS + " reads of its CPU time ran"));
     }
 
     private Stat root() {
@@ -97,9 +100,10 @@ record ProcessCpu(long pid, boolean withChildren) {
                     // skipped, as above
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw new UncheckedIOException("cannot list the processes of this machine",
-                    e instanceof IOException io ? io : new IOException(e));
+        } catch (DirectoryIteratorException e) {
+            throw new UncheckedIOException("cannot list the processes of this machine", e.getCause());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the processes of this machine", e);
         }
         return children;
     }
