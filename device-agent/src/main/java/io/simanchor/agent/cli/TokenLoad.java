@@ -48,12 +48,8 @@ final class TokenLoad {
      */
     record Processes(ProcessCpu server, Optional<ProcessCpu> database) {
 
-        double seconds() {
-            return server.seconds() + databaseSeconds();
-        }
-
-        double databaseSeconds() {
-            return database.map(ProcessCpu::seconds).orElse(0.0);
+        private Cpu read() {
+            return new Cpu(server.seconds(), database.map(ProcessCpu::seconds).orElse(0.0));
         }
     }
 
@@ -110,10 +106,10 @@ final class TokenLoad {
     private void awaitQuiet(Processes server) {
         long deadline = System.nanoTime() + QUIET_WAIT.toNanos();
         try {
-            double before = server.seconds();
+            double before = server.read().total();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                double now = server.seconds();
+                double now = server.read().total();
                 if (now - before < 0.025) {
                     return;
                 }
@@ -130,11 +126,11 @@ final class TokenLoad {
 
     private Result timed(List<Caller> callers, int requests, int concurrency) {
         List<String> assertions = preSign(callers, requests);
-        Optional<Cpu> cpuBefore = server.map(Cpu::of);
+        Optional<Cpu> cpuBefore = server.map(Processes::read);
         long start = System.nanoTime();
         List<Outcome> outcomes = load(callers, assertions, concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Optional<Cpu> serverCpu = cpuBefore.map(before -> Cpu.of(server.get()).minus(before));
+        Optional<Cpu> serverCpu = cpuBefore.map(before -> server.get().read().minus(before));
         List<Long> latencies = new ArrayList<>(outcomes.stream()
                 .filter(outcome -> outcome.refusal().isEmpty())
                 .map(Outcome::nanos)
@@ -164,7 +160,7 @@ final class TokenLoad {
             figures.put("serverCpuSeconds", Math.round(cpu.server() * 100) / 100.0);
             figures.put("tokensPerCpuSecond", Math.round(issued / cpu.server()));
             if (server.get().database().isPresent()) {
-                double both = cpu.server() + cpu.database();
+                double both = cpu.total();
                 out.printf("  with its database's CPU (%.1f s more): %.3f ms per token, %.0f tokens per CPU-second%n",
                         cpu.database(), both * 1000 / issued, issued / both);
                 figures.put("databaseCpuSeconds", Math.round(cpu.database() * 100) / 100.0);
@@ -192,8 +188,8 @@ final class TokenLoad {
     /** CPU seconds of the server and of its database (0 when not measured). */
     private record Cpu(double server, double database) {
 
-        static Cpu of(Processes processes) {
-            return new Cpu(processes.server().seconds(), processes.databaseSeconds());
+        double total() {
+            return server + database;
         }
 
         Cpu minus(Cpu before) {

@@ -53,7 +53,10 @@ public interface IdentityConfig {
         @WithDefault("PT10M")
         Duration challengeRetention();
 
-        /** How long a published outbox row is kept (for investigating what was sent when). */
+        /**
+         * How long a published outbox row is kept (for investigating what was sent when). Zero: the relay
+         * deletes a row as soon as the broker has it.
+         */
         @WithDefault("P7D")
         Duration outboxRetention();
     }

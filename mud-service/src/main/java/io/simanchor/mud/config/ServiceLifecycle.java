@@ -61,7 +61,8 @@ public class ServiceLifecycle {
         OutboxRelayConfig events = config.events();
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("mud-service", RELAY_LOCK,
                 bootstrapServers, List.of(events.compactedTopic(Topics.MUD_POLICIES),
-                        events.topic(Topics.SECURITY_EVENTS))));
+                        events.topic(Topics.SECURITY_EVENTS)),
+                config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {

@@ -55,20 +55,14 @@ public final class KafkaOutboxRelay {
      *        before the next one: fewer, larger rounds (one Kafka flush and one commit each) under load
      * @param batchSize most events published in one round
      * @param keepPublished whether a published row stays, marked with its publication time until housekeeping
-     *        removes it after the service's retention, or is deleted as soon as the broker has it (for a
-     *        service whose events are too many to keep a copy of)
+     *        removes it after the service's retention, or is deleted as soon as the broker has it (a
+     *        retention of zero)
      */
     public record Settings(String service, long lockKey, String bootstrapServers, List<NewTopic> topics,
             Duration pollInterval, Duration batchLinger, int batchSize, boolean keepPublished) {
 
         public Settings {
             topics = List.copyOf(topics);
-        }
-
-        /** These settings with published rows kept (marked) or deleted. */
-        public Settings withPublishedRowsKept(boolean keep) {
-            return new Settings(service, lockKey, bootstrapServers, topics, pollInterval, batchLinger, batchSize,
-                    keep);
         }
     }
 

@@ -48,10 +48,15 @@ public interface OutboxRelayConfig {
         return topic(name).configs(Map.of("cleanup.policy", "compact"));
     }
 
-    /** The relay settings for {@code service}, keeping published rows (marked) for housekeeping. */
+    /**
+     * The relay settings for {@code service}.
+     *
+     * @param outboxRetention how long the service keeps a published row: zero deletes it at publication,
+     *        anything longer marks it for housekeeping to remove after that long
+     */
     default KafkaOutboxRelay.Settings relaySettings(String service, long lockKey, String bootstrapServers,
-            List<NewTopic> topics) {
+            List<NewTopic> topics, Duration outboxRetention) {
         return new KafkaOutboxRelay.Settings(service, lockKey, bootstrapServers, topics, pollInterval(),
-                batchLinger(), batchSize(), true);
+                batchLinger(), batchSize(), !outboxRetention.isZero());
     }
 }

@@ -15,9 +15,9 @@ public interface HousekeepingConfig {
     Duration interval();
 
     /**
-     * How long a published outbox row is kept (for investigating what was sent when). token-service, whose
-     * outbox takes a row per token request, deletes rows at publication when this is zero; the other
-     * services remove them at their next pass.
+     * How long a published outbox row is kept (for investigating what was sent when). Zero: the relay
+     * deletes a row as soon as the broker has it (token-service's default: its outbox takes a row per token
+     * request).
      */
     @WithDefault("P7D")
     Duration outboxRetention();

@@ -71,11 +71,9 @@ public class ServiceLifecycle {
         this.config = config;
         this.clock = clock;
         OutboxRelayConfig events = config.events();
-        // A retention of zero: the relay deletes a row as soon as it is published instead of marking it.
-        this.relay = new KafkaOutboxRelay(dataSource, signal,
-                events.relaySettings("token-service", RELAY_LOCK, bootstrapServers,
-                        List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS)))
-                        .withPublishedRowsKept(!config.housekeeping().outboxRetention().isZero()));
+        this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("token-service", RELAY_LOCK,
+                bootstrapServers, List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS)),
+                config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {

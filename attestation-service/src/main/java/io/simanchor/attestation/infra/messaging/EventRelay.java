@@ -32,7 +32,8 @@ public class EventRelay {
         // Results are compacted: the latest appraisal per device is what relying parties need (docs/events.md).
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("attestation-service", RELAY_LOCK,
                 bootstrapServers, List.of(events.compactedTopic(Topics.ATTESTATION_RESULTS),
-                        events.topic(Topics.SECURITY_EVENTS))));
+                        events.topic(Topics.SECURITY_EVENTS)),
+                config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {

@@ -34,7 +34,8 @@ public class EventRelay {
         List<NewTopic> topics = List.of(events.compactedTopic(Topics.DEVICE_LIFECYCLE),
                 events.topic(Topics.SECURITY_EVENTS));
         this.relay = new KafkaOutboxRelay(dataSource, signal,
-                events.relaySettings("identity-service", RELAY_LOCK, bootstrapServers, topics));
+                events.relaySettings("identity-service", RELAY_LOCK, bootstrapServers, topics,
+                        config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {
