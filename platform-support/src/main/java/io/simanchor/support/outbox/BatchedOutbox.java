@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +41,11 @@ import io.simanchor.support.persistence.PersistenceException;
  * <p>
  * The writer is never interrupted: an interrupt would reach the connection pool and fail the very write it
  * was meant to let finish. It polls the queue, and waits between attempts on a latch {@link #close} opens.
+ *
+ * <p>
+ * A caller that must know its events are durable before it answers ({@link DirectPublisher}, when Kafka did
+ * not take them) uses {@link #write} instead of {@link #offer}: same queue, same batches, and a stage that
+ * completes with the commit or fails when the events are dropped or lost.
  */
 public final class BatchedOutbox implements AutoCloseable {
 
@@ -54,7 +61,7 @@ public final class BatchedOutbox implements AutoCloseable {
     private final Jdbc jdbc;
     private final OutboxWriter outbox;
     private final int maxBatch;
-    private final BlockingQueue<List<OutboxEvent>> queue;
+    private final BlockingQueue<Decision> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong lastDropWarning = new AtomicLong();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -86,12 +93,34 @@ public final class BatchedOutbox implements AutoCloseable {
 
     /** Queues the events of one decision, to be written together; never blocks, never throws. */
     public void offer(List<OutboxEvent> events) {
-        if (closed || !queue.offer(events)) {
+        enqueue(new Decision(events, null, null));
+    }
+
+    /**
+     * Queues the events of one decision under ids the caller drew ({@link OutboxWriter#newEventIds}), so an
+     * event it may also have published elsewhere keeps one id ({@code ce_id}); never blocks.
+     *
+     * @return completes once the events are committed; fails with a {@link PersistenceException} if they are
+     *         dropped (queue full, closed) or lost (refused by the database, still unwritten at close)
+     */
+    public CompletionStage<Void> write(List<OutboxEvent> events, List<UUID> eventIds) {
+        if (eventIds.size() != events.size()) {
+            throw new IllegalArgumentException("one id per event");
+        }
+        Decision decision = new Decision(List.copyOf(events), List.copyOf(eventIds), new CompletableFuture<>());
+        enqueue(decision);
+        return decision.written().copy();
+    }
+
+    private void enqueue(Decision decision) {
+        if (closed || !queue.offer(decision)) {
             countDropped(1);
-        } else if (closed && queue.remove(events)) {
+            decision.fail(new PersistenceException("outbox " + name + " is full or closed: events not written"));
+        } else if (closed && queue.remove(decision)) {
             // Closed between the check and the offer, perhaps after the last drain: nobody would write it.
             countDropped(1);
-            logLost(events);
+            logLost(decision.events());
+            decision.fail(new PersistenceException("outbox " + name + " closed: events not written"));
         }
     }
 
@@ -113,25 +142,32 @@ public final class BatchedOutbox implements AutoCloseable {
                 LOG.errorf("Outbox %s: %d decisions still being written at shutdown, perhaps lost", name,
                         stuck.decisions().size());
                 logLost(stuck.events());
+                // Its callers answer now; should the commit still land, the events exist after all.
+                PersistenceException unconfirmed = new PersistenceException(
+                        "outbox " + name + " did not confirm the write before shutdown");
+                stuck.decisions().forEach(decision -> decision.fail(unconfirmed));
             }
         }
         // Offered as the writer ended, never started, or left by a database that stopped answering: counted
         // and named rather than lost in silence.
-        List<List<OutboxEvent>> left = new ArrayList<>();
+        List<Decision> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {
             countDropped(left.size());
             LOG.errorf("Outbox %s: %d decisions not written at shutdown", name, left.size());
             logLost(eventsOf(left));
+            PersistenceException notWritten = new PersistenceException(
+                    "outbox " + name + " closed: events not written");
+            left.forEach(decision -> decision.fail(notWritten));
         }
     }
 
     private void run() {
         try {
             while (running) {
-                List<OutboxEvent> first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Decision first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    List<List<OutboxEvent>> decisions = new ArrayList<>(maxBatch);
+                    List<Decision> decisions = new ArrayList<>(maxBatch);
                     decisions.add(first);
                     queue.drainTo(decisions, maxBatch - 1);
                     writeUntilAccepted(Batch.of(decisions));
@@ -151,7 +187,7 @@ public final class BatchedOutbox implements AutoCloseable {
      * names the rest once, not batch by batch.
      */
     private void writeQueuedAtClose() {
-        for (List<List<OutboxEvent>> decisions = takeQueued(); !decisions.isEmpty(); decisions = takeQueued()) {
+        for (List<Decision> decisions = takeQueued(); !decisions.isEmpty(); decisions = takeQueued()) {
             if (!writeLastTime(Batch.of(decisions))) {
                 return;
             }
@@ -179,8 +215,8 @@ public final class BatchedOutbox implements AutoCloseable {
         return true;
     }
 
-    private List<List<OutboxEvent>> takeQueued() {
-        List<List<OutboxEvent>> decisions = new ArrayList<>(maxBatch);
+    private List<Decision> takeQueued() {
+        List<Decision> decisions = new ArrayList<>(maxBatch);
         queue.drainTo(decisions, maxBatch);
         return decisions;
     }
@@ -254,12 +290,17 @@ public final class BatchedOutbox implements AutoCloseable {
             return null;
         });
         outbox.committed();
+        batch.decisions().forEach(Decision::succeed);
     }
 
     private void lost(Batch batch, RuntimeException cause) {
         LOG.errorf("Outbox %s: %d decisions not written [cause: %s]", name, batch.decisions().size(),
                 describe(cause));
         logLost(batch.events());
+        PersistenceException notWritten = cause instanceof PersistenceException failure
+                ? failure
+                : new PersistenceException("outbox " + name + " could not write the events: " + cause);
+        batch.decisions().forEach(decision -> decision.fail(notWritten));
     }
 
     private void countDropped(int decisions) {
@@ -285,25 +326,50 @@ public final class BatchedOutbox implements AutoCloseable {
      * @param events the decisions' events in order
      * @param eventIds one per event, in the same order
      */
-    private record Batch(List<List<OutboxEvent>> decisions, List<OutboxEvent> events, List<UUID> eventIds) {
+    private record Batch(List<Decision> decisions, List<OutboxEvent> events, List<UUID> eventIds) {
 
-        static Batch of(List<List<OutboxEvent>> decisions) {
+        static Batch of(List<Decision> decisions) {
             List<OutboxEvent> events = eventsOf(decisions);
-            return new Batch(decisions, events, OutboxWriter.newEventIds(events.size()));
+            List<UUID> eventIds = new ArrayList<>(events.size());
+            decisions.forEach(decision -> eventIds.addAll(decision.eventIds() != null
+                    ? decision.eventIds()
+                    : OutboxWriter.newEventIds(decision.events().size())));
+            return new Batch(decisions, events, eventIds);
         }
 
         /** Decisions {@code from} (inclusive) to {@code to}, with their ids. */
         Batch part(int from, int to) {
             int firstEvent = eventsOf(decisions.subList(0, from)).size();
-            List<List<OutboxEvent>> part = decisions.subList(from, to);
+            List<Decision> part = decisions.subList(from, to);
             List<OutboxEvent> partEvents = events.subList(firstEvent, firstEvent + eventsOf(part).size());
             return new Batch(part, partEvents, eventIds.subList(firstEvent, firstEvent + partEvents.size()));
         }
     }
 
-    private static List<OutboxEvent> eventsOf(List<List<OutboxEvent>> decisions) {
+    /**
+     * One decision's events, written together.
+     *
+     * @param eventIds the ids the caller drew, or null to draw them with the batch
+     * @param written completed with the commit, for a caller that waits for it; or null
+     */
+    private record Decision(List<OutboxEvent> events, List<UUID> eventIds, CompletableFuture<Void> written) {
+
+        void succeed() {
+            if (written != null) {
+                written.complete(null);
+            }
+        }
+
+        void fail(PersistenceException failure) {
+            if (written != null) {
+                written.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private static List<OutboxEvent> eventsOf(List<Decision> decisions) {
         List<OutboxEvent> events = new ArrayList<>();
-        decisions.forEach(events::addAll);
+        decisions.forEach(decision -> events.addAll(decision.events()));
         return events;
     }
 

@@ -1,6 +1,5 @@
 package io.simanchor.support.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,24 +11,17 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
-
-import io.simanchor.api.events.CloudEventHeaders;
 
 /**
  * Publishes a service's transactional outbox to Kafka, in commit order, one relay at a time across all
@@ -206,15 +198,8 @@ public final class KafkaOutboxRelay {
     }
 
     private ProducerRecord<String, String> toRecord(Row row) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
-        headers.add(CloudEventHeaders.ID, bytes(row.eventId().toString()));
-        headers.add(CloudEventHeaders.SOURCE, bytes(source));
-        headers.add(CloudEventHeaders.TYPE, bytes(row.type()));
-        headers.add(CloudEventHeaders.TIME, bytes(row.occurredAt()));
-        headers.add(CloudEventHeaders.SUBJECT, bytes(row.key()));
-        headers.add(CloudEventHeaders.CONTENT_TYPE, bytes("application/json"));
-        return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
+        return CloudEventRecords.of(source, row.eventId(), row.topic(), row.key(), row.type(), row.payload(),
+                row.occurredAt());
     }
 
     /** Marks the published rows, or deletes them when they are not kept. */
@@ -234,21 +219,7 @@ public final class KafkaOutboxRelay {
         if (topicsReady) {
             return;
         }
-        Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        try (Admin admin = Admin.create(properties)) {
-            for (var result : admin.createTopics(settings.topics()).values().values()) {
-                try {
-                    result.get(10, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        }
+        KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
         topicsReady = true;
     }
 
@@ -276,10 +247,6 @@ public final class KafkaOutboxRelay {
             producer.close(Duration.ofSeconds(2));
             producer = null;
         }
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private record Row(long id, UUID eventId, String topic, String key, String type, String payload,

@@ -133,7 +133,7 @@ public final class OutboxWriter {
             topics[i] = storable(event.topic());
             keys[i] = storable(event.key());
             types[i] = storable(event.type());
-            payloads[i] = payload(event);
+            payloads[i] = payloadJson(event);
             times[i] = event.occurredAt().toString();
         }
         Connection connection = statement.getConnection();
@@ -154,7 +154,8 @@ public final class OutboxWriter {
         return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
-    private String payload(OutboxEvent event) {
+    /** The event's payload as stored and published: the same JSON whichever way it reaches Kafka. */
+    String payloadJson(OutboxEvent event) {
         try {
             return json.writeValueAsString(event.payload());
         } catch (JsonProcessingException e) {

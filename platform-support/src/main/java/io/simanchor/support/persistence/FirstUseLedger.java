@@ -32,7 +32,9 @@ import io.simanchor.support.outbox.OutboxWriter;
  * commits on its own: an {@code insert ... on conflict do nothing returning} of the values (what it returns
  * are the new ones, also across instances, because they share the primary key) with, in a {@code with}
  * clause, the insert of the new ones' events into the outbox. One message to PostgreSQL and one commit per
- * batch; a lone request is written at once; batches form only under load.
+ * batch; a lone request is written at once; batches form only under load. A caller that publishes its
+ * events another way, after the value is recorded and before it answers ({@code DirectPublisher}), uses a
+ * ledger {@link #withoutEvents without events}: the same statement without its {@code with} clause.
  *
  * <p>
  * The table needs a {@code bytea} primary key column and an {@code expires_at timestamptz} column, so
@@ -95,11 +97,20 @@ public final class FirstUseLedger<P> implements AutoCloseable {
      * @param table table name (a fixed identifier from code, never input)
      * @param idColumn its primary key column
      * @param maxBatch most values per commit
-     * @param eventOf the event a value's first use publishes, if any
+     * @param eventOf the event a value's first use publishes, if any (null only through {@link #withoutEvents})
      */
     public FirstUseLedger(String name, Jdbc jdbc, OutboxWriter outbox, String table, String idColumn, int maxBatch,
             Function<P, Optional<OutboxEvent>> eventOf) {
         this(name, jdbc, outbox, table, idColumn, maxBatch, eventOf, DEFAULT_ANSWER_WITHIN);
+    }
+
+    /**
+     * A ledger of values alone, for a caller that publishes its events another way (after the value was
+     * recorded, and before it answers).
+     */
+    public static FirstUseLedger<Void> withoutEvents(String name, Jdbc jdbc, String table, String idColumn,
+            int maxBatch) {
+        return new FirstUseLedger<>(name, jdbc, null, table, idColumn, maxBatch, null, DEFAULT_ANSWER_WITHIN);
     }
 
     /**
@@ -110,18 +121,24 @@ public final class FirstUseLedger<P> implements AutoCloseable {
         if (answerWithin.isNegative() || answerWithin.isZero()) {
             throw new IllegalArgumentException("the deadline must be positive");
         }
+        if ((outbox == null) != (eventOf == null)) {
+            throw new IllegalArgumentException("events need an outbox, and an outbox needs events");
+        }
         if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(idColumn).matches()) {
             throw new IllegalArgumentException("not a plain SQL identifier");
         }
         this.name = name;
         this.jdbc = jdbc;
         this.outbox = outbox;
-        this.insert = "with fresh as (insert into " + table + " (" + idColumn + ", expires_at) "
+        String insertValues = "insert into " + table + " (" + idColumn + ", expires_at) "
                 + "select value_id, expires_at from unnest(?::bytea[], ?::text[]::timestamptz[]) as value(value_id, expires_at) "
                 // Rows locked in one order by every instance: two batches sharing values cannot deadlock.
-                + "order by value_id on conflict do nothing returning " + idColumn + "), "
-                + "events as (" + OutboxWriter.insertOwnedEvents("select " + idColumn + " from fresh") + ") "
-                + "select " + idColumn + " from fresh";
+                + "order by value_id on conflict do nothing returning " + idColumn;
+        this.insert = eventOf == null
+                ? insertValues
+                : "with fresh as (" + insertValues + "), "
+                        + "events as (" + OutboxWriter.insertOwnedEvents("select " + idColumn + " from fresh") + ") "
+                        + "select " + idColumn + " from fresh";
         this.maxBatch = maxBatch;
         this.eventOf = eventOf;
         this.answerWithinNanos = answerWithin.toNanos();
@@ -306,17 +323,21 @@ public final class FirstUseLedger<P> implements AutoCloseable {
                 ids.add(pending.id());
                 expiries.add(pending.expiresAt().toString());
                 // Built for every candidate; the statement keeps only the events of values that were new.
-                eventOf.apply(pending.payload()).ifPresent(event -> {
-                    owners.add(pending.id());
-                    events.add(event);
-                });
+                if (eventOf != null) {
+                    eventOf.apply(pending.payload()).ifPresent(event -> {
+                        owners.add(pending.id());
+                        events.add(event);
+                    });
+                }
             }
         }
         Set<ByteBuffer> fresh = jdbc.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(insert)) {
                 statement.setArray(1, connection.createArrayOf("bytea", ids.toArray(byte[][]::new)));
                 statement.setArray(2, connection.createArrayOf("text", expiries.toArray(String[]::new)));
-                outbox.bindOwnedEvents(statement, 3, owners, events);
+                if (outbox != null) {
+                    outbox.bindOwnedEvents(statement, 3, owners, events);
+                }
                 Set<ByteBuffer> inserted = new HashSet<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

@@ -1,18 +1,21 @@
 package io.simanchor.support.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -27,7 +30,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
+import io.simanchor.support.testing.TableRows;
 
 /**
  * The batched outbox on a real PostgreSQL: what it writes, what it keeps while the database refuses it, and
@@ -167,6 +172,71 @@ class BatchedOutboxTest {
     }
 
     @Test
+    void a_caller_that_waits_is_told_once_its_events_are_committed_under_the_ids_it_drew() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+        outbox.start();
+        List<UUID> ids = OutboxWriter.newEventIds(2);
+
+        outbox.write(List.of(event("a"), event("b")), ids).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        // Complete means committed: the rows are there the moment the stage says so, not eventually.
+        assertThat(keys()).containsExactly("a", "b");
+        assertThat(eventIds()).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void a_caller_that_waits_is_told_when_its_events_are_dropped() {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 1, 10);
+        outbox.offer(List.of(event("fills the queue")));
+
+        CompletableFuture<Void> dropped = outbox.write(List.of(event("a")), OutboxWriter.newEventIds(1))
+                .toCompletableFuture();
+
+        assertThat(dropped).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PersistenceException.class);
+    }
+
+    @Test
+    void a_caller_must_bring_one_id_per_event() {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+
+        assertThatThrownBy(() -> outbox.write(List.of(event("a")), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_waiting_caller_whose_decision_cannot_be_written_is_told_so_and_the_others_are_not() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+        CompletableFuture<Void> good = outbox.write(List.of(event("a")), OutboxWriter.newEventIds(1))
+                .toCompletableFuture();
+        // Jackson cannot serialise a bare Object: this decision fails the batch's statement every time.
+        CompletableFuture<Void> poison = outbox.write(
+                List.of(new OutboxEvent("test-topic", "poison", "test.event.v1", new Object(), Instant.now())),
+                OutboxWriter.newEventIds(1)).toCompletableFuture();
+
+        outbox.start();
+
+        good.get(10, TimeUnit.SECONDS);
+        assertThat(poison).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PersistenceException.class);
+        assertThat(keys()).containsExactly("a");
+    }
+
+    @Test
+    void a_write_tried_again_under_the_same_ids_adds_nothing_and_still_completes() throws Exception {
+        outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
+        outbox.start();
+        UUID id = UUID.randomUUID();
+        outbox.write(List.of(event("first")), List.of(id)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        outbox.write(List.of(event("again")), List.of(id)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(keys()).containsExactly("first");
+    }
+
+    @Test
     void what_is_queued_when_it_closes_is_written_before_close_returns() throws Exception {
         outbox = new BatchedOutbox("test", jdbc, writer(), 100, 10);
         for (int i = 0; i < 50; i++) {
@@ -241,7 +311,7 @@ class BatchedOutboxTest {
     }
 
     /** The record keys in the outbox once it holds {@code count} rows (or what it holds at the deadline). */
-    private static List<String> awaitKeys(int count) throws InterruptedException {
+    private static List<String> awaitKeys(int count) throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + WRITTEN_WITHIN.toNanos();
         List<String> keys = keys();
         while (keys.size() < count && System.nanoTime() < deadline) {
@@ -251,17 +321,12 @@ class BatchedOutboxTest {
         return keys;
     }
 
-    private static List<String> keys() {
-        return jdbc.read(connection -> {
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("select record_key from outbox order by id")) {
-                List<String> keys = new ArrayList<>();
-                while (rows.next()) {
-                    keys.add(rows.getString(1));
-                }
-                return keys;
-            }
-        });
+    private static List<UUID> eventIds() throws SQLException {
+        return new TableRows(dataSource).values("select event_id from outbox order by id", UUID.class);
+    }
+
+    private static List<String> keys() throws SQLException {
+        return new TableRows(dataSource).values("select record_key from outbox order by id", String.class);
     }
 
     private static void execute(String sql) {

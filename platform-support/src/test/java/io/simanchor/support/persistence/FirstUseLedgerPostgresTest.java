@@ -131,6 +131,27 @@ class FirstUseLedgerPostgresTest {
     }
 
     @Test
+    void a_ledger_without_events_records_values_once_and_writes_no_event() throws Exception {
+        FirstUseLedger<Void> valuesOnly = FirstUseLedger.withoutEvents("values-only", jdbc, "used_value", "value_id",
+                100);
+        valuesOnly.start();
+        try {
+            Instant expiresAt = Instant.now().plus(5, ChronoUnit.MINUTES);
+
+            assertThat(valuesOnly.record(id("v"), expiresAt, null).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(valuesOnly.recordFirstUse(id("v"), expiresAt, null)).isFalse();
+            // Across ledgers too: the primary key decides, as it does between instances.
+            assertThat(ledger.recordFirstUse(id("v"), expiresAt, "v")).isFalse();
+
+            assertThat(stored("select count(*) from used_value", rows -> rows.getLong(1))).containsExactly(1L);
+            assertThat(stored("select count(*) from outbox", rows -> rows.getLong(1))).containsExactly(0L);
+        } finally {
+            valuesOnly.close();
+        }
+    }
+
+    @Test
     void a_value_queued_many_times_in_one_batch_is_new_only_for_its_first_caller() throws Exception {
         // The writer is held in its first batch ("x" alone), so every copy of "c" queued meanwhile goes
         // to the database together, in the next batch.

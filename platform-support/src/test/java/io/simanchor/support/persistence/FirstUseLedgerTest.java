@@ -22,11 +22,18 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.support.outbox.OutboxSignal;
+import io.simanchor.support.outbox.OutboxWriter;
+
 /**
  * The ledger's bounds on waiting, which protect callers that do not block (event loops): on the work queued
  * and on the time a caller waits.
  */
 class FirstUseLedgerTest {
+
+    private static final OutboxWriter OUTBOX = new OutboxWriter(new ObjectMapper(), new OutboxSignal());
 
     @Test
     void past_the_backlog_bound_a_value_is_refused_at_once_as_unrecordable() throws Exception {
@@ -113,7 +120,7 @@ class FirstUseLedgerTest {
 
     @Test
     void a_ledger_that_is_not_running_is_unavailable_not_broken() {
-        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(new StalledDatabase()), null,
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(new StalledDatabase()), OUTBOX,
                 "used_value", "value_id", 100, payload -> Optional.empty());
 
         assertThatThrownBy(() -> ledger.recordFirstUse(new byte[]{0}, Instant.now(), "before start"))
@@ -122,7 +129,7 @@ class FirstUseLedgerTest {
     }
 
     private static FirstUseLedger<String> startedOn(StalledDatabase database, int maxBatch, Duration deadline) {
-        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), null, "used_value",
+        FirstUseLedger<String> ledger = new FirstUseLedger<>("test-ledger", new Jdbc(database), OUTBOX, "used_value",
                 "value_id", maxBatch, payload -> Optional.empty(), deadline);
         ledger.start();
         return ledger;

@@ -5,8 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -50,6 +53,19 @@ public final class TableRows {
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next();
             }
+        }
+    }
+
+    /** The first column of what {@code query} selects, in its order, as {@code type}. */
+    public <T> List<T> values(String query, Class<T> type) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            List<T> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getObject(1, type));
+            }
+            return values;
         }
     }
 }

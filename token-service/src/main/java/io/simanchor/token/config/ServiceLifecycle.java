@@ -9,14 +9,15 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Named;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.simanchor.api.events.Topics;
 import io.simanchor.support.outbox.BatchedOutbox;
+import io.simanchor.support.outbox.DirectPublisher;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
 import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
@@ -32,7 +33,7 @@ import io.simanchor.token.infra.persistence.PgAssertionLedger;
 
 /**
  * Starts the service's moving parts in dependency order and stops them in reverse: signing keys (created
- * or rotated if due), the ledger and decision writers, the device view, the verifier's keys, the event
+ * or rotated if due), the ledger, the outbox writers and the issued-event publisher, the device view, the verifier's keys, the event
  * relay, and the periodic tasks (key ring refresh, verifier key refresh, housekeeping).
  */
 @ApplicationScoped
@@ -47,7 +48,9 @@ public class ServiceLifecycle {
 
     private final TokenSigningKeys keys;
     private final PgAssertionLedger ledger;
-    private final BatchedOutbox decisions;
+    private final BatchedOutbox refusals;
+    private final BatchedOutbox issuedOutbox;
+    private final DirectPublisher issuedEvents;
     private final KafkaDeviceViews devices;
     private final VerifierJwks verifierKeys;
     private final RateLimiter rateLimiter;
@@ -57,13 +60,18 @@ public class ServiceLifecycle {
     private final Clock clock;
     private final List<PeriodicTask> tasks = new ArrayList<>();
 
-    ServiceLifecycle(TokenSigningKeys keys, PgAssertionLedger ledger, BatchedOutbox decisions,
-            KafkaDeviceViews devices, VerifierJwks verifierKeys, RateLimiter rateLimiter, DataSource dataSource,
+    ServiceLifecycle(TokenSigningKeys keys, PgAssertionLedger ledger,
+            @Named(ServiceWiring.REFUSALS) BatchedOutbox refusals,
+            @Named(ServiceWiring.ISSUED) BatchedOutbox issuedOutbox,
+            DirectPublisher issuedEvents, KafkaDeviceViews devices, VerifierJwks verifierKeys, RateLimiter rateLimiter,
+            DataSource dataSource,
             OutboxSignal signal, Jdbc jdbc, TokenConfig config, Clock clock,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.keys = keys;
         this.ledger = ledger;
-        this.decisions = decisions;
+        this.refusals = refusals;
+        this.issuedOutbox = issuedOutbox;
+        this.issuedEvents = issuedEvents;
         this.devices = devices;
         this.verifierKeys = verifierKeys;
         this.rateLimiter = rateLimiter;
@@ -72,14 +80,15 @@ public class ServiceLifecycle {
         this.clock = clock;
         OutboxRelayConfig events = config.events();
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("token-service", RELAY_LOCK,
-                bootstrapServers, List.of(events.topic(Topics.TOKEN_EVENTS), events.topic(Topics.SECURITY_EVENTS)),
-                config.housekeeping().outboxRetention()));
+                bootstrapServers, ServiceWiring.eventTopics(config), config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {
         keys.start();
         ledger.start();
-        decisions.start();
+        refusals.start();
+        issuedOutbox.start();
+        issuedEvents.start();
         devices.start();
         verifierKeys.refreshIfDue();
         relay.start();
@@ -94,8 +103,11 @@ public class ServiceLifecycle {
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         tasks.forEach(PeriodicTask::close);
         relay.stop();
+        // Before the outbox: what the producer still holds goes there if Kafka does not take it.
+        issuedEvents.close();
         devices.close();
-        decisions.close();
+        refusals.close();
+        issuedOutbox.close();
         ledger.close();
     }
 

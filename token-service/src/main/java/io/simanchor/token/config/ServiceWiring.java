@@ -9,13 +9,17 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.simanchor.api.events.Topics;
 import io.simanchor.support.outbox.BatchedOutbox;
+import io.simanchor.support.outbox.DirectPublisher;
 import io.simanchor.support.outbox.OutboxWriter;
 import io.simanchor.support.persistence.AuditWriter;
 import io.simanchor.support.persistence.Jdbc;
@@ -28,7 +32,7 @@ import io.simanchor.token.infra.crypto.KeyEncryption;
 import io.simanchor.token.infra.crypto.TokenSigningKeys;
 import io.simanchor.token.infra.crypto.VerifierJwks;
 import io.simanchor.token.infra.messaging.KafkaDeviceViews;
-import io.simanchor.token.infra.persistence.OutboxTokenEvents;
+import io.simanchor.token.infra.messaging.PublishedTokenEvents;
 import io.simanchor.token.infra.persistence.PgAssertionLedger;
 import io.simanchor.token.infra.persistence.PgSigningKeys;
 
@@ -42,6 +46,8 @@ public class ServiceWiring {
 
     /** Where the token endpoint lives below the issuer (RFC 8414 {@code token_endpoint}). */
     public static final String TOKEN_PATH = "/oauth2/token";
+    static final String REFUSALS = "refusals";
+    static final String ISSUED = "issued";
 
     @Produces
     @Singleton
@@ -79,14 +85,39 @@ public class ServiceWiring {
 
     @Produces
     @Singleton
-    PgAssertionLedger assertionLedger(Jdbc jdbc, OutboxWriter outbox, TokenConfig config) {
-        return new PgAssertionLedger(jdbc, outbox, config.ledger().maxBatch());
+    PgAssertionLedger assertionLedger(Jdbc jdbc, TokenConfig config) {
+        return new PgAssertionLedger(jdbc, config.ledger().maxBatch());
+    }
+
+    /** Refusals: a flood of them fills this queue, never the one issued tokens wait on. */
+    @Produces
+    @Singleton
+    @Named(REFUSALS)
+    BatchedOutbox refusalOutbox(Jdbc jdbc, OutboxWriter outbox) {
+        return new BatchedOutbox("token-refusals", jdbc, outbox, 100_000, 500);
+    }
+
+    /** Issued tokens' events while Kafka does not answer; as many as the ledger lets wait. */
+    @Produces
+    @Singleton
+    @Named(ISSUED)
+    BatchedOutbox issuedOutbox(Jdbc jdbc, OutboxWriter outbox) {
+        return new BatchedOutbox("token-issued", jdbc, outbox, 10_000, 500);
     }
 
     @Produces
     @Singleton
-    BatchedOutbox decisionOutbox(Jdbc jdbc, OutboxWriter outbox) {
-        return new BatchedOutbox("token-decisions", jdbc, outbox, 100_000, 500);
+    DirectPublisher issuedEventPublisher(OutboxWriter outbox, @Named(ISSUED) BatchedOutbox issuedOutbox,
+            TokenConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        TokenConfig.IssuedEvents issued = config.issuedEvents();
+        return new DirectPublisher(outbox, issuedOutbox, new DirectPublisher.Settings("token-service",
+                bootstrapServers, eventTopics(config), issued.linger(), issued.acknowledgedWithin(),
+                issued.storedWithin()));
+    }
+
+    /** The topics the service publishes to, created by it with its settings. */
+    static List<NewTopic> eventTopics(TokenConfig config) {
+        return List.of(config.events().topic(Topics.TOKEN_EVENTS), config.events().topic(Topics.SECURITY_EVENTS));
     }
 
     @Produces
@@ -100,12 +131,13 @@ public class ServiceWiring {
     @Produces
     @Singleton
     TokenService tokenService(KafkaDeviceViews devices, VerifierJwks verifierKeys, TokenPolicy policy,
-            PgAssertionLedger ledger, TokenSigningKeys signer, BatchedOutbox decisions, RateLimiter rateLimiter,
-            SecureRandom random, Clock clock, TokenConfig config) {
+            PgAssertionLedger ledger, TokenSigningKeys signer, DirectPublisher issuedEvents,
+            @Named(REFUSALS) BatchedOutbox refusals, RateLimiter rateLimiter, SecureRandom random, Clock clock,
+            TokenConfig config) {
         String issuer = config.issuer();
         return new TokenService(devices, new EarCheck(verifierKeys, config.ear().maxAge(), config.maxClockSkew(),
                 config.ear().rememberedEars()),
-                policy, ledger, signer, new OutboxTokenEvents(decisions), rateLimiter, random, clock,
+                policy, ledger, signer, new PublishedTokenEvents(issuedEvents, refusals), rateLimiter, random, clock,
                 new TokenService.Settings(issuer, new ClientAssertion.Rules(List.of(issuer, issuer + TOKEN_PATH),
                         config.maxAssertionLifetime(), config.maxClockSkew())));
     }

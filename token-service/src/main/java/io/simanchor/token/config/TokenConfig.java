@@ -43,8 +43,11 @@ public interface TokenConfig {
     /** The used-assertion ledger. */
     Ledger ledger();
 
-    /** Event publication. */
+    /** Event publication through the outbox: refusals, and issued tokens when Kafka does not answer. */
     OutboxRelayConfig events();
+
+    /** Publication of issued-token events straight to Kafka. */
+    IssuedEvents issuedEvents();
 
     /** Removal of rows that have served their purpose. */
     HousekeepingConfig housekeeping();
@@ -148,6 +151,28 @@ public interface TokenConfig {
         /** Requests an instance takes at once. */
         @WithDefault("10000")
         int globalBurst();
+    }
+
+    /**
+     * How an issued token's event reaches Kafka before the token is handed out; when Kafka does not
+     * acknowledge in time, it goes to the outbox instead.
+     */
+    interface IssuedEvents {
+
+        /** How long the producer gathers events before a send: larger batches at this much latency. */
+        @WithDefault("2ms")
+        Duration linger();
+
+        /** How long a token waits for the broker's acknowledgement before its event goes to the outbox. */
+        @WithDefault("1500ms")
+        Duration acknowledgedWithin();
+
+        /**
+         * How long it then waits for the outbox's commit before it is refused (503) as not durable, like a
+         * {@code jti} the ledger could not record.
+         */
+        @WithDefault("5s")
+        Duration storedWithin();
     }
 
     /** Ledger settings. */

@@ -22,8 +22,9 @@ import io.simanchor.support.jose.Es256Jws;
  * (RFC 7523) and vouched for by a fresh attestation result gets a short-lived, sender-constrained access
  * token (RFC 9068, {@code cnf.jkt} per RFC 9449 §6.1). Order matters: everything that needs no key is
  * checked first, the {@code jti} is spent only after every check passed (so nobody can burn another
- * device's assertion ids), and every refusal is published with its reason. Nothing here blocks: the
- * only wait, for the {@code jti} to be recorded durably, is the returned stage's.
+ * device's assertion ids), and every decision is published, a refusal with its reason. Nothing here blocks:
+ * the only waits, for the {@code jti} to be recorded and then for the issued event to be durable, are the
+ * returned stage's.
  */
 public final class TokenService {
 
@@ -63,11 +64,12 @@ public final class TokenService {
     }
 
     /**
-     * Decides on the request in form parameters. Everything but recording the assertion's use happens on
-     * the calling thread; the result completes once that use is durable, on the ledger's thread.
+     * Decides on the request in form parameters. Everything but recording the assertion's use and publishing
+     * the issued event happens on the calling thread; the result completes once both are durable, on the
+     * ledger's or the publisher's thread.
      *
      * @return the token, or a failure with {@link TokenDenied} (published) when refused, or with the
-     *         ledger's exception when the use could not be recorded
+     *         ledger's or the publisher's exception when the use or the event could not be made durable
      */
     public CompletionStage<IssuedToken> issue(Map<String, List<String>> form) {
         Instant now = clock.instant();
@@ -111,15 +113,16 @@ public final class TokenService {
                 Optional.of(scope.name()), Optional.of(tokenId), Optional.of(ear.status().claimValue()), now,
                 Optional.of(now.plus(lifetime)));
         // The token is signed here, on the caller's thread, and handed out only if the ledger then says the
-        // jti was unused: the issued event commits with the jti, and a replay gets nothing.
+        // jti was unused (a replay gets nothing) and the issued event is durable (no token goes unreported).
         String token = signer.sign(claims(device, scope, ear, tokenId, now, now.plus(lifetime)));
-        return ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt(), issued)
-                .thenApply(firstUse -> {
+        return ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt())
+                .thenCompose(firstUse -> {
                     if (!firstUse) {
                         throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
                     }
-                    return new IssuedToken(token, lifetime, scope.name());
-                });
+                    return events.issued(issued);
+                })
+                .thenApply(published -> new IssuedToken(token, lifetime, scope.name()));
     }
 
     /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */

@@ -42,6 +42,7 @@ import io.simanchor.token.domain.TokenPolicy;
 import io.simanchor.token.domain.TokenService;
 import io.simanchor.token.infra.crypto.SigningKeyStore;
 import io.simanchor.token.infra.crypto.TokenSigningKeys;
+import io.simanchor.token.testing.RecordingTokenEvents;
 import io.simanchor.token.testing.TestJws;
 
 /**
@@ -119,8 +120,8 @@ public class TokenCryptoBenchmark {
                         rememberedEars),
                 new TokenPolicy(Map.of("device", new TokenPolicy.Scope("device", "simanchor-devices",
                         Duration.ofMinutes(10), false)), "device", Duration.ofHours(1)),
-                (id, expiresAt, decision) -> CompletableFuture.completedFuture(true), signer, (decision, detail) -> {
-                }, new RateLimiter(new RateLimiter.Limits(1e9, 1_000_000_000, 1e9, 1_000_000_000), Clock.systemUTC()),
+                (id, expiresAt) -> CompletableFuture.completedFuture(true), signer, new RecordingTokenEvents(),
+                new RateLimiter(new RateLimiter.Limits(1e9, 1_000_000_000, 1e9, 1_000_000_000), Clock.systemUTC()),
                 new SecureRandom(), Clock.systemUTC(), new TokenService.Settings(ISSUER,
                         new ClientAssertion.Rules(List.of(ISSUER), Duration.ofMinutes(5), Duration.ofSeconds(30))));
     }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +30,7 @@ import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.jose.StrictJws;
+import io.simanchor.token.testing.RecordingTokenEvents;
 import io.simanchor.token.testing.TestJws;
 
 /**
@@ -55,8 +55,9 @@ class TokenServiceTest {
     private final Map<String, EcPublicKey> publishedVerifierKeys = new HashMap<>(
             Map.of("verifier-1", EcPublicKey.of(verifierKey.getPublic())));
     private final Set<String> spentAssertions = new HashSet<>();
-    private final List<TokenDecision> issued = new ArrayList<>();
-    private final List<TokenDecision> denied = new ArrayList<>();
+    private final RecordingTokenEvents events = new RecordingTokenEvents();
+    private final List<TokenDecision> issued = events.issued;
+    private final List<TokenDecision> denied = events.denied;
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final TokenPolicy policy = new TokenPolicy(Map.of(
             "telemetry", new TokenPolicy.Scope("telemetry", "https://telemetry.simanchor.test",
@@ -75,16 +76,10 @@ class TokenServiceTest {
 
     private TokenService service() {
         VerifierKeys verifierKeys = kid -> Optional.ofNullable(publishedVerifierKeys.get(kid));
-        AssertionLedger ledger = (id, expiresAt, decision) -> {
-            boolean first = spentAssertions.add(java.util.HexFormat.of().formatHex(id));
-            if (first) {
-                issued.add(decision);
-            }
-            return CompletableFuture.completedFuture(first);
-        };
+        AssertionLedger ledger = (id, expiresAt) -> CompletableFuture
+                .completedFuture(spentAssertions.add(java.util.HexFormat.of().formatHex(id)));
         AccessTokenSigner signer = claims -> TestJws.es256(Map.of("alg", "ES256", "typ", "at+jwt", "kid", "t1"),
                 claims, tokenKey.getPrivate());
-        TokenEvents events = (decision, detail) -> denied.add(decision);
         return new TokenService(id -> Optional.ofNullable(devices.get(id)),
                 new EarCheck(verifierKeys, Duration.ofMinutes(60), Duration.ofSeconds(30), 1000), policy, ledger,
                 signer,
@@ -281,6 +276,20 @@ class TokenServiceTest {
 
         assertDenied(assertion, DenialReason.ASSERTION_REPLAYED);
         assertThat(issued).hasSize(1);
+    }
+
+    @Test
+    void a_token_whose_issued_event_is_not_durable_is_not_handed_out() {
+        IllegalStateException notDurable = new IllegalStateException("neither Kafka nor the outbox took it");
+        events.failingWith(notDurable);
+        String assertion = assertion();
+
+        assertThatThrownBy(() -> issue(service(), form(assertion, ear(ArStatus.AFFIRMING))))
+                .isInstanceOf(CompletionException.class)
+                .hasCause(notDurable);
+        // The jti was spent first: the client retries with a new assertion, never with this one.
+        events.succeeding();
+        assertDenied(assertion, DenialReason.ASSERTION_REPLAYED);
     }
 
     @Test

@@ -38,6 +38,7 @@ import io.simanchor.token.domain.EarCheck;
 import io.simanchor.token.domain.RateLimiter;
 import io.simanchor.token.domain.TokenPolicy;
 import io.simanchor.token.domain.TokenService;
+import io.simanchor.token.testing.RecordingTokenEvents;
 import io.simanchor.token.testing.TestDevice;
 import io.simanchor.token.testing.TestJws;
 import io.simanchor.token.testing.VerifierKeyResource;
@@ -71,7 +72,7 @@ class TokenRouteTest {
         AccessTokenSigner failingSigner = claims -> {
             throw new IllegalStateException("the token signing keys are not loaded");
         };
-        serve(service(failingSigner, recordingLedger()));
+        serve(service(failingSigner, recordingLedger(), published()));
 
         HttpResponse<String> response = post(form());
 
@@ -82,9 +83,9 @@ class TokenRouteTest {
 
     @Test
     void a_ledger_that_cannot_record_gets_503_temporarily_unavailable_and_nothing_issued() throws Exception {
-        AssertionLedger down = (id, expiresAt, decision) -> CompletableFuture
+        AssertionLedger down = (id, expiresAt) -> CompletableFuture
                 .failedFuture(new PersistenceException("database down"));
-        serve(service(signer(), down));
+        serve(service(signer(), down, published()));
 
         HttpResponse<String> response = post(form());
 
@@ -95,8 +96,19 @@ class TokenRouteTest {
     }
 
     @Test
+    void an_issued_event_neither_kafka_nor_the_outbox_took_gets_503_and_nothing_issued() throws Exception {
+        serve(service(signer(), recordingLedger(),
+                published().failingWith(new PersistenceException("outbox full: events not written"))));
+
+        HttpResponse<String> response = post(form());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("\"error\":\"temporarily_unavailable\"").doesNotContain("access_token");
+    }
+
+    @Test
     void a_client_waiting_for_100_continue_gets_it_and_then_its_token() throws Exception {
-        serve(service(signer(), recordingLedger()));
+        serve(service(signer(), recordingLedger(), published()));
         byte[] body = form().getBytes(StandardCharsets.UTF_8);
 
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -128,7 +140,7 @@ class TokenRouteTest {
         port = server.actualPort();
     }
 
-    private TokenService service(AccessTokenSigner signer, AssertionLedger ledger) {
+    private TokenService service(AccessTokenSigner signer, AssertionLedger ledger, RecordingTokenEvents events) {
         DeviceView view = new DeviceView(device.id(), device.publicKey(), DeviceState.ACTIVE, Optional.empty());
         Clock clock = Clock.systemUTC();
         TokenPolicy policy = new TokenPolicy(
@@ -140,14 +152,18 @@ class TokenRouteTest {
                         : Optional.empty(),
                 Duration.ofMinutes(60), Duration.ofSeconds(30), 100);
         return new TokenService(id -> id.equals(device.id()) ? Optional.of(view) : Optional.empty(), earCheck, policy,
-                ledger, signer, (decision, detail) -> {
-                }, new RateLimiter(new RateLimiter.Limits(100, 100, 10_000, 10_000), clock), new SecureRandom(),
+                ledger, signer, events, new RateLimiter(new RateLimiter.Limits(100, 100, 10_000, 10_000), clock),
+                new SecureRandom(),
                 clock, new TokenService.Settings(ISSUER,
                         new ClientAssertion.Rules(List.of(ISSUER), Duration.ofMinutes(5), Duration.ofSeconds(30))));
     }
 
     private static AssertionLedger recordingLedger() {
-        return (id, expiresAt, decision) -> CompletableFuture.completedFuture(true);
+        return (id, expiresAt) -> CompletableFuture.completedFuture(true);
+    }
+
+    private static RecordingTokenEvents published() {
+        return new RecordingTokenEvents();
     }
 
     private static AccessTokenSigner signer() {

@@ -1,4 +1,4 @@
-package io.simanchor.token.infra.persistence;
+package io.simanchor.token.infra.messaging;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,359 @@
+package io.simanchor.support.outbox;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import io.simanchor.support.persistence.PersistenceException;
+
+/**
+ * Publishes a decision's events straight to Kafka and completes once the broker has them (acks=all,
+ * idempotent producer), or once the outbox has them when Kafka does not take them in time: either way the
+ * caller answers only after its events are durable, so nothing it answered for is lost, and the usual case
+ * costs no database write at all. For a decision made many times a second whose own state is already
+ * recorded elsewhere (an issued token, whose {@code jti} the ledger records), this halves the database work
+ * per decision; the transactional outbox stays the way for events that must commit with a state change.
+ *
+ * <p>
+ * Kafka is used only while it is known to answer: after a send fails (broker down, a full buffer) or is
+ * not acknowledged within {@link Settings#acknowledgedWithin} (a sweep, not the producer's own timeouts,
+ * which must stay long enough for {@code acks=all} to wait for followers), every decision goes to the
+ * outbox, whose relay publishes it later, until a probe (creating the service's topics, which needs the
+ * broker, then reading their partitions) succeeds again. The producer never blocks the caller's thread
+ * ({@code max.block.ms} 0): a send that would wait for metadata or for buffer space fails at once and goes
+ * to the outbox instead. A decision the outbox has not committed within {@link Settings#storedWithin}
+ * fails, so its caller can refuse (503) rather than wait for a database that does not answer; should the
+ * commit still land, the event exists for an answer never given, as above.
+ *
+ * <p>
+ * {@code acks=all} waits for the topic's in-sync replicas: on a replicated cluster the topic needs
+ * {@code min.insync.replicas} of at least 2, or an acknowledgement may rest on one broker's page cache,
+ * which is less than the outbox's commit.
+ *
+ * <p>
+ * What this does not give: the order between a key's events published here and those the relay publishes
+ * later (each carries its time), and exactly-once delivery. An event whose acknowledgement came too late
+ * may reach Kafka twice, directly and from the outbox, under one {@code ce_id}, which consumers use to drop
+ * the copy. A crash after the broker acknowledged but before the caller answered leaves an event for an
+ * answer never given: it errs on the side of the audit trail.
+ */
+public final class DirectPublisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DirectPublisher.class);
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
+    private static final Duration METADATA_KEPT_IDLE = Duration.ofDays(365);
+    private static final Duration SWEEP_INTERVAL = Duration.ofMillis(50);
+
+    /**
+     * @param service the CloudEvents source {@code /simanchor/<service>} and the producer's client id
+     * @param topics every topic published here, created with these settings if missing
+     * @param linger how long the producer gathers records before a send: larger batches, this much latency
+     * @param acknowledgedWithin how long a send may wait for the broker before its events go to the outbox
+     * @param storedWithin how long events may then wait for the outbox's commit before the caller is told
+     *        they are not durable
+     */
+    public record Settings(String service, String bootstrapServers, List<NewTopic> topics, Duration linger,
+            Duration acknowledgedWithin, Duration storedWithin) {
+
+        public Settings {
+            topics = List.copyOf(topics);
+            if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("the linger must be between 0 and 1 s");
+            }
+            if (acknowledgedWithin.compareTo(linger.plusMillis(100)) < 0) {
+                throw new IllegalArgumentException("the acknowledgement wait must be at least the linger plus 100 ms");
+            }
+            if (storedWithin.isNegative() || storedWithin.isZero()) {
+                throw new IllegalArgumentException("the outbox wait must be positive");
+            }
+        }
+    }
+
+    /** A decision sent to Kafka and not yet acknowledged: diverted to the outbox once its deadline passed. */
+    private record InFlight(long deadline, CompletableFuture<Void> durable, Runnable divert) {
+    }
+
+    private final OutboxWriter codec;
+    private final BatchedOutbox fallback;
+    private final Settings settings;
+    private final String source;
+    private final Object probeSignal = new Object();
+    /** In about the order of their deadlines: sends are appended as they happen, each with the same wait. */
+    private final ConcurrentLinkedQueue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
+
+    /** True while Kafka answers: topics exist, their metadata is known and the last send went through. */
+    private volatile boolean kafkaUsable;
+    private volatile boolean running;
+    private volatile KafkaProducer<String, String> producer;
+    private Thread prober;
+    private Thread sweeper;
+
+    /**
+     * @param codec turns payloads into the JSON the outbox would store, so both ways publish the same bytes
+     * @param fallback where events go when Kafka does not take them; must be closed after this
+     */
+    public DirectPublisher(OutboxWriter codec, BatchedOutbox fallback, Settings settings) {
+        this.codec = codec;
+        this.fallback = fallback;
+        this.settings = settings;
+        this.source = "/simanchor/" + settings.service();
+    }
+
+    /** Creates the producer and starts probing Kafka; until a probe succeeds, events go to the outbox. */
+    public void start() {
+        producer = newProducer();
+        running = true;
+        prober = new Thread(this::probeWhileRunning, settings.service() + "-direct-publisher-probe");
+        prober.setDaemon(true);
+        prober.start();
+        sweeper = new Thread(this::sweepWhileRunning, settings.service() + "-direct-publisher-deadline");
+        sweeper.setDaemon(true);
+        sweeper.start();
+    }
+
+    /** Whether events currently go to Kafka directly. */
+    public boolean publishesDirectly() {
+        return kafkaUsable;
+    }
+
+    /**
+     * Publishes one decision's events, without blocking the caller.
+     *
+     * @return completes once the broker acknowledged every event, or once the outbox committed them; fails
+     *         only if neither took them (the outbox dropped or lost them)
+     */
+    public CompletionStage<Void> publish(List<OutboxEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<UUID> eventIds = OutboxWriter.newEventIds(events.size());
+        KafkaProducer<String, String> kafka = producer;
+        if (!kafkaUsable || kafka == null) {
+            return store(events, eventIds);
+        }
+        // Serialised first: a payload that cannot be serialised is a bug in the caller, not Kafka's failure,
+        // and the outbox could not store it either.
+        List<ProducerRecord<String, String>> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            OutboxEvent event = events.get(i);
+            records.add(CloudEventRecords.of(source, eventIds.get(i), event.topic(), event.key(), event.type(),
+                    codec.payloadJson(event), event.occurredAt().truncatedTo(ChronoUnit.MICROS).toString()));
+        }
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        AtomicInteger unacknowledged = new AtomicInteger(events.size());
+        AtomicBoolean diverted = new AtomicBoolean();
+        Consumer<Exception> divert = failure -> {
+            // All of the decision's events, also those the broker took: a decision's events stay together,
+            // and a copy that got through shares its ce_id with the outbox's.
+            if (diverted.compareAndSet(false, true)) {
+                suspend(failure);
+                store(events, eventIds).whenComplete((ignored, lost) -> {
+                    if (lost == null) {
+                        durable.complete(null);
+                    } else {
+                        durable.completeExceptionally(lost);
+                    }
+                });
+            }
+        };
+        for (ProducerRecord<String, String> record : records) {
+            if (diverted.get()) {
+                break;
+            }
+            try {
+                kafka.send(record, (metadata, failure) -> {
+                    if (failure != null) {
+                        divert.accept(failure);
+                    } else if (unacknowledged.decrementAndGet() == 0 && !diverted.get()) {
+                        durable.complete(null);
+                    }
+                });
+            } catch (RuntimeException failure) {
+                // No metadata or no buffer space (max.block.ms 0), or the producer is closing.
+                divert.accept(failure);
+            }
+        }
+        inFlight.add(new InFlight(System.nanoTime() + settings.acknowledgedWithin().toNanos(), durable,
+                () -> divert.accept(new TimeoutException("not acknowledged within "
+                        + settings.acknowledgedWithin().toMillis() + " ms"))));
+        return durable;
+    }
+
+    /** The events through the outbox, failing if it has not committed them in time. */
+    private CompletionStage<Void> store(List<OutboxEvent> events, List<UUID> eventIds) {
+        return fallback.write(events, eventIds)
+                .toCompletableFuture()
+                .orTimeout(settings.storedWithin().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                        failure instanceof TimeoutException
+                                ? new PersistenceException("the outbox did not commit the "
+                                        + "events within " + settings.storedWithin().toMillis() + " ms")
+                                : failure));
+    }
+
+    /** Diverts what the broker has not acknowledged in time, a few times per wait; runs until closed. */
+    private void sweepWhileRunning() {
+        while (running) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(SWEEP_INTERVAL.toMillis());
+                divertOverdue(System.nanoTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Without this thread nothing bounds the callers' wait for the broker: log and keep sweeping.
+                LOG.errorf(e, "Deadline sweep failed [service: %s]", settings.service());
+            }
+        }
+    }
+
+    private void divertOverdue(long now) {
+        // Only this thread removes: the head it looked at is the head it takes.
+        for (InFlight head = inFlight.peek(); head != null; head = inFlight.peek()) {
+            if (!head.durable().isDone() && now - head.deadline() < 0) {
+                return;
+            }
+            inFlight.poll();
+            if (!head.durable().isDone()) {
+                head.divert().run();
+            }
+        }
+    }
+
+    /** Sends to Kafka no more until a probe says it answers again. */
+    private void suspend(Exception cause) {
+        if (kafkaUsable) {
+            kafkaUsable = false;
+            LOG.warnf("Kafka did not take events, writing them to the outbox until it answers again [service: %s,"
+                    + " cause: %s]", settings.service(), cause.toString());
+            synchronized (probeSignal) {
+                probeSignal.notifyAll();
+            }
+        }
+    }
+
+    private void probeWhileRunning() {
+        boolean first = true;
+        while (running) {
+            try {
+                synchronized (probeSignal) {
+                    if (kafkaUsable) {
+                        probeSignal.wait();
+                    }
+                }
+                if (!running) {
+                    return;
+                }
+                // A pause first, but at start: a broker that just failed a send is not asked again at once.
+                if (!first) {
+                    TimeUnit.MILLISECONDS.sleep(PROBE_INTERVAL.toMillis());
+                }
+                first = false;
+                if (running && probe() && running) {
+                    kafkaUsable = true;
+                    LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Without this thread the service would stay on the outbox for good: log and probe again.
+                LOG.errorf(e, "Kafka probe failed [service: %s]", settings.service());
+            }
+        }
+    }
+
+    /** Whether the broker answers and the producer knows every topic's partitions. */
+    private boolean probe() throws InterruptedException {
+        try {
+            KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.debugf("Kafka probe failed [service: %s, cause: %s]", settings.service(), e.toString());
+            return false;
+        }
+        // With max.block.ms 0 a metadata read does not wait: it asks for the metadata and fails until it came.
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        for (NewTopic topic : settings.topics()) {
+            while (!hasMetadata(topic.name())) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        return true;
+    }
+
+    private boolean hasMetadata(String topic) {
+        try {
+            return !producer.partitionsFor(topic).isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private KafkaProducer<String, String> newProducer() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, settings.service() + "-direct");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(settings.linger().toMillis()));
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        // A topic idle for this long is dropped from the producer's metadata (default 5 min), and the next
+        // send would fail at once for want of it (max.block.ms 0): kept, and refreshed, for as long as this runs.
+        properties.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_KEPT_IDLE.toMillis());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(properties);
+    }
+
+    /**
+     * Stops sending; what the producer still holds is sent or, failing that within a few seconds, goes to the
+     * outbox (close the outbox after this).
+     */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        kafkaUsable = false;
+        for (Thread thread : new Thread[]{prober, sweeper}) {
+            if (thread != null) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        }
+        KafkaProducer<String, String> kafka = producer;
+        if (kafka != null) {
+            // Unsent records fail on close and their callbacks write them to the outbox.
+            kafka.close(Duration.ofSeconds(5));
+        }
+        // What the broker took without answering before the close (no sweep any more) goes there too.
+        for (InFlight left = inFlight.poll(); left != null; left = inFlight.poll()) {
+            if (!left.durable().isDone()) {
+                left.divert().run();
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.simanchor.support.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.support.persistence.Jdbc;
+import io.simanchor.support.persistence.PersistenceException;
+import io.simanchor.support.testing.EmbeddedKafkaBroker;
+import io.simanchor.support.testing.EmbeddedPostgresServer;
+import io.simanchor.support.testing.FreePorts;
+import io.simanchor.support.testing.TableRows;
+
+/**
+ * Direct publication on a real Kafka broker and PostgreSQL: events reach the topic, or the outbox when
+ * the broker does not take them, and the caller learns which only in that it completes either way.
+ */
+class DirectPublisherTest {
+
+    private static final String TOPIC = "direct-test";
+    private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(15);
+
+    private static EmbeddedKafkaBroker kafka;
+    private static EmbeddedPostgresServer postgres;
+    private static Jdbc jdbc;
+
+    private BatchedOutbox outbox;
+    private DirectPublisher publisher;
+
+    @BeforeAll
+    static void startServers() {
+        kafka = EmbeddedKafkaBroker.start();
+        postgres = EmbeddedPostgresServer.start();
+        jdbc = new Jdbc(postgres.dataSource());
+        execute("create table outbox (id bigint generated always as identity primary key, "
+                + "event_id uuid not null unique, topic text not null, record_key text not null, "
+                + "event_type text not null, payload text not null, occurred_at timestamptz not null, "
+                + "published_at timestamptz)");
+    }
+
+    @AfterAll
+    static void stopServers() {
+        postgres.close();
+        kafka.close();
+    }
+
+    @BeforeEach
+    void emptyOutbox() {
+        execute("truncate outbox");
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    @Test
+    void events_go_to_the_topic_as_cloud_events_and_the_caller_waits_for_the_broker() throws Exception {
+        start(kafka.bootstrapServers());
+        awaitDirect(ANSWERED_WITHIN);
+        String key = UUID.randomUUID().toString();
+
+        publisher.publish(List.of(event(key, "first"), event(key, "second")))
+                .toCompletableFuture()
+                .get(ANSWERED_WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+        List<ConsumerRecord<String, String>> records = recordsFor(key, 2);
+        assertThat(records).extracting(ConsumerRecord::value).containsExactly("[\"first\"]", "[\"second\"]");
+        assertThat(records).allSatisfy(record -> {
+            assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("/simanchor/test-service");
+            assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("test.event.v1");
+            assertThat(header(record, CloudEventHeaders.SUBJECT)).isEqualTo(key);
+            assertThat(UUID.fromString(header(record, CloudEventHeaders.ID))).isNotNull();
+        });
+        assertThat(outboxKeys()).as("nothing written to the database").isEmpty();
+    }
+
+    @Test
+    void while_no_broker_answers_events_go_to_the_outbox_and_the_caller_waits_for_its_commit() throws Exception {
+        start("127.0.0.1:" + FreePorts.next());
+
+        publisher.publish(List.of(event("a", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(publisher.publishesDirectly()).isFalse();
+        assertThat(outboxKeys()).containsExactly("a");
+    }
+
+    @Test
+    void when_the_broker_stops_events_go_to_the_outbox_and_direct_publication_resumes_after() throws Exception {
+        start(kafka.bootstrapServers());
+        awaitDirect(ANSWERED_WITHIN);
+        kafka.stopBroker();
+        try {
+            long started = System.nanoTime();
+            publisher.publish(List.of(event("during", "outage")))
+                    .toCompletableFuture()
+                    .get(ANSWERED_WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("about the acknowledgement wait, 1.5 s")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(outboxKeys()).containsExactly("during");
+            assertThat(publisher.publishesDirectly()).isFalse();
+            publisher.publish(List.of(event("later", "outage"))).toCompletableFuture().get(2, TimeUnit.SECONDS);
+            assertThat(outboxKeys()).as("straight to the outbox while Kafka is out").containsExactly("during", "later");
+        } finally {
+            kafka.restartBroker();
+        }
+
+        awaitDirect(Duration.ofSeconds(60));
+        // The first sends after a restart may still time out while the producer reconnects; what counts is
+        // that one goes straight to Kafka again, and arrives there.
+        String direct = null;
+        for (int attempt = 0; attempt < 10 && direct == null; attempt++) {
+            awaitDirect(Duration.ofSeconds(60));
+            String key = UUID.randomUUID().toString();
+            publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (publisher.publishesDirectly() && !outboxKeys().contains(key)) {
+                direct = key;
+            }
+        }
+        assertThat(direct).as("a publication went straight to Kafka after the restart").isNotNull();
+        assertThat(recordsFor(direct, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
+    }
+
+    @Test
+    void the_caller_is_told_when_the_outbox_does_not_commit_in_time() throws Exception {
+        outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10); // never started: nothing commits
+        publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
+                "127.0.0.1:" + FreePorts.next(), List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
+                Duration.ofMillis(1_500), Duration.ofMillis(300)));
+        publisher.start();
+
+        assertThat(publisher.publish(List.of(event("a", "stuck"))).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PersistenceException.class)
+                .withMessageContaining("did not commit");
+    }
+
+    @Test
+    void the_caller_is_told_when_neither_the_broker_nor_the_outbox_takes_the_events() throws Exception {
+        start("127.0.0.1:" + FreePorts.next());
+        outbox.close();
+
+        assertThat(publisher.publish(List.of(event("a", "nowhere"))).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PersistenceException.class);
+    }
+
+    private void start(String bootstrapServers) {
+        outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10);
+        outbox.start();
+        publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
+                bootstrapServers, List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
+                Duration.ofMillis(1_500), Duration.ofSeconds(5)));
+        publisher.start();
+    }
+
+    private void awaitDirect(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!publisher.publishesDirectly()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not publishing directly within " + within);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static OutboxWriter writer() {
+        return new OutboxWriter(new ObjectMapper(), new OutboxSignal());
+    }
+
+    private static OutboxEvent event(String key, String value) {
+        return new OutboxEvent(TOPIC, key, "test.event.v1", List.of(value), Instant.now());
+    }
+
+    private static List<ConsumerRecord<String, String>> recordsFor(String key, int count) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
+                "direct-test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + ANSWERED_WITHIN.toNanos();
+            while (seen.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200))
+                        .forEach(record -> {
+                            if (key.equals(record.key())) {
+                                seen.add(record);
+                            }
+                        });
+            }
+            return seen;
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> outboxKeys() throws SQLException {
+        return new TableRows(postgres.dataSource()).values("select record_key from outbox order by id", String.class);
+    }
+
+    private static void execute(String sql) {
+        jdbc.read(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+            return null;
+        });
+    }
+}
