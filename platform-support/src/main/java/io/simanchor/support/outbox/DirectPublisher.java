@@ -345,6 +345,7 @@ public final class DirectPublisher implements AutoCloseable {
             }
         }
         KafkaProducer<String, String> kafka = producer;
+        producer = null;
         if (kafka != null) {
             // Unsent records fail on close and their callbacks write them to the outbox.
             kafka.close(Duration.ofSeconds(5));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -149,6 +150,24 @@ class DirectPublisherTest {
         }
         assertThat(direct).as("a publication went straight to Kafka after the restart").isNotNull();
         assertThat(recordsFor(direct, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
+    }
+
+    @Test
+    void what_the_broker_has_not_acknowledged_at_close_goes_to_the_outbox() throws Exception {
+        start(kafka.bootstrapServers());
+        awaitDirect(ANSWERED_WITHIN);
+        kafka.stopBroker();
+        try {
+            CompletableFuture<Void> pending = publisher.publish(List.of(event("at-close", "unsent")))
+                    .toCompletableFuture();
+
+            publisher.close();
+
+            pending.get(ANSWERED_WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(outboxKeys()).containsExactly("at-close");
+        } finally {
+            kafka.restartBroker();
+        }
     }
 
     @Test

@@ -33,8 +33,9 @@ import io.simanchor.token.infra.persistence.PgAssertionLedger;
 
 /**
  * Starts the service's moving parts in dependency order and stops them in reverse: signing keys (created
- * or rotated if due), the ledger, the outbox writers and the issued-event publisher, the device view, the verifier's keys, the event
- * relay, and the periodic tasks (key ring refresh, verifier key refresh, housekeeping).
+ * or rotated if due), the ledger, the outbox writers and the issued-event publisher, the device view, the
+ * verifier's keys, the event relay, and the periodic tasks (key ring refresh, verifier key refresh,
+ * housekeeping).
  */
 @ApplicationScoped
 public class ServiceLifecycle {
