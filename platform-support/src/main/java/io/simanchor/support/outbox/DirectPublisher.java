@@ -59,6 +59,7 @@ public final class DirectPublisher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DirectPublisher.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(30);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     private static final Duration METADATA_KEPT_IDLE = Duration.ofDays(365);
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(50);
@@ -103,6 +104,10 @@ public final class DirectPublisher implements AutoCloseable {
     /** True while Kafka answers: topics exist, their metadata is known and the last send went through. */
     private volatile boolean kafkaUsable;
     private volatile boolean running;
+    /** When a probe last resumed direct publication (System.nanoTime). */
+    private volatile long resumedAt;
+    /** How long the prober pauses before its next probe. */
+    private volatile Duration probeInterval = PROBE_INTERVAL;
     private volatile KafkaProducer<String, String> producer;
     private Thread prober;
     private Thread sweeper;
@@ -227,22 +232,30 @@ public final class DirectPublisher implements AutoCloseable {
     }
 
     private void divertOverdue(long now) {
-        // Only this thread removes: the head it looked at is the head it takes.
         for (InFlight head = inFlight.peek(); head != null; head = inFlight.peek()) {
             if (!head.durable().isDone() && now - head.deadline() < 0) {
                 return;
             }
-            inFlight.poll();
-            if (!head.durable().isDone()) {
-                head.divert().run();
+            // What was taken, which is the head looked at unless close() drains at the same time.
+            InFlight taken = inFlight.poll();
+            if (taken != null && !taken.durable().isDone()) {
+                taken.divert().run();
             }
         }
     }
 
-    /** Sends to Kafka no more until a probe says it answers again. */
+    /**
+     * Sends to Kafka no more until a probe says it answers again. A probe proves the broker answers, not
+     * that it acknowledges (a partition without a leader, too few in-sync replicas): when Kafka fails again
+     * soon after it was resumed, the next probe waits twice as long, up to {@link #MAX_PROBE_INTERVAL}, so a
+     * broker that answers but does not acknowledge costs a wait of the acknowledgement time now and then
+     * rather than every second.
+     */
     private void suspend(Exception cause) {
         if (kafkaUsable) {
             kafkaUsable = false;
+            boolean soonAfterResuming = System.nanoTime() - resumedAt < MAX_PROBE_INTERVAL.toNanos();
+            probeInterval = soonAfterResuming ? min(probeInterval.multipliedBy(2), MAX_PROBE_INTERVAL) : PROBE_INTERVAL;
             LOG.warnf("Kafka did not take events, writing them to the outbox until it answers again [service: %s,"
                     + " cause: %s]", settings.service(), cause.toString());
             synchronized (probeSignal) {
@@ -265,12 +278,17 @@ public final class DirectPublisher implements AutoCloseable {
                 }
                 // A pause first, but at start: a broker that just failed a send is not asked again at once.
                 if (!first) {
-                    TimeUnit.MILLISECONDS.sleep(PROBE_INTERVAL.toMillis());
+                    TimeUnit.MILLISECONDS.sleep(probeInterval.toMillis());
                 }
                 first = false;
-                if (running && probe() && running) {
+                if (running && probe()) {
+                    resumedAt = System.nanoTime();
                     kafkaUsable = true;
-                    LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
+                    if (!running) {
+                        kafkaUsable = false; // closed while probing
+                    } else {
+                        LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -303,6 +321,10 @@ public final class DirectPublisher implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private boolean hasMetadata(String topic) {

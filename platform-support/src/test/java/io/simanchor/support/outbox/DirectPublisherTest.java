@@ -127,7 +127,7 @@ class DirectPublisherTest {
                     .get(ANSWERED_WITHIN.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("about the acknowledgement wait, 1.5 s")
-                    .isLessThan(Duration.ofSeconds(10));
+                    .isLessThan(Duration.ofSeconds(5));
             assertThat(outboxKeys()).containsExactly("during");
             assertThat(publisher.publishesDirectly()).isFalse();
             publisher.publish(List.of(event("later", "outage"))).toCompletableFuture().get(2, TimeUnit.SECONDS);
