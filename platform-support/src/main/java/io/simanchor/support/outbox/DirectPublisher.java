@@ -41,7 +41,7 @@ import io.simanchor.support.persistence.PersistenceException;
  * ({@code max.block.ms} 0): a send that would wait for metadata or for buffer space fails at once and goes
  * to the outbox instead. A decision the outbox has not committed within {@link Settings#storedWithin}
  * fails, so its caller can refuse (503) rather than wait for a database that does not answer; should the
- * commit still land, the event exists for an answer never given, as above.
+ * commit still land, the event exists for an answer never given, as after a crash (below).
  *
  * <p>
  * {@code acks=all} waits for the topic's in-sync replicas: on a replicated cluster the topic needs
