@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import io.simanchor.support.persistence.PersistenceException;
@@ -237,10 +236,13 @@ public final class DirectPublisher implements AutoCloseable {
                 return;
             }
             // What was taken, which is the head looked at unless close() drains at the same time.
-            InFlight taken = inFlight.poll();
-            if (taken != null && !taken.durable().isDone()) {
-                taken.divert().run();
-            }
+            divertIfUnanswered(inFlight.poll());
+        }
+    }
+
+    private static void divertIfUnanswered(InFlight taken) {
+        if (taken != null && !taken.durable().isDone()) {
+            taken.divert().run();
         }
     }
 
@@ -336,19 +338,13 @@ public final class DirectPublisher implements AutoCloseable {
     }
 
     private KafkaProducer<String, String> newProducer() {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, settings.service() + "-direct");
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        Properties properties = EventProducers.acknowledgedByAll(settings.bootstrapServers(),
+                settings.service() + "-direct");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(settings.linger().toMillis()));
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         // A topic idle for this long is dropped from the producer's metadata (default 5 min), and the next
         // send would fail at once for want of it (max.block.ms 0): kept, and refreshed, for as long as this runs.
         properties.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_KEPT_IDLE.toMillis());
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(properties);
     }
 
@@ -374,9 +370,7 @@ public final class DirectPublisher implements AutoCloseable {
         }
         // What the broker took without answering before the close (no sweep any more) goes there too.
         for (InFlight left = inFlight.poll(); left != null; left = inFlight.poll()) {
-            if (!left.durable().isDone()) {
-                left.divert().run();
-            }
+            divertIfUnanswered(left);
         }
     }
 }
