@@ -14,9 +14,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
@@ -36,7 +38,10 @@ import io.simanchor.support.persistence.PersistenceException;
  * not acknowledged within {@link Settings#acknowledgedWithin} (a sweep, not the producer's own timeouts,
  * which must stay long enough for {@code acks=all} to wait for followers), every decision goes to the
  * outbox, whose relay publishes it later, until a probe (creating the service's topics, which needs the
- * broker, then reading their partitions) succeeds again. The producer never blocks the caller's thread
+ * broker, then reading their partitions with a new producer) succeeds again. Each resumption starts a new
+ * producer: one that failed may be in a state it cannot leave (a fatal error of the idempotent producer, such
+ * as a refused authorization, fails every later send), and a new one costs a connection per outage. The
+ * producer never blocks the caller's thread
  * ({@code max.block.ms} 0): a send that would wait for metadata or for buffer space fails at once and goes
  * to the outbox instead. A decision the outbox has not committed within {@link Settings#storedWithin}
  * fails, so its caller can refuse (503) rather than wait for a database that does not answer; should the
@@ -62,6 +67,7 @@ public final class DirectPublisher implements AutoCloseable {
     private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     private static final Duration METADATA_KEPT_IDLE = Duration.ofDays(365);
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(50);
+    private static final Duration REPLACED_CLOSE_WAIT = Duration.ofSeconds(5);
 
     /**
      * @param service the CloudEvents source {@code /simanchor/<service>} and the producer's client id
@@ -96,7 +102,12 @@ public final class DirectPublisher implements AutoCloseable {
     private final BatchedOutbox fallback;
     private final Settings settings;
     private final String source;
+    private final Function<Properties, Producer<String, String>> producers;
+    /** Numbers each producer's client id: two producers with one id would clash in JMX while both run. */
+    private final AtomicInteger producerCount = new AtomicInteger();
     private final Object probeSignal = new Object();
+    /** Guards replacing the producer against closing this publisher at the same time. */
+    private final Object producerLock = new Object();
     /** In about the order of their deadlines: sends are appended as they happen, each with the same wait. */
     private final ConcurrentLinkedQueue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
 
@@ -107,7 +118,8 @@ public final class DirectPublisher implements AutoCloseable {
     private volatile long resumedAt;
     /** How long the prober pauses before its next probe. */
     private volatile Duration probeInterval = PROBE_INTERVAL;
-    private volatile KafkaProducer<String, String> producer;
+    /** The producer of the last successful probe; null before the first and after close. */
+    private volatile Producer<String, String> producer;
     private Thread prober;
     private Thread sweeper;
 
@@ -116,15 +128,21 @@ public final class DirectPublisher implements AutoCloseable {
      * @param fallback where events go when Kafka does not take them; must be closed after this
      */
     public DirectPublisher(OutboxWriter codec, BatchedOutbox fallback, Settings settings) {
+        this(codec, fallback, settings, KafkaProducer::new);
+    }
+
+    /** With the producers {@code producers} makes from the settings this class chooses (for tests). */
+    DirectPublisher(OutboxWriter codec, BatchedOutbox fallback, Settings settings,
+            Function<Properties, Producer<String, String>> producers) {
         this.codec = codec;
         this.fallback = fallback;
         this.settings = settings;
         this.source = "/simanchor/" + settings.service();
+        this.producers = producers;
     }
 
-    /** Creates the producer and starts probing Kafka; until a probe succeeds, events go to the outbox. */
+    /** Starts probing Kafka; until a probe succeeds (with the first producer), events go to the outbox. */
     public void start() {
-        producer = newProducer();
         running = true;
         prober = new Thread(this::probeWhileRunning, settings.service() + "-direct-publisher-probe");
         prober.setDaemon(true);
@@ -150,8 +168,13 @@ public final class DirectPublisher implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         List<UUID> eventIds = OutboxWriter.newEventIds(events.size());
-        KafkaProducer<String, String> kafka = producer;
-        if (!kafkaUsable || kafka == null) {
+        // In this order: a probe sets the producer, then kafkaUsable, so whoever sees Kafka usable sees the
+        // producer the probe checked.
+        if (!kafkaUsable) {
+            return store(events, eventIds);
+        }
+        Producer<String, String> kafka = producer;
+        if (kafka == null) {
             return store(events, eventIds);
         }
         // Serialised first: a payload that cannot be serialised is a bug in the caller, not Kafka's failure,
@@ -169,7 +192,10 @@ public final class DirectPublisher implements AutoCloseable {
             // All of the decision's events, also those the broker took: a decision's events stay together,
             // and a copy that got through shares its ce_id with the outbox's.
             if (diverted.compareAndSet(false, true)) {
-                suspend(failure);
+                // A producer already replaced (closed after a probe) says nothing about Kafka now.
+                if (kafka == producer) {
+                    suspend(failure);
+                }
                 store(events, eventIds).whenComplete((ignored, lost) -> {
                     if (lost == null) {
                         durable.complete(null);
@@ -283,14 +309,9 @@ public final class DirectPublisher implements AutoCloseable {
                     TimeUnit.MILLISECONDS.sleep(probeInterval.toMillis());
                 }
                 first = false;
-                if (running && probe()) {
-                    resumedAt = System.nanoTime();
-                    kafkaUsable = true;
-                    if (!running) {
-                        kafkaUsable = false; // closed while probing
-                    } else {
-                        LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
-                    }
+                Producer<String, String> fresh = running ? probe() : null;
+                if (fresh != null) {
+                    resume(fresh);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -302,20 +323,35 @@ public final class DirectPublisher implements AutoCloseable {
         }
     }
 
-    /** Whether the broker answers and the producer knows every topic's partitions. */
-    private boolean probe() throws InterruptedException {
+    /**
+     * A new producer once the broker answers and the producer knows every topic's partitions; null when not.
+     */
+    private Producer<String, String> probe() throws InterruptedException {
         try {
             KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
             LOG.debugf("Kafka probe failed [service: %s, cause: %s]", settings.service(), e.toString());
-            return false;
+            return null;
         }
-        // With max.block.ms 0 a metadata read does not wait: it asks for the metadata and fails until it came.
+        Producer<String, String> fresh = newProducer();
+        boolean ready = false;
+        try {
+            ready = hasMetadataForAll(fresh);
+            return ready ? fresh : null;
+        } finally {
+            if (!ready) {
+                fresh.close(Duration.ZERO);
+            }
+        }
+    }
+
+    /** With max.block.ms 0 a metadata read does not wait: it asks for the metadata and fails until it came. */
+    private boolean hasMetadataForAll(Producer<String, String> kafka) throws InterruptedException {
         long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
         for (NewTopic topic : settings.topics()) {
-            while (!hasMetadata(topic.name())) {
+            while (!hasMetadata(kafka, topic.name())) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
@@ -325,27 +361,48 @@ public final class DirectPublisher implements AutoCloseable {
         return true;
     }
 
+    /** Publishes through {@code fresh} from now on, and closes the producer it replaces. */
+    private void resume(Producer<String, String> fresh) {
+        Producer<String, String> replaced;
+        synchronized (producerLock) {
+            if (!running) {
+                fresh.close(Duration.ZERO); // closed while probing
+                return;
+            }
+            replaced = producer;
+            producer = fresh;
+            resumedAt = System.nanoTime();
+            kafkaUsable = true;
+        }
+        LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
+        if (replaced != null) {
+            // What it still holds is sent or fails within the wait; a failure sends that decision's events to
+            // the outbox and, coming from a replaced producer, does not stop the new one.
+            replaced.close(REPLACED_CLOSE_WAIT);
+        }
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private boolean hasMetadata(String topic) {
+    private static boolean hasMetadata(Producer<String, String> kafka, String topic) {
         try {
-            return !producer.partitionsFor(topic).isEmpty();
+            return !kafka.partitionsFor(topic).isEmpty();
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private KafkaProducer<String, String> newProducer() {
+    private Producer<String, String> newProducer() {
         Properties properties = EventProducers.acknowledgedByAll(settings.bootstrapServers(),
-                settings.service() + "-direct");
+                settings.service() + "-direct-" + producerCount.incrementAndGet());
         properties.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(settings.linger().toMillis()));
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         // A topic idle for this long is dropped from the producer's metadata (default 5 min), and the next
         // send would fail at once for want of it (max.block.ms 0): kept, and refreshed, for as long as this runs.
         properties.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_KEPT_IDLE.toMillis());
-        return new KafkaProducer<>(properties);
+        return producers.apply(properties);
     }
 
     /**
@@ -354,16 +411,21 @@ public final class DirectPublisher implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        kafkaUsable = false;
+        synchronized (producerLock) {
+            running = false;
+            kafkaUsable = false;
+        }
         for (Thread thread : new Thread[]{prober, sweeper}) {
             if (thread != null) {
                 thread.interrupt();
                 thread.join(5_000);
             }
         }
-        KafkaProducer<String, String> kafka = producer;
-        producer = null;
+        Producer<String, String> kafka;
+        synchronized (producerLock) {
+            kafka = producer;
+            producer = null;
+        }
         if (kafka != null) {
             // Unsent records fail on close and their callbacks write them to the outbox.
             kafka.close(Duration.ofSeconds(5));

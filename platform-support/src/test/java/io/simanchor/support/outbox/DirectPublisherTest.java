@@ -10,15 +10,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +158,56 @@ class DirectPublisherTest {
     }
 
     @Test
+    void a_producer_that_fails_every_send_is_replaced_once_kafka_answers() throws Exception {
+        List<Producer<String, String>> made = new CopyOnWriteArrayList<>();
+        start(kafka.bootstrapServers(), properties -> {
+            Producer<String, String> producer = new KafkaProducer<>(properties);
+            made.add(producer);
+            return producer;
+        });
+        awaitDirect(ANSWERED_WITHIN);
+        // Closed, it fails every send at once, as after a fatal error of the idempotent producer.
+        made.get(0).close();
+
+        publisher.publish(List.of(event("broken", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(outboxKeys()).containsExactly("broken");
+        awaitDirect(ANSWERED_WITHIN);
+        String key = UUID.randomUUID().toString();
+        publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(outboxKeys()).as("straight to Kafka through a new producer").containsExactly("broken");
+        assertThat(recordsFor(key, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
+        assertThat(made).hasSize(2);
+    }
+
+    @Test
+    void when_one_event_of_a_decision_fails_all_of_them_go_to_the_outbox_under_their_ids() throws Exception {
+        start(kafka.bootstrapServers());
+        awaitDirect(ANSWERED_WITHIN);
+        String key = UUID.randomUUID().toString();
+        // The producer knows no partitions of a topic it was not set up with, and does not wait for them.
+        OutboxEvent unpublishable = new OutboxEvent(TOPIC + "-not-set-up", key, "test.event.v1", List.of("second"),
+                Instant.now());
+
+        publisher.publish(List.of(event(key, "first"), unpublishable))
+                .toCompletableFuture()
+                .get(ANSWERED_WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(new TableRows(postgres.dataSource()).values(
+                "select topic from outbox where record_key = '" + key + "' order by id", String.class))
+                .as("the decision's events stay together")
+                .containsExactly(TOPIC, TOPIC + "-not-set-up");
+        // The first may have reached the topic before the second failed: then as the outbox's copy, one ce_id.
+        List<ConsumerRecord<String, String>> direct = recordsFor(key, 1);
+        if (!direct.isEmpty()) {
+            assertThat(header(direct.get(0), CloudEventHeaders.ID)).isEqualTo(new TableRows(postgres.dataSource())
+                    .values("select event_id::text from outbox where record_key = '" + key + "' and topic = '"
+                            + TOPIC + "'", String.class)
+                    .get(0));
+        }
+    }
+
+    @Test
     void what_the_broker_has_not_acknowledged_at_close_goes_to_the_outbox() throws Exception {
         start(kafka.bootstrapServers());
         awaitDirect(ANSWERED_WITHIN);
@@ -197,11 +252,15 @@ class DirectPublisherTest {
     }
 
     private void start(String bootstrapServers) {
+        start(bootstrapServers, KafkaProducer::new);
+    }
+
+    private void start(String bootstrapServers, Function<Properties, Producer<String, String>> producers) {
         outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10);
         outbox.start();
         publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
                 bootstrapServers, List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
-                Duration.ofMillis(1_500), Duration.ofSeconds(5)));
+                Duration.ofMillis(1_500), Duration.ofSeconds(5)), producers);
         publisher.start();
     }
 
