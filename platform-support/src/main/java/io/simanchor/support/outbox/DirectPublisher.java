@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.jboss.logging.Logger;
 
 import io.simanchor.support.persistence.PersistenceException;
@@ -40,7 +41,8 @@ import io.simanchor.support.persistence.PersistenceException;
  * outbox, whose relay publishes it later, until a probe (creating the service's topics, which needs the
  * broker, then reading their partitions with a new producer) succeeds again. Each resumption starts a new
  * producer: one that failed may be in a state it cannot leave (a fatal error of the idempotent producer, such
- * as a refused authorization, fails every later send), and a new one costs a connection per outage. The
+ * as a refused authorization, fails every later send), and a new one costs a connection per resumption. A
+ * failure the replaced producer reports later suspends nothing. The
  * producer never blocks the caller's thread
  * ({@code max.block.ms} 0): a send that would wait for metadata or for buffer space fails at once and goes
  * to the outbox instead. A decision the outbox has not committed within {@link Settings#storedWithin}
@@ -67,10 +69,11 @@ public final class DirectPublisher implements AutoCloseable {
     private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     private static final Duration METADATA_KEPT_IDLE = Duration.ofDays(365);
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(50);
-    private static final Duration REPLACED_CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final Duration REPLACED_CLOSE_WAIT = Duration.ofSeconds(1);
 
     /**
-     * @param service the CloudEvents source {@code /simanchor/<service>} and the producer's client id
+     * @param service the CloudEvents source {@code /simanchor/<service>}, and the producers' client ids
+     *        {@code <service>-direct-<n>}, numbered 1, 2, ... as probes create them
      * @param topics every topic published here, created with these settings if missing
      * @param linger how long the producer gathers records before a send: larger batches, this much latency
      * @param acknowledgedWithin how long a send may wait for the broker before its events go to the outbox
@@ -192,10 +195,7 @@ public final class DirectPublisher implements AutoCloseable {
             // All of the decision's events, also those the broker took: a decision's events stay together,
             // and a copy that got through shares its ce_id with the outbox's.
             if (diverted.compareAndSet(false, true)) {
-                // A producer already replaced (closed after a probe) says nothing about Kafka now.
-                if (kafka == producer) {
-                    suspend(failure);
-                }
+                suspend(kafka, failure);
                 store(events, eventIds).whenComplete((ignored, lost) -> {
                     if (lost == null) {
                         durable.complete(null);
@@ -277,18 +277,22 @@ public final class DirectPublisher implements AutoCloseable {
      * that it acknowledges (a partition without a leader, too few in-sync replicas): when Kafka fails again
      * soon after it was resumed, the next probe waits twice as long, up to {@link #MAX_PROBE_INTERVAL}, so a
      * broker that answers but does not acknowledge costs a wait of the acknowledgement time now and then
-     * rather than every second.
+     * rather than every second. A failure reported by a producer already replaced says nothing about Kafka
+     * now (it may be the old producer's answer to a send made before the outage) and suspends nothing.
      */
-    private void suspend(Exception cause) {
-        if (kafkaUsable) {
+    private void suspend(Producer<String, String> failed, Exception cause) {
+        synchronized (producerLock) {
+            if (failed != producer || !kafkaUsable) {
+                return;
+            }
             kafkaUsable = false;
             boolean soonAfterResuming = System.nanoTime() - resumedAt < MAX_PROBE_INTERVAL.toNanos();
             probeInterval = soonAfterResuming ? min(probeInterval.multipliedBy(2), MAX_PROBE_INTERVAL) : PROBE_INTERVAL;
-            LOG.warnf("Kafka did not take events, writing them to the outbox until it answers again [service: %s,"
-                    + " cause: %s]", settings.service(), cause.toString());
-            synchronized (probeSignal) {
-                probeSignal.notifyAll();
-            }
+        }
+        LOG.warnf("Kafka did not take events, writing them to the outbox until it answers again [service: %s,"
+                + " cause: %s]", settings.service(), cause.toString());
+        synchronized (probeSignal) {
+            probeSignal.notifyAll();
         }
     }
 
@@ -313,7 +317,8 @@ public final class DirectPublisher implements AutoCloseable {
                 if (fresh != null) {
                     resume(fresh);
                 }
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | InterruptException e) {
+                // Kafka's InterruptException: interrupted (by close) while closing a replaced producer.
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
@@ -363,21 +368,26 @@ public final class DirectPublisher implements AutoCloseable {
 
     /** Publishes through {@code fresh} from now on, and closes the producer it replaces. */
     private void resume(Producer<String, String> fresh) {
-        Producer<String, String> replaced;
+        Producer<String, String> replaced = null;
+        boolean resumed;
         synchronized (producerLock) {
-            if (!running) {
-                fresh.close(Duration.ZERO); // closed while probing
-                return;
+            resumed = running;
+            if (resumed) {
+                replaced = producer;
+                producer = fresh;
+                resumedAt = System.nanoTime();
+                kafkaUsable = true;
             }
-            replaced = producer;
-            producer = fresh;
-            resumedAt = System.nanoTime();
-            kafkaUsable = true;
+        }
+        // Closing a producer waits for its network thread, whose callbacks may take the lock: closed outside it.
+        if (!resumed) {
+            fresh.close(Duration.ZERO); // this publisher was closed while probing
+            return;
         }
         LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
         if (replaced != null) {
-            // What it still holds is sent or fails within the wait; a failure sends that decision's events to
-            // the outbox and, coming from a replaced producer, does not stop the new one.
+            // Its decisions were mostly diverted when it failed; what it still holds is sent or fails within a
+            // short wait, and a failure sends that decision's events to the outbox without stopping the new one.
             replaced.close(REPLACED_CLOSE_WAIT);
         }
     }
