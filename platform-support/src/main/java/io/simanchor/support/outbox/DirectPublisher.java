@@ -278,7 +278,7 @@ public final class DirectPublisher implements AutoCloseable {
      * soon after it was resumed, the next probe waits twice as long, up to {@link #MAX_PROBE_INTERVAL}, so a
      * broker that answers but does not acknowledge costs a wait of the acknowledgement time now and then
      * rather than every second. A failure reported by a producer already replaced says nothing about Kafka
-     * now (it may be the old producer's answer to a send made before the outage) and suspends nothing.
+     * now (it may be the old producer's answer to a send made before it was replaced) and suspends nothing.
      */
     private void suspend(Producer<String, String> failed, Exception cause) {
         synchronized (producerLock) {
@@ -318,7 +318,8 @@ public final class DirectPublisher implements AutoCloseable {
                     resume(fresh);
                 }
             } catch (InterruptedException | InterruptException e) {
-                // Kafka's InterruptException: interrupted (by close) while closing a replaced producer.
+                // Kafka's InterruptException: close() interrupted this thread while it closed a producer (Kafka
+                // logs that itself, at error level).
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
@@ -386,8 +387,8 @@ public final class DirectPublisher implements AutoCloseable {
         }
         LOG.infof("Publishing events to Kafka directly [service: %s]", settings.service());
         if (replaced != null) {
-            // Its decisions were mostly diverted when it failed; what it still holds is sent or fails within a
-            // short wait, and a failure sends that decision's events to the outbox without stopping the new one.
+            // Its decisions not yet answered go to the outbox at their own deadlines, or when this close fails
+            // them after a short wait; either way without stopping the new producer.
             replaced.close(REPLACED_CLOSE_WAIT);
         }
     }

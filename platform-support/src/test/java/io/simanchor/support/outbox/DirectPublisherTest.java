@@ -184,7 +184,8 @@ class DirectPublisherTest {
         // that one goes straight to Kafka, which the closed producer could never do again.
         String direct = null;
         for (int attempt = 0; attempt < 10 && direct == null; attempt++) {
-            awaitDirect(ANSWERED_WITHIN);
+            // Each failure soon after a resumption doubles the pause before the next probe (up to 30 s).
+            awaitDirect(Duration.ofSeconds(60));
             String key = UUID.randomUUID().toString();
             publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
             if (!outboxKeys().contains(key)) {
@@ -210,11 +211,12 @@ class DirectPublisherTest {
         awaitDirect(ANSWERED_WITHIN);
         CompletableFuture<Void> unanswered = publisher.publish(List.of(event("unanswered", "first")))
                 .toCompletableFuture();
+        assertThat(first.history()).as("sent, not yet answered").hasSize(1);
         first.sendException = new KafkaException("as a fatal error leaves it");
         publisher.publish(List.of(event("refused", "second"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         awaitDirect(ANSWERED_WITHIN); // through a new producer
 
-        first.errorNext(new KafkaException("the answer to a send made before it was replaced"));
+        assertThat(first.errorNext(new KafkaException("the answer to a send made before it was replaced"))).isTrue();
 
         unanswered.get(10, TimeUnit.SECONDS);
         assertThat(outboxKeys()).containsExactlyInAnyOrder("refused", "unanswered");
