@@ -151,15 +151,7 @@ class DirectPublisherTest {
         awaitDirect(Duration.ofSeconds(60));
         // The first sends after a restart may still time out while the producer reconnects; what counts is
         // that one goes straight to Kafka again, and arrives there.
-        String direct = null;
-        for (int attempt = 0; attempt < 10 && direct == null; attempt++) {
-            awaitDirect(Duration.ofSeconds(60));
-            String key = UUID.randomUUID().toString();
-            publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            if (publisher.publishesDirectly() && !outboxKeys().contains(key)) {
-                direct = key;
-            }
-        }
+        String direct = keyPublishedStraightToKafka();
         assertThat(direct).as("a publication went straight to Kafka after the restart").isNotNull();
         assertThat(recordsFor(direct, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
     }
@@ -182,16 +174,7 @@ class DirectPublisherTest {
         assertThat(outboxKeys()).containsExactly("broken");
         // A new producer's first send may outlast the acknowledgement wait on a busy machine: what counts is
         // that one goes straight to Kafka, which the closed producer could never do again.
-        String direct = null;
-        for (int attempt = 0; attempt < 10 && direct == null; attempt++) {
-            // Each failure soon after a resumption doubles the pause before the next probe (up to 30 s).
-            awaitDirect(Duration.ofSeconds(60));
-            String key = UUID.randomUUID().toString();
-            publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            if (!outboxKeys().contains(key)) {
-                direct = key;
-            }
-        }
+        String direct = keyPublishedStraightToKafka();
 
         assertThat(direct).as("a publication went straight to Kafka through a new producer").isNotNull();
         assertThat(recordsFor(direct, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
@@ -310,6 +293,23 @@ class DirectPublisherTest {
                 bootstrapServers, List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
                 acknowledgedWithin, Duration.ofSeconds(5)), producers);
         publisher.start();
+    }
+
+    /**
+     * Publishes an "after" event under a new key, up to ten times, until one goes straight to Kafka rather
+     * than to the outbox; returns that key, or null if none did.
+     */
+    private String keyPublishedStraightToKafka() throws Exception {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            // Each failure soon after a resumption doubles the pause before the next probe (up to 30 s).
+            awaitDirect(Duration.ofSeconds(60));
+            String key = UUID.randomUUID().toString();
+            publisher.publish(List.of(event(key, "after"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (publisher.publishesDirectly() && !outboxKeys().contains(key)) {
+                return key;
+            }
+        }
+        return null;
     }
 
     private void awaitDirect(Duration within) throws InterruptedException {
