@@ -323,8 +323,12 @@ public final class DirectPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // Without this thread the service would stay on the outbox for good: log and probe again.
-                LOG.errorf(e, "Kafka probe failed [service: %s]", settings.service());
+                // Without this thread the service would stay on the outbox for good: log and probe again. Not
+                // an answer from Kafka but a failure here (a producer setting it refuses, say), which the next
+                // probe will likely repeat: each pause twice the last, up to the longest.
+                probeInterval = min(probeInterval.multipliedBy(2), MAX_PROBE_INTERVAL);
+                LOG.errorf(e, "Kafka probe failed, probing again in %d s [service: %s]",
+                        probeInterval.toSeconds(), settings.service());
             }
         }
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.NewTopic;
@@ -179,6 +180,24 @@ class DirectPublisherTest {
         assertThat(direct).as("a publication went straight to Kafka through a new producer").isNotNull();
         assertThat(recordsFor(direct, 1)).extracting(ConsumerRecord::value).containsExactly("[\"after\"]");
         assertThat(made).hasSizeGreaterThan(before);
+    }
+
+    @Test
+    void a_producer_that_cannot_be_made_is_tried_again_after_ever_longer_pauses() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        start(kafka.bootstrapServers(), properties -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("a setting the producer refuses");
+        });
+
+        publisher.publish(List.of(event("meanwhile", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Thread.sleep(8_000);
+
+        assertThat(outboxKeys()).containsExactly("meanwhile");
+        assertThat(publisher.publishesDirectly()).isFalse();
+        // Pauses of 2 s then 4 s after the first attempt: at most three attempts in 8 s, where probing every
+        // second would make four or more even if each probe took a second.
+        assertThat(attempts.get()).isBetween(2, 3);
     }
 
     @Test
