@@ -25,7 +25,8 @@ public final class Appraiser {
     /**
      * Appraises {@code evidence} of {@code device}.
      *
-     * @param reference the reference values for the reported (hwmodel, swversion), if any
+     * @param reference the reference values for the registered model and the reported swversion, if any and
+     *        if the evidence reports that model
      */
     public static Appraisal appraise(DeviceView device, EatEvidenceV1 evidence, Optional<ReferenceValues> reference,
             AppraisalPolicy policy) {

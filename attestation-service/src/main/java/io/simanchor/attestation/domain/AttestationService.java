@@ -141,9 +141,13 @@ public final class AttestationService {
         EatEvidenceV1 claims = evidence.claims();
         checkClaims(claims, policy, evidence.device());
         checkIssuedAt(claims.iat(), evidence.nonce().expiresAt(), evidence.device());
-        CompletionStage<Optional<ReferenceValues>> reference = claims.hwmodel() != null && claims.swversion() != null
-                ? referenceValues.find(claims.hwmodel(), claims.swversion())
-                : CompletableFuture.completedStage(Optional.empty());
+        // Only the enrolled model's reference values: evidence claiming another model has none (and is
+        // contraindicated for it), and what is looked up is never a model the device made up.
+        String enrolledModel = evidence.device().hwModel();
+        CompletionStage<Optional<ReferenceValues>> reference = enrolledModel.equals(claims.hwmodel())
+                && claims.swversion() != null
+                        ? referenceValues.find(enrolledModel, claims.swversion())
+                        : CompletableFuture.completedStage(Optional.empty());
         return reference.thenCompose(values -> record(evidence, policy, values));
     }
 

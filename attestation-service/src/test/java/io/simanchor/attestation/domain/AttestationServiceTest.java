@@ -56,9 +56,10 @@ class AttestationServiceTest {
     private static final AttestationService.Settings SETTINGS = new AttestationService.Settings(
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1));
 
+    private final InMemoryReferenceValues referenceValues = referenceValues();
     private final AttestationService verifier = new AttestationService(nonces,
             id -> Optional.ofNullable(views.get(id)),
-            new InMemoryPolicies(), referenceValues(),
+            new InMemoryPolicies(), referenceValues,
             this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock, SETTINGS);
 
     /** The ledger: a nonce's first use is recorded with its result, at once. */
@@ -104,6 +105,17 @@ class AttestationServiceTest {
 
         assertThat(verdict.result().appraisal().status()).isEqualTo(ArStatus.CONTRAINDICATED);
         assertThat(results).hasSize(1);
+    }
+
+    @Test
+    void evidence_claiming_another_model_is_not_compared_with_that_models_reference_values() {
+        referenceValues.save(new ReferenceValues("other", "4.2.0", List.of(new MeasurementV1("boot", "sha-256", BOOT))),
+                null);
+
+        AttestationService.Verdict verdict = appraise(sim.sign(claims(c -> with(c, "hwmodel", "other"))));
+
+        assertThat(verdict.result().appraisal().reasonCodes()).contains(Finding.HWMODEL_MISMATCH.name(),
+                Finding.REFERENCE_VALUES_UNKNOWN.name());
     }
 
     @Test

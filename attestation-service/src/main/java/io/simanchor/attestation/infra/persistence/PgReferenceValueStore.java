@@ -4,7 +4,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -24,7 +26,10 @@ import io.simanchor.support.persistence.Jdbc;
 
 /**
  * {@link ReferenceValueStore} on PostgreSQL, read through a short-lived cache (other instances see a
- * change within {@code simanchor.attestation.policy-cache-ttl}).
+ * change within {@code simanchor.attestation.policy-cache-ttl}). The cache holds every version of a model,
+ * read at once: a model has a handful of them, and a version a device made up is then found absent in
+ * memory, where caching each looked-up version would let one device fill the cache with made-up versions,
+ * each read from the database and each pushing out the versions in use.
  */
 @ApplicationScoped
 public class PgReferenceValueStore implements ReferenceValueStore {
@@ -32,13 +37,11 @@ public class PgReferenceValueStore implements ReferenceValueStore {
     private static final TypeReference<List<MeasurementV1>> MEASUREMENTS = new TypeReference<>() {
     };
 
-    private record Key(String hwModel, String swVersion) {
-    }
-
     private final Jdbc jdbc;
     private final AuditWriter audit;
     private final ObjectMapper json;
-    private final TtlCache<Key, Optional<ReferenceValues>> cache;
+    /** Per model, its reference values by software version. */
+    private final TtlCache<String, Map<String, ReferenceValues>> cache;
 
     PgReferenceValueStore(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock,
             DatabaseReads reads) {
@@ -50,7 +53,7 @@ public class PgReferenceValueStore implements ReferenceValueStore {
 
     @Override
     public CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion) {
-        return cache.get(new Key(hwModel, swVersion));
+        return cache.get(hwModel).thenApply(versions -> Optional.ofNullable(versions.get(swVersion)));
     }
 
     @Override
@@ -72,20 +75,22 @@ public class PgReferenceValueStore implements ReferenceValueStore {
             audit.append(connection, entry);
             return null;
         });
-        cache.invalidate(new Key(values.hwModel(), values.swVersion()));
+        cache.invalidate(values.hwModel());
     }
 
-    private Optional<ReferenceValues> load(Key key) {
+    private Map<String, ReferenceValues> load(String hwModel) {
         return jdbc.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "select measurements from reference_values where hw_model = ? and sw_version = ?")) {
-                select.setString(1, key.hwModel());
-                select.setString(2, key.swVersion());
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next()
-                            ? Optional.of(new ReferenceValues(key.hwModel(), key.swVersion(), read(row.getString(1))))
-                            : Optional.empty();
+                    "select sw_version, measurements from reference_values where hw_model = ?")) {
+                select.setString(1, hwModel);
+                Map<String, ReferenceValues> versions = new HashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String swVersion = rows.getString(1);
+                        versions.put(swVersion, new ReferenceValues(hwModel, swVersion, read(rows.getString(2))));
+                    }
                 }
+                return Map.copyOf(versions);
             }
         });
     }
