@@ -52,7 +52,7 @@ import io.simanchor.support.persistence.PersistenceException;
  * <p>
  * {@code acks=all} waits for the topic's in-sync replicas: on a replicated cluster the topic needs
  * {@code min.insync.replicas} of at least 2, or an acknowledgement may rest on one broker's page cache,
- * which is less than the outbox's commit.
+ * which is less than the outbox's commit ({@link OutboxRelayConfig#topic} creates topics so).
  *
  * <p>
  * What this does not give: the order between a key's events published here and those the relay publishes

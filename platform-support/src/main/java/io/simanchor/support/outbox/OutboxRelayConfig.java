@@ -1,10 +1,12 @@
 package io.simanchor.support.outbox;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 import io.smallrye.config.WithDefault;
 
@@ -38,14 +40,26 @@ public interface OutboxRelayConfig {
     @WithDefault("1")
     short replicationFactor();
 
-    /** A topic the service creates with these settings. */
+    /**
+     * A topic the service creates with these settings. Replicated, it takes a write only when two replicas
+     * have it ({@code min.insync.replicas} 2): publishers use {@code acks=all}, which waits only for the
+     * in-sync replicas, and with the broker's default of 1 an acknowledgement could rest on one broker's page
+     * cache, which is less than the outbox's commit the publisher then forgets. A topic that exists already
+     * keeps its own settings.
+     */
     default NewTopic topic(String name) {
-        return new NewTopic(name, partitions(), replicationFactor());
+        return new NewTopic(name, partitions(), replicationFactor()).configs(replicated());
     }
 
     /** A compacted topic (the latest record per key is the state) the service creates with these settings. */
     default NewTopic compactedTopic(String name) {
-        return topic(name).configs(Map.of("cleanup.policy", "compact"));
+        Map<String, String> configs = new HashMap<>(replicated());
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return new NewTopic(name, partitions(), replicationFactor()).configs(configs);
+    }
+
+    private Map<String, String> replicated() {
+        return Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(replicationFactor(), 2)));
     }
 
     /**
