@@ -25,15 +25,16 @@ public final class Appraiser {
     /**
      * Appraises {@code evidence} of {@code device}.
      *
-     * @param reference the reference values for the registered model and the reported swversion, if any and
-     *        if the evidence reports that model
+     * @param reference the reference values for the registered model and the reported swversion, if any
      */
     public static Appraisal appraise(DeviceView device, EatEvidenceV1 evidence, Optional<ReferenceValues> reference,
             AppraisalPolicy policy) {
         List<Finding> findings = new ArrayList<>();
         findings.add(Finding.IDENTITY_VERIFIED);
-        findings.add(device.hwModel().equals(evidence.hwmodel()) ? Finding.HWMODEL_MATCHES : Finding.HWMODEL_MISMATCH);
-        findings.add(measurements(evidence.measurements(), reference));
+        boolean registeredModel = device.hwModel().equals(evidence.hwmodel());
+        findings.add(registeredModel ? Finding.HWMODEL_MATCHES : Finding.HWMODEL_MISMATCH);
+        // Reference values are the registered model's: evidence claiming another model has none to match.
+        findings.add(measurements(evidence.measurements(), registeredModel ? reference : Optional.empty()));
         findings.add(debugStatus(evidence.dbgstat(), policy));
         findings.add(evidence.oemboot() == null
                 ? Finding.OEM_BOOT_ABSENT

@@ -18,7 +18,10 @@ public enum Finding {
     MEASUREMENT_MISMATCH,
     /** Components are missing or unknown to the reference values, but no digest differs. */
     UNRECOGNIZED_COMPONENTS,
-    /** No reference values exist for the reported (hwmodel, swversion). */
+    /**
+     * No reference values exist for the registered model and the reported {@code swversion}, or the evidence
+     * claims another model (its measurements are never compared with another model's reference values).
+     */
     REFERENCE_VALUES_UNKNOWN,
     /** The evidence has no measurements (only possible when the policy does not require them). */
     MEASUREMENTS_ABSENT,

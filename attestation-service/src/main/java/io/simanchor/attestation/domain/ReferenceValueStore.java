@@ -10,9 +10,9 @@ public interface ReferenceValueStore {
 
     /**
      * The reference values for a model and version, if provisioned. Like
-     * {@link AppraisalPolicies#forModel}, complete at once when at hand, else once read. {@code hwModel} is
-     * an enrolled model; {@code swVersion} is whatever a device reported, so an unknown version must not
-     * cost a read of its own.
+     * {@link AppraisalPolicies#forModel}, complete at once when at hand, else once read. When appraising,
+     * {@code hwModel} is the device's registered model and {@code swVersion} whatever the device reported, so
+     * a version nobody provisioned must not cost a read of its own.
      */
     CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion);
 

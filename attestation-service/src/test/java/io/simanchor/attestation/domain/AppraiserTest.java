@@ -86,6 +86,15 @@ class AppraiserTest {
     }
 
     @Test
+    void measurements_are_not_matched_against_reference_values_of_another_model() {
+        ReferenceValues otherModel = new ReferenceValues("tracker-x2", REFERENCE.swVersion(), REFERENCE.measurements());
+
+        Appraisal appraisal = appraise(evidence("tracker-x2", BOOT, 3, true), Optional.of(otherModel));
+
+        assertThat(appraisal.reasonCodes()).contains("HWMODEL_MISMATCH", "REFERENCE_VALUES_UNKNOWN");
+    }
+
+    @Test
     void a_non_oem_boot_is_unsafe() {
         Appraisal appraisal = appraise(evidence("tracker-x1", BOOT, 3, false), Optional.of(REFERENCE));
 

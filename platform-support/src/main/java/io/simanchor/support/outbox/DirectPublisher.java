@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.jboss.logging.Logger;
 
 import io.simanchor.support.persistence.PersistenceException;
@@ -298,6 +302,8 @@ public final class DirectPublisher implements AutoCloseable {
 
     private void probeWhileRunning() {
         boolean first = true;
+        // Grows only while probes fail on this side (below); how Kafka answers sets probeInterval.
+        Duration pauseAfterFailure = Duration.ZERO;
         while (running) {
             try {
                 synchronized (probeSignal) {
@@ -310,10 +316,11 @@ public final class DirectPublisher implements AutoCloseable {
                 }
                 // A pause first, but at start: a broker that just failed a send is not asked again at once.
                 if (!first) {
-                    TimeUnit.MILLISECONDS.sleep(probeInterval.toMillis());
+                    TimeUnit.MILLISECONDS.sleep(max(probeInterval, pauseAfterFailure).toMillis());
                 }
                 first = false;
                 Producer<String, String> fresh = running ? probe() : null;
+                pauseAfterFailure = Duration.ZERO;
                 if (fresh != null) {
                     resume(fresh);
                 }
@@ -323,12 +330,12 @@ public final class DirectPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // Without this thread the service would stay on the outbox for good: log and probe again. Not
-                // an answer from Kafka but a failure here (a producer setting it refuses, say), which the next
-                // probe will likely repeat: each pause twice the last, up to the longest.
-                probeInterval = min(probeInterval.multipliedBy(2), MAX_PROBE_INTERVAL);
+                // Without this thread the service would stay on the outbox for good: log and probe again. Not an
+                // outage but a failure the next probe will likely repeat (a producer setting Kafka refuses, topics
+                // it will not create): each pause twice the last, up to the longest, until a probe gets through.
+                pauseAfterFailure = min(max(probeInterval, pauseAfterFailure).multipliedBy(2), MAX_PROBE_INTERVAL);
                 LOG.errorf(e, "Kafka probe failed, probing again in %d s [service: %s]",
-                        probeInterval.toSeconds(), settings.service());
+                        pauseAfterFailure.toSeconds(), settings.service());
             }
         }
     }
@@ -341,6 +348,13 @@ public final class DirectPublisher implements AutoCloseable {
             KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
         } catch (InterruptedException e) {
             throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException refused && !(refused instanceof RetriableException)) {
+                // The broker answered, and said no (authorization, a topic policy, a setting it rejects).
+                throw new IllegalStateException("Kafka refused to create the topics", refused);
+            }
+            LOG.debugf("Kafka probe failed [service: %s, cause: %s]", settings.service(), e.getCause().toString());
+            return null;
         } catch (Exception e) {
             LOG.debugf("Kafka probe failed [service: %s, cause: %s]", settings.service(), e.toString());
             return null;
@@ -393,12 +407,23 @@ public final class DirectPublisher implements AutoCloseable {
         if (replaced != null) {
             // Its decisions not yet answered go to the outbox at their own deadlines, or when this close fails
             // them after a short wait; either way without stopping the new producer.
-            replaced.close(REPLACED_CLOSE_WAIT);
+            try {
+                replaced.close(REPLACED_CLOSE_WAIT);
+            } catch (InterruptException e) {
+                throw e;
+            } catch (KafkaException e) {
+                LOG.warnf("The replaced Kafka producer did not close cleanly [service: %s, cause: %s]",
+                        settings.service(), e.toString());
+            }
         }
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static boolean hasMetadata(Producer<String, String> kafka, String topic) {

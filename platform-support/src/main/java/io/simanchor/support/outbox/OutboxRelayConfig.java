@@ -36,7 +36,7 @@ public interface OutboxRelayConfig {
     @WithDefault("3")
     int partitions();
 
-    /** Replication factor of topics the service creates (1 on a single broker). */
+    /** Replication factor of topics the service creates (1 on a single broker; -1 for the broker's default). */
     @WithDefault("1")
     short replicationFactor();
 
@@ -44,7 +44,9 @@ public interface OutboxRelayConfig {
      * A topic the service creates with these settings. Replicated, it takes a write only when two replicas
      * have it ({@code min.insync.replicas} 2): publishers use {@code acks=all}, which waits only for the
      * in-sync replicas, and with the broker's default of 1 an acknowledgement could rest on one broker's page
-     * cache, which is less than the outbox's commit the publisher then forgets. A topic that exists already
+     * cache, which is less than the outbox's commit the publisher then forgets. The price, at a replication
+     * factor of 2: while one of its brokers is down the topic takes no write, and events wait in the outboxes
+     * (use 3). A replication factor below 1 leaves both to the broker's defaults; a topic that exists already
      * keeps its own settings.
      */
     default NewTopic topic(String name) {
@@ -59,7 +61,9 @@ public interface OutboxRelayConfig {
     }
 
     private Map<String, String> replicated() {
-        return Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(replicationFactor(), 2)));
+        return replicationFactor() < 1
+                ? Map.of()
+                : Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(replicationFactor(), 2)));
     }
 
     /**

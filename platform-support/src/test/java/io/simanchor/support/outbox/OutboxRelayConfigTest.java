@@ -23,6 +23,12 @@ class OutboxRelayConfigTest {
         assertThat(settings(1).compactedTopic("t").configs()).containsEntry("min.insync.replicas", "1");
     }
 
+    @Test
+    void the_brokers_default_replication_factor_comes_with_its_default_minimum() {
+        assertThat(settings(-1).topic("t").configs()).doesNotContainKey("min.insync.replicas");
+        assertThat(settings(-1).compactedTopic("t").configs()).containsOnlyKeys("cleanup.policy");
+    }
+
     private static OutboxRelayConfig settings(int replicationFactor) {
         return new OutboxRelayConfig() {
 

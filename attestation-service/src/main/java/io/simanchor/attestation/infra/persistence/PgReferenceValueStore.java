@@ -5,12 +5,16 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -34,14 +38,21 @@ import io.simanchor.support.persistence.Jdbc;
 @ApplicationScoped
 public class PgReferenceValueStore implements ReferenceValueStore {
 
+    private static final Logger LOG = Logger.getLogger(PgReferenceValueStore.class);
     private static final TypeReference<List<MeasurementV1>> MEASUREMENTS = new TypeReference<>() {
     };
 
     private final Jdbc jdbc;
     private final AuditWriter audit;
     private final ObjectMapper json;
-    /** Per model, its reference values by software version. */
-    private final TtlCache<String, Map<String, ReferenceValues>> cache;
+    /**
+     * A model's reference values by software version, and the versions whose stored values could not be read
+     * (lookups of those fail; one unreadable row does not fail the model's other versions).
+     */
+    private record ModelVersions(Map<String, ReferenceValues> readable, Set<String> unreadable) {
+    }
+
+    private final TtlCache<String, ModelVersions> cache;
 
     PgReferenceValueStore(Jdbc jdbc, AuditWriter audit, ObjectMapper json, AttestationConfig config, Clock clock,
             DatabaseReads reads) {
@@ -53,7 +64,13 @@ public class PgReferenceValueStore implements ReferenceValueStore {
 
     @Override
     public CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion) {
-        return cache.get(hwModel).thenApply(versions -> Optional.ofNullable(versions.get(swVersion)));
+        return cache.get(hwModel).thenApply(versions -> {
+            if (versions.unreadable().contains(swVersion)) {
+                throw new IllegalStateException(
+                        "the stored reference values of " + hwModel + " " + swVersion + " are not readable");
+            }
+            return Optional.ofNullable(versions.readable().get(swVersion));
+        });
     }
 
     @Override
@@ -78,19 +95,26 @@ public class PgReferenceValueStore implements ReferenceValueStore {
         cache.invalidate(values.hwModel());
     }
 
-    private Map<String, ReferenceValues> load(String hwModel) {
+    private ModelVersions load(String hwModel) {
         return jdbc.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "select sw_version, measurements from reference_values where hw_model = ?")) {
                 select.setString(1, hwModel);
-                Map<String, ReferenceValues> versions = new HashMap<>();
+                Map<String, ReferenceValues> readable = new HashMap<>();
+                Set<String> unreadable = new HashSet<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         String swVersion = rows.getString(1);
-                        versions.put(swVersion, new ReferenceValues(hwModel, swVersion, read(rows.getString(2))));
+                        try {
+                            readable.put(swVersion, new ReferenceValues(hwModel, swVersion, read(rows.getString(2))));
+                        } catch (RuntimeException e) {
+                            LOG.errorf("Stored reference values are not readable [model: %s, version: %s, cause: %s]",
+                                    hwModel, swVersion, e.getCause() == null ? e : e.getCause());
+                            unreadable.add(swVersion);
+                        }
                     }
                 }
-                return Map.copyOf(versions);
+                return new ModelVersions(readable, unreadable);
             }
         });
     }

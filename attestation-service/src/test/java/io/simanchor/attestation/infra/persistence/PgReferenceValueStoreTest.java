@@ -1,8 +1,11 @@
 package io.simanchor.attestation.infra.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +59,7 @@ class PgReferenceValueStoreTest {
 
     @Test
     void versions_nobody_provisioned_are_found_absent_without_a_read_of_their_own() throws Exception {
-        PgReferenceValueStore store = new PgReferenceValueStore(jdbc, audit, json, config, clock, countingReads());
+        PgReferenceValueStore store = store();
         String model = "store-test-" + UUID.randomUUID();
         store.save(values(model, "1.0.0"), entry(model));
 
@@ -71,6 +74,32 @@ class PgReferenceValueStoreTest {
                 .contains(values(model, "1.1.0"));
         assertThat(find(store, model, "1.0.0")).contains(values(model, "1.0.0"));
         assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void one_unreadable_version_fails_its_own_lookups_only() throws Exception {
+        PgReferenceValueStore store = store();
+        String model = "store-test-" + UUID.randomUUID();
+        store.save(values(model, "1.0.0"), entry(model));
+        store.save(values(model, "2.0.0"), entry(model));
+        jdbc.inTransaction(connection -> {
+            try (PreparedStatement corrupt = connection.prepareStatement(
+                    "update reference_values set measurements = 'not json' where hw_model = ? and sw_version = ?")) {
+                corrupt.setString(1, model);
+                corrupt.setString(2, "2.0.0");
+                return corrupt.executeUpdate();
+            }
+        });
+
+        assertThat(find(store, model, "1.0.0")).contains(values(model, "1.0.0"));
+        assertThatThrownBy(() -> find(store, model, "2.0.0")).hasRootCauseInstanceOf(IllegalStateException.class)
+                .hasStackTraceContaining("not readable");
+    }
+
+    /** A store whose cache never ages (a fixed clock), reading through {@link #reads}. */
+    private PgReferenceValueStore store() {
+        return new PgReferenceValueStore(jdbc, audit, json, config, Clock.fixed(clock.instant(), ZoneOffset.UTC),
+                countingReads());
     }
 
     private DatabaseReads countingReads() {
