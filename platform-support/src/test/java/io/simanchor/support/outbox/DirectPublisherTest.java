@@ -2,6 +2,7 @@ package io.simanchor.support.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -201,6 +205,31 @@ class DirectPublisherTest {
     }
 
     @Test
+    void topics_the_broker_refuses_to_create_are_asked_for_again_after_ever_longer_pauses() throws Exception {
+        long refusedBefore = createTopicsRefusedForConfig();
+        start(kafka.bootstrapServers(),
+                new NewTopic("refused-" + UUID.randomUUID(), 1, (short) 1).configs(Map.of("cleanup.policy", "none")),
+                Duration.ofMillis(1_500), KafkaProducer::new);
+        publisher.publish(List.of(event("meanwhile", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The broker and its controller share this JVM's metrics and may both count a refusal: what one
+        // request adds is measured on the first, which the next follows only after a pause of 2 s.
+        long deadline = System.nanoTime() + ANSWERED_WITHIN.toNanos();
+        while (createTopicsRefusedForConfig() == refusedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        long perRequest = createTopicsRefusedForConfig() - refusedBefore;
+        assertThat(perRequest).as("the broker refused the topic").isPositive();
+
+        Thread.sleep(8_000);
+
+        assertThat(outboxKeys()).containsExactly("meanwhile");
+        // As above: pauses of 2 s then 4 s make at most three requests in 8.5 s, where asking every second
+        // would make five or more even if each request took a second.
+        assertThat((createTopicsRefusedForConfig() - refusedBefore) / perRequest).isBetween(2L, 3L);
+    }
+
+    @Test
     void a_late_failure_from_a_replaced_producer_does_not_stop_the_new_one() throws Exception {
         Node node = new Node(0, "127.0.0.1", 9);
         Cluster cluster = new Cluster("mock", List.of(node),
@@ -306,12 +335,29 @@ class DirectPublisherTest {
 
     private void start(String bootstrapServers, Duration acknowledgedWithin,
             Function<Properties, Producer<String, String>> producers) {
+        start(bootstrapServers, new NewTopic(TOPIC, 1, (short) 1), acknowledgedWithin, producers);
+    }
+
+    private void start(String bootstrapServers, NewTopic topic, Duration acknowledgedWithin,
+            Function<Properties, Producer<String, String>> producers) {
         outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10);
         outbox.start();
         publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
-                bootstrapServers, List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
-                acknowledgedWithin, Duration.ofSeconds(5)), producers);
+                bootstrapServers, List.of(topic), Duration.ofMillis(1), acknowledgedWithin, Duration.ofSeconds(5)),
+                producers);
         publisher.start();
+    }
+
+    /** How many topic creations the broker in this JVM refused for an invalid setting so far. */
+    private static long createTopicsRefusedForConfig() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long count = 0;
+        for (ObjectName name : server.queryNames(new ObjectName(
+                "kafka.network:type=RequestMetrics,name=ErrorsPerSec,request=CreateTopics,error=INVALID_CONFIG"),
+                null)) {
+            count += ((Number) server.getAttribute(name, "Count")).longValue();
+        }
+        return count;
     }
 
     /**
