@@ -178,6 +178,21 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void a_nul_character_in_a_value_is_the_requests_fault_not_a_database_outage() {
+        // PostgreSQL cannot store U+0000 in text; it reached the database as an id and was answered 503.
+        ValidatableResponse unauthenticated = given().urlEncodingEnabled(false)
+                .post("/api/v1/devices/%00/key-rotation/challenges")
+                .then();
+        assertProblem(unauthenticated, 400, "INVALID_VALUE");
+        unauthenticated.header("Retry-After", is((String) null));
+        assertProblem(given().auth()
+                .oauth2(TestOidcResource.token("carol", "auditor"))
+                .urlEncodingEnabled(false)
+                .get("/api/v1/admin/devices?hwModel=tracker%00x1")
+                .then(), 400, "INVALID_VALUE");
+    }
+
+    @Test
     void audit_log_refuses_updates_and_deletes() throws SQLException {
         givenEnrolled(TestDevice.p256());
         try (Connection connection = dataSource.getConnection()) {

@@ -92,6 +92,14 @@ public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response databaseUnavailable(PersistenceException e) {
+        if (e.refusedAValue()) {
+            // The request's fault (most often a NUL character in a path segment or a JSON string), not an
+            // outage: no Retry-After, and no warning that the database is down. Logged as a warning all the
+            // same: a value the service itself built wrongly would show here too.
+            LOG.warnf("Request refused, the database refused a value in it [problem: %s, cause: %s]",
+                    CommonProblems.INVALID_VALUE.code(), e.getMessage());
+            return problemResponse(CommonProblems.INVALID_VALUE, null);
+        }
         // An outage, not a bug: one line per request without a stack trace, or a hung database would fill
         // the log with the same trace for every request it refuses.
         LOG.warnf("Request refused, database unavailable [problem: %s, cause: %s]",

@@ -23,6 +23,16 @@ public final class PersistenceException extends RuntimeException {
     }
 
     /**
+     * Whether the database refused a value it was given (SQLSTATE class 22, data exception: a NUL character in
+     * text, which PostgreSQL cannot store and PgJDBC refuses as 22023, text that is no valid UUID, a value out
+     * of range): the request that carried it is at fault, not the database, and will fail the same way again.
+     */
+    public boolean refusedAValue() {
+        return getCause() instanceof SQLException failure && failure.getSQLState() != null
+                && failure.getSQLState().startsWith("22");
+    }
+
+    /**
      * Whether the same work may succeed later (PostgreSQL's SQLSTATE codes): the database was unreachable or
      * lost the connection (08000, 08001, 08003, 08004, 08006, 08007), is read-only after a failover (25006),
      * rolled the transaction back for a conflict (40001, 40P01), is out of resources (53100, 53200, 53300),

@@ -7,6 +7,8 @@ public final class CommonProblems {
             "The request body is not valid");
     public static final ProblemType UNKNOWN_FIELD = new ProblemType("UNKNOWN_FIELD", 400,
             "The request body has a field this API does not know");
+    public static final ProblemType INVALID_VALUE = new ProblemType("INVALID_VALUE", 400,
+            "A value in the request cannot be stored, e.g. it contains a NUL character");
     public static final ProblemType UNAUTHENTICATED = new ProblemType("UNAUTHENTICATED", 401,
             "Authentication is required");
     public static final ProblemType FORBIDDEN = new ProblemType("FORBIDDEN", 403,

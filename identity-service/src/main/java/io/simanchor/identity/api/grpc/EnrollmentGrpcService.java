@@ -16,6 +16,7 @@ import io.simanchor.api.identity.v1.EnrollmentChallenge;
 import io.simanchor.identity.domain.EnrollmentService;
 import io.simanchor.identity.domain.Iccid;
 import io.simanchor.identity.domain.IssuedChallenge;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
@@ -69,6 +70,12 @@ public class EnrollmentGrpcService implements Enrollment {
             return Uni.createFrom().item(work.get());
         } catch (ProblemException e) {
             return Uni.createFrom().failure(toStatus(e.type(), e.getMessage()));
+        } catch (PersistenceException e) {
+            // As over REST: a value the database refused is the request's fault; anything else an outage,
+            // which the client should retry (UNAVAILABLE), not a bug (INTERNAL).
+            ProblemType problem = e.refusedAValue() ? CommonProblems.INVALID_VALUE : CommonProblems.UNAVAILABLE;
+            LOG.warnf("Enrollment over gRPC refused [problem: %s, cause: %s]", problem.code(), e.getMessage());
+            return Uni.createFrom().failure(toStatus(problem, null));
         } catch (RuntimeException e) {
             LOG.error("Enrollment over gRPC failed", e);
             return Uni.createFrom().failure(toStatus(CommonProblems.INTERNAL_ERROR, null));
