@@ -3,6 +3,7 @@ package io.simanchor.identity.domain;
 import java.util.List;
 
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.PemCodec;
 
 /** The device CA: issues device certificates, and nothing else (GSMA CLP.13 6.5: separate keys). */
 public interface CertificateAuthority {
@@ -15,4 +16,9 @@ public interface CertificateAuthority {
 
     /** The CA chain, issuing CA first, root last, PEM. */
     List<String> chainPem();
+
+    /** A certificate this CA issued followed by the CA chain, PEM: what enrollment hands a device. */
+    default String chainPem(byte[] certificateDer) {
+        return PemCodec.encode(PemCodec.CERTIFICATE, certificateDer) + String.join("", chainPem());
+    }
 }

@@ -37,6 +37,9 @@ public interface DeviceStore {
     /** The device with this id. */
     Optional<Device> findById(String deviceId);
 
+    /** The DER of the certificate with this serial, if this service issued it. */
+    Optional<byte[]> certificateDer(String serialHex);
+
     /** The id of the device this key thumbprint is or was bound to. */
     Optional<String> findDeviceByKey(String thumbprint);
 

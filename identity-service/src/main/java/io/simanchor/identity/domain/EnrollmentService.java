@@ -76,6 +76,16 @@ public final class EnrollmentService {
             if (usedChallenges.wasConsumed(challenge)) {
                 throw replayed(challenge);
             }
+            Optional<Enrollment> before = enrollmentWithThisKey(registration.deviceId().get(), csr);
+            if (before.isPresent()) {
+                // The device enrolled, and the answer never reached it (a lost response on a cellular link):
+                // without its device id it could neither rotate its key nor enroll again. It proved it holds
+                // the enrolled key over a fresh challenge, which is now used up; it gets the same answer.
+                if (!usedChallenges.consume(challenge)) {
+                    throw replayed(challenge);
+                }
+                return before.get();
+            }
             throw refuseUsing(challenge, IdentityProblems.ALREADY_ENROLLED, tenant, registration.deviceId().get(),
                     csr.publicKey().thumbprint(), "This SIM is already enrolled; rotate the key instead");
         }
@@ -106,6 +116,17 @@ public final class EnrollmentService {
                     "This key is already bound to another device");
         }
         return new Enrollment(deviceId, certificate.chainPem(), mudUrl);
+    }
+
+    /**
+     * The enrollment of device {@code deviceId} as first answered, if the device is active and its key is the
+     * CSR's (not after a key rotation, a suspension or a revocation).
+     */
+    private Optional<Enrollment> enrollmentWithThisKey(String deviceId, Csr csr) {
+        return devices.findById(deviceId)
+                .filter(device -> device.state() == DeviceState.ACTIVE && device.key().equals(csr.publicKey()))
+                .flatMap(device -> devices.certificateDer(device.certificateSerial())
+                        .map(der -> new Enrollment(device.id(), ca.chainPem(der), device.mudUrl())));
     }
 
     /** Reads a challenge id for {@code purpose}; a malformed id or one for the other purpose is invalid. */

@@ -42,6 +42,7 @@ import io.simanchor.identity.testing.IdentityApi.Challenge;
 import io.simanchor.identity.testing.TestClock;
 import io.simanchor.identity.testing.TestDevice;
 import io.simanchor.support.testing.KafkaEvents;
+import io.simanchor.support.testing.TestOidcResource;
 
 /** Enrollment over REST: the happy path, and every way a device or an attacker can get it wrong. */
 @QuarkusTest
@@ -275,6 +276,36 @@ class EnrollmentTest {
         IdentityApiWithEndorsement.register(device, device, "default", "vendor-1").statusCode(201);
         Challenge challenge = Challenge.of(challenge(device.iccid()));
         enroll(challenge.id(), device.csr(challenge.nonce())).statusCode(201);
+    }
+
+    @Test
+    void a_device_whose_enrollment_answer_was_lost_gets_it_again_over_a_new_challenge_with_its_key() {
+        TestDevice device = TestDevice.p256();
+        givenRegistered(device);
+        Challenge first = Challenge.of(challenge(device.iccid()));
+        String answered = enroll(first.id(), device.csr(first.nonce())).statusCode(201).extract().asString();
+
+        Challenge again = Challenge.of(challenge(device.iccid()));
+        String repeated = enroll(again.id(), device.csr(again.nonce())).statusCode(201).extract().asString();
+
+        assertThat(repeated).as("the same device id, certificate chain and MUD URL").isEqualTo(answered);
+        assertProblem(enroll(again.id(), device.csr(again.nonce())), 400, "CHALLENGE_INVALID");
+    }
+
+    @Test
+    void a_suspended_device_does_not_get_its_enrollment_again() {
+        TestDevice device = TestDevice.p256();
+        String deviceId = givenEnrolled(device);
+        given().auth()
+                .oauth2(TestOidcResource.deviceAdmin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "lost"))
+                .post("/api/v1/admin/devices/" + deviceId + "/suspend")
+                .then()
+                .statusCode(200);
+
+        Challenge challenge = Challenge.of(challenge(device.iccid()));
+        assertProblem(enroll(challenge.id(), device.csr(challenge.nonce())), 409, "ALREADY_ENROLLED");
     }
 
     @Test

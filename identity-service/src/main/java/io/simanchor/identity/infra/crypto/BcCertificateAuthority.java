@@ -43,7 +43,6 @@ import io.simanchor.identity.domain.DeviceCertificate;
 import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
-import io.simanchor.support.crypto.PemCodec;
 
 /**
  * The device CA on Bouncy Castle's certificate builder, signing through the crypto seam's provider.
@@ -103,8 +102,7 @@ public class BcCertificateAuthority implements CertificateAuthority {
                     .addExtension(ID_PE_MUD_URL, false, new DERIA5String(mudUrl));
             X509CertificateHolder certificate = builder.build(signers.get());
             byte[] der = certificate.getEncoded();
-            String chain = PemCodec.encode(PemCodec.CERTIFICATE, der) + String.join("", chainPem);
-            return new DeviceCertificate(serial.toString(16), notAfter, der, chain);
+            return new DeviceCertificate(serial.toString(16), notAfter, der, chainPem(der));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("device certificate could not be built", e);
         }

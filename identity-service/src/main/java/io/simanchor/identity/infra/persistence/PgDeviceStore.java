@@ -168,6 +168,19 @@ public class PgDeviceStore implements DeviceStore {
     }
 
     @Override
+    public Optional<byte[]> certificateDer(String serialHex) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement select = connection
+                    .prepareStatement("select der from certificate where serial = ?")) {
+                select.setString(1, serialHex);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<String> findDeviceByKey(String thumbprint) {
         return jdbc.read(connection -> {
             try (PreparedStatement select = connection
