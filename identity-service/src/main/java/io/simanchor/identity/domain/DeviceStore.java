@@ -23,7 +23,10 @@ public interface DeviceStore {
      */
     void enroll(Device device, DeviceCertificate certificate, Challenge answered, Object event, AuditEntry audit);
 
-    /** Moves the device from {@code expected} to the state of {@code changed}; false if it was not in {@code expected}. */
+    /**
+     * Moves the device from {@code expected} to the state of {@code changed}; false if it was not in
+     * {@code expected} or no longer has the key of {@code changed} (rotated since it was read).
+     */
     boolean changeState(Device changed, DeviceState expected, Object event, AuditEntry audit);
 
     /**

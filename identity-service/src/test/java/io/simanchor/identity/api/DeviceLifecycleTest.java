@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -26,11 +27,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.simanchor.api.events.DeviceKeyRotatedV1;
+import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.DeviceStateChangedV1;
 import io.simanchor.api.events.Topics;
+import io.simanchor.identity.domain.Device;
+import io.simanchor.identity.domain.DeviceStore;
 import io.simanchor.identity.domain.KeyRotationService;
 import io.simanchor.identity.testing.IdentityApi;
 import io.simanchor.identity.testing.TestDevice;
+import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.TestOidcResource;
 
@@ -40,6 +45,9 @@ class DeviceLifecycleTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    DeviceStore devices;
 
     @Test
     void suspend_resume_revoke_are_published_and_audited_with_the_actor() throws SQLException {
@@ -138,6 +146,28 @@ class DeviceLifecycleTest {
         IdentityApi.givenRegistered(thief);
         IdentityApi.Challenge enrollment = IdentityApi.Challenge.of(IdentityApi.challenge(thief.iccid()));
         assertProblem(IdentityApi.enroll(enrollment.id(), thief.csr(enrollment.nonce())), 409, "KEY_REUSE_DETECTED");
+    }
+
+    @Test
+    void a_state_change_read_before_a_key_rotation_does_not_publish_the_retired_key() {
+        TestDevice device = TestDevice.p256();
+        String deviceId = givenEnrolled(device);
+        Device readBefore = devices.findById(deviceId).orElseThrow();
+        KeyPair oldKey = device.replaceKey();
+        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
+        byte[] csr = device.csrDer(challenge.nonce());
+        String proof = java.util.Base64.getEncoder()
+                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
+        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
+
+        Device suspended = readBefore.withState(DeviceState.SUSPENDED);
+        Instant now = Instant.now();
+        boolean applied = devices.changeState(suspended, DeviceState.ACTIVE,
+                new DeviceStateChangedV1(suspended.snapshot(), DeviceState.ACTIVE, "", "test", now),
+                new AuditEntry(now, "test", "device.state-changed", readBefore.tenantId(), deviceId, Map.of()));
+
+        assertThat(applied).as("refused: the snapshot carries the retired key").isFalse();
+        assertThat(devices.findById(deviceId).orElseThrow().state()).isEqualTo(DeviceState.ACTIVE);
     }
 
     @Test

@@ -94,12 +94,15 @@ public class PgDeviceStore implements DeviceStore {
     @Override
     public boolean changeState(Device changed, DeviceState expected, Object event, AuditEntry entry) {
         boolean applied = jdbc.inTransaction(connection -> {
+            // Also on the key the event's snapshot carries: after a rotation committed since the device was
+            // read, the state change would publish the retired key as the device's latest record.
             try (PreparedStatement update = connection.prepareStatement(
-                    "update device set state = ?, updated_at = ? where id = ? and state = ?")) {
+                    "update device set state = ?, updated_at = ? where id = ? and state = ? and key_thumbprint = ?")) {
                 update.setString(1, changed.state().name());
                 update.setTimestamp(2, Timestamp.from(entry.at()));
                 update.setString(3, changed.id());
                 update.setString(4, expected.name());
+                update.setString(5, changed.key().thumbprint());
                 if (update.executeUpdate() != 1) {
                     return false;
                 }
