@@ -31,9 +31,11 @@ public record NewRegistration(
         require(imei != null && imei.matches("[0-9]{15}"), "imei", "15 digits");
         require(hwModel != null && hwModel.matches("[A-Za-z0-9._-]{1,64}"), "hwModel",
                 "1 to 64 of letters, digits, '.', '_' and '-'");
+        // "." and ".." would be dot-segments of the MUD URL (RFC 3986 §3.3, also percent-encoded: §6.2.2.2), which
+        // a client removes, naming another resource than the model's file.
         require(manufacturer != null && !manufacturer.isBlank() && manufacturer.length() <= 128
-                && manufacturer.chars().noneMatch(Character::isISOControl), "manufacturer",
-                "1 to 128 printable characters");
+                && manufacturer.chars().noneMatch(Character::isISOControl) && !manufacturer.equals(".")
+                && !manufacturer.equals(".."), "manufacturer", "1 to 128 printable characters, not '.' or '..'");
         simKey = simKey == null ? Optional.empty() : simKey;
     }
 

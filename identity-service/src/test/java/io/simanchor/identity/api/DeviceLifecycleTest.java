@@ -113,6 +113,8 @@ class DeviceLifecycleTest {
                 "DEVICE_NOT_FOUND");
         assertProblem(given().auth().oauth2(auditor).get("/api/v1/admin/devices?pageSize=0").then(), 400,
                 "INVALID_FIELD");
+        assertProblem(given().auth().oauth2(auditor).get("/api/v1/admin/devices?pageSize=abc").then(), 400,
+                "INVALID_FIELD");
     }
 
     @Test

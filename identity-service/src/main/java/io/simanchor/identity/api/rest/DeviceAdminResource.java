@@ -71,7 +71,8 @@ public class DeviceAdminResource {
     @RolesAllowed({Roles.DEVICE_ADMIN, Roles.AUDITOR})
     public DevicePage list(@QueryParam("tenant") String tenant, @QueryParam("state") String state,
             @QueryParam("hwModel") String hwModel, @QueryParam("pageToken") String pageToken,
-            @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
+            @QueryParam("pageSize") @DefaultValue("100") String pageSizeText) {
+        int pageSize = pageSize(pageSizeText);
         DeviceQuery query = new DeviceQuery(Optional.ofNullable(tenant), Optional.ofNullable(state).map(this::state),
                 Optional.ofNullable(hwModel), Optional.ofNullable(pageToken), pageSize);
         List<DeviceView> devices = lifecycle.list(query).stream().map(DeviceView::of).toList();
@@ -109,6 +110,15 @@ public class DeviceAdminResource {
             throw new ProblemException(IdentityProblems.INVALID_FIELD, "'reason' is at most 512 characters");
         }
         return DeviceView.of(lifecycle.changeState(deviceId, target, reason, identity.getPrincipal().getName()));
+    }
+
+    /** Read here: a parameter JAX-RS fails to convert is answered 404, as if the collection did not exist. */
+    private static int pageSize(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(IdentityProblems.INVALID_FIELD, "'pageSize' must be between 1 and 500");
+        }
     }
 
     private DeviceState state(String value) {
