@@ -15,6 +15,7 @@ import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.CryptoInputException;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.EcdsaVerifier;
+import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.problem.ProblemException;
 
 /**
@@ -92,7 +93,7 @@ public final class RegistrationService {
                 .filter(line -> line.record() != null && line.record().vendorKeyId() != null)
                 .map(line -> line.record().vendorKeyId())
                 .distinct()
-                .forEach(keyId -> keyCache.computeIfAbsent(keyId, id -> vendorKeys.find(tenantId, id)));
+                .forEach(keyId -> keyCache.computeIfAbsent(keyId, id -> vendorKey(tenantId, id)));
         List<Validated> validated = batch.parallelStream()
                 .map(line -> validateLine(tenantId, line, keyCache))
                 .collect(Collectors.toList());
@@ -172,6 +173,21 @@ public final class RegistrationService {
     }
 
     /** A pinned SIM key needs the vendor's endorsement; an endorsement, when given, must verify. */
+    /**
+     * The tenant's vendor key {@code keyId}, if registered. An id the database cannot even compare (a NUL
+     * character) names no key: that line is refused, not the whole manifest after some batches committed.
+     */
+    private Optional<EcPublicKey> vendorKey(String tenantId, String keyId) {
+        try {
+            return vendorKeys.find(tenantId, keyId);
+        } catch (PersistenceException e) {
+            if (e.refusedAValue()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private void checkEndorsement(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
         boolean endorsed = record.endorsement() != null || record.vendorKeyId() != null;
         if (!endorsed && record.simPublicKey() == null) {
@@ -181,8 +197,7 @@ public final class RegistrationService {
             throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
                     "A record with a SIM key needs 'vendorKeyId' and 'endorsement'");
         }
-        Optional<EcPublicKey> vendorKey = keys.computeIfAbsent(record.vendorKeyId(),
-                id -> vendorKeys.find(tenantId, id));
+        Optional<EcPublicKey> vendorKey = keys.computeIfAbsent(record.vendorKeyId(), id -> vendorKey(tenantId, id));
         if (vendorKey.isEmpty()) {
             throw new ProblemException(IdentityProblems.ENDORSEMENT_INVALID,
                     "Vendor key '" + record.vendorKeyId() + "' is not registered for this tenant");

@@ -177,6 +177,18 @@ class RegistrationAdminTest {
         return PemCodec.encode(PemCodec.PUBLIC_KEY, VENDOR.getPublic().getEncoded());
     }
 
+    @Test
+    void a_vendor_key_id_the_database_cannot_compare_fails_its_line_not_the_manifest() {
+        givenVendorKey("default", "vendor-1");
+        TestDevice device = TestDevice.p256();
+        String withNul = endorsedLine(device, true).replace("\"vendor-1\"", "\"vendor\\u0000\"");
+
+        bulk(String.join("\n", withNul, line(TestDevice.randomIccid()))).statusCode(200)
+                .body("imported", is(1))
+                .body("rejected", is(1))
+                .body("errors.code", is(List.of("ENDORSEMENT_INVALID")));
+    }
+
     private static String line(String iccid) {
         return "{\"iccid\": \"" + iccid + "\", \"imei\": \"356938035643809\", \"hwModel\": \"tracker-x1\", "
                 + "\"manufacturer\": \"Acme Devices\"}";
