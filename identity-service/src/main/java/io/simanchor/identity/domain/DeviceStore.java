@@ -40,8 +40,15 @@ public interface DeviceStore {
     /** The device with this id. */
     Optional<Device> findById(String deviceId);
 
-    /** The DER of the certificate with this serial, if this service issued it. */
-    Optional<byte[]> certificateDer(String serialHex);
+    /**
+     * Answers an enrollment again, for a device whose first answer was lost: in one transaction, records
+     * {@code answered} as used and returns the DER of the device's current certificate, with {@code audit},
+     * if the device is active, has the key {@code keyThumbprint} and its certificate has not expired (at
+     * {@code audit}'s time); otherwise records nothing.
+     *
+     * @throws ChallengeAlreadyUsedException if the challenge was used before
+     */
+    Optional<byte[]> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered, AuditEntry audit);
 
     /** The id of the device this key thumbprint is or was bound to. */
     Optional<String> findDeviceByKey(String thumbprint);

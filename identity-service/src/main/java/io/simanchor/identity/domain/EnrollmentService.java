@@ -76,15 +76,9 @@ public final class EnrollmentService {
             if (usedChallenges.wasConsumed(challenge)) {
                 throw replayed(challenge);
             }
-            Optional<Enrollment> before = enrollmentWithThisKey(registration.deviceId().get(), csr);
-            if (before.isPresent()) {
-                // The device enrolled, and the answer never reached it (a lost response on a cellular link):
-                // without its device id it could neither rotate its key nor enroll again. It proved it holds
-                // the enrolled key over a fresh challenge, which is now used up; it gets the same answer.
-                if (!usedChallenges.consume(challenge)) {
-                    throw replayed(challenge);
-                }
-                return before.get();
+            Optional<Enrollment> again = enrollAgain(registration, challenge, csr);
+            if (again.isPresent()) {
+                return again.get();
             }
             throw refuseUsing(challenge, IdentityProblems.ALREADY_ENROLLED, tenant, registration.deviceId().get(),
                     csr.publicKey().thumbprint(), "This SIM is already enrolled; rotate the key instead");
@@ -119,14 +113,30 @@ public final class EnrollmentService {
     }
 
     /**
-     * The enrollment of device {@code deviceId} as first answered, if the device is active and its key is the
-     * CSR's (not after a key rotation, a suspension or a revocation).
+     * Answers the enrollment of an enrolled registration again when the CSR's key is its active device's
+     * current key: the device enrolled (or rotated its key) and the answer never reached it, a lost response
+     * on a cellular link, and without its device id it could neither rotate its key nor enroll again. It proved
+     * it holds the key over a fresh challenge, which is used up with an audit entry; it gets its device id,
+     * current certificate and MUD URL. Empty for any other key, or a suspended or revoked device.
      */
-    private Optional<Enrollment> enrollmentWithThisKey(String deviceId, Csr csr) {
-        return devices.findById(deviceId)
-                .filter(device -> device.state() == DeviceState.ACTIVE && device.key().equals(csr.publicKey()))
-                .flatMap(device -> devices.certificateDer(device.certificateSerial())
-                        .map(der -> new Enrollment(device.id(), ca.chainPem(der), device.mudUrl())));
+    private Optional<Enrollment> enrollAgain(Registration registration, Challenge challenge, Csr csr) {
+        String deviceId = registration.deviceId().get();
+        Optional<Device> device = devices.findById(deviceId)
+                .filter(found -> found.state() == DeviceState.ACTIVE && found.key().equals(csr.publicKey()));
+        if (device.isEmpty()) {
+            return Optional.empty();
+        }
+        String thumbprint = csr.publicKey().thumbprint();
+        Instant now = clock.instant();
+        try {
+            return devices.repeatEnrollment(deviceId, thumbprint, challenge,
+                    new AuditEntry(now, "device:" + deviceId, "device.enrollment-repeated",
+                            registration.tenantId(), deviceId,
+                            Map.of("iccid", registration.iccid().value(), "keyThumbprint", thumbprint)))
+                    .map(der -> new Enrollment(deviceId, ca.chainPem(der), device.get().mudUrl()));
+        } catch (ChallengeAlreadyUsedException e) {
+            throw replayed(challenge);
+        }
     }
 
     /** Reads a challenge id for {@code purpose}; a malformed id or one for the other purpose is invalid. */

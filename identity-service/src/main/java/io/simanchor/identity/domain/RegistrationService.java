@@ -172,7 +172,6 @@ public final class RegistrationService {
         return registration;
     }
 
-    /** A pinned SIM key needs the vendor's endorsement; an endorsement, when given, must verify. */
     /**
      * The tenant's vendor key {@code keyId}, if registered. An id the database cannot even compare (a NUL
      * character) names no key: that line is refused, not the whole manifest after some batches committed.
@@ -188,6 +187,7 @@ public final class RegistrationService {
         }
     }
 
+    /** A pinned SIM key needs the vendor's endorsement; an endorsement, when given, must verify. */
     private void checkEndorsement(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
         boolean endorsed = record.endorsement() != null || record.vendorKeyId() != null;
         if (!endorsed && record.simPublicKey() == null) {

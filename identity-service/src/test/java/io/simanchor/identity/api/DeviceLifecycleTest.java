@@ -173,6 +173,34 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void an_enrollment_answered_again_is_audited_and_only_for_the_current_key_of_an_active_device()
+            throws SQLException {
+        TestDevice device = TestDevice.p256();
+        String deviceId = givenEnrolled(device);
+        IdentityApi.Challenge again = IdentityApi.Challenge.of(IdentityApi.challenge(device.iccid()));
+        IdentityApi.enroll(again.id(), device.csr(again.nonce())).statusCode(201).body("deviceId", is(deviceId));
+        assertThat(auditActions(deviceId)).containsExactly("device.enrolled", "device.enrollment-repeated");
+
+        TestDevice withRetiredKey = device.cloneKeyTo(device);
+        KeyPair oldKey = device.replaceKey();
+        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
+        byte[] csr = device.csrDer(challenge.nonce());
+        String proof = java.util.Base64.getEncoder()
+                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
+        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
+
+        IdentityApi.Challenge retired = IdentityApi.Challenge.of(IdentityApi.challenge(device.iccid()));
+        assertProblem(IdentityApi.enroll(retired.id(), withRetiredKey.csr(retired.nonce())), 409,
+                "ALREADY_ENROLLED");
+        IdentityApi.Challenge current = IdentityApi.Challenge.of(IdentityApi.challenge(device.iccid()));
+        IdentityApi.enroll(current.id(), device.csr(current.nonce())).statusCode(201).body("deviceId", is(deviceId));
+
+        action(deviceId, "revoke", "stolen").statusCode(200);
+        IdentityApi.Challenge revoked = IdentityApi.Challenge.of(IdentityApi.challenge(device.iccid()));
+        assertProblem(IdentityApi.enroll(revoked.id(), device.csr(revoked.nonce())), 409, "ALREADY_ENROLLED");
+    }
+
+    @Test
     void a_rotation_challenge_serves_one_rotation_of_its_own_device_and_no_enrollment() {
         TestDevice device = TestDevice.p256();
         String deviceId = givenEnrolled(device);

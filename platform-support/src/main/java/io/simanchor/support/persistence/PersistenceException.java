@@ -13,6 +13,8 @@ public final class PersistenceException extends RuntimeException {
             "25006", "40001", "40P01", "53100", "53200", "53300", "55P03", "57014", "57P01", "57P02", "57P03", "57P05",
             "58000", "58030");
 
+    private static final Set<String> REFUSED_TEXT_STATES = Set.of("22023", "22021", "22P05", "22P02");
+
     public PersistenceException(SQLException cause) {
         super("database operation failed [SQLState " + cause.getSQLState() + "]", cause);
     }
@@ -23,13 +25,14 @@ public final class PersistenceException extends RuntimeException {
     }
 
     /**
-     * Whether the database refused a value it was given (SQLSTATE class 22, data exception: a NUL character in
-     * text, which PostgreSQL cannot store and PgJDBC refuses as 22023, text that is no valid UUID, a value out
-     * of range): the request that carried it is at fault, not the database, and will fail the same way again.
+     * Whether the database refused a text value it was given: a NUL character, which PostgreSQL cannot store
+     * and PgJDBC refuses as 22023 (invalid parameter value) before sending it; a character the encoding
+     * cannot hold (22021, 22P05); text that is not of the column's type, such as no UUID (22P02). The request
+     * that carried it is at fault, not the database, and will fail the same way again. Other data exceptions
+     * (an overflow, a division by zero, a value too long) are more likely the service's own bug, and stay so.
      */
     public boolean refusedAValue() {
-        return getCause() instanceof SQLException failure && failure.getSQLState() != null
-                && failure.getSQLState().startsWith("22");
+        return getCause() instanceof SQLException failure && REFUSED_TEXT_STATES.contains(failure.getSQLState());
     }
 
     /**

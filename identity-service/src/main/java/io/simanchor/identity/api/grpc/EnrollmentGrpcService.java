@@ -71,8 +71,12 @@ public class EnrollmentGrpcService implements Enrollment {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(toStatus(e.type(), e.getMessage()));
         } catch (PersistenceException e) {
-            // As over REST: a value the database refused is the request's fault; anything else an outage,
-            // which the client should retry (UNAVAILABLE), not a bug (INTERNAL).
+            if (!e.refusedAValue() && !e.isTransient()) {
+                LOG.error("Enrollment over gRPC failed", e);
+                return Uni.createFrom().failure(toStatus(CommonProblems.INTERNAL_ERROR, null));
+            }
+            // A value the database refused is the request's fault (INVALID_ARGUMENT); an outage is worth a
+            // retry (UNAVAILABLE); anything else is a bug (INTERNAL, above).
             ProblemType problem = e.refusedAValue() ? CommonProblems.INVALID_VALUE : CommonProblems.UNAVAILABLE;
             LOG.warnf("Enrollment over gRPC refused [problem: %s, cause: %s]", problem.code(), e.getMessage());
             return Uni.createFrom().failure(toStatus(problem, null));

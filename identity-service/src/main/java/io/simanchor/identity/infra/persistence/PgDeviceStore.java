@@ -171,15 +171,29 @@ public class PgDeviceStore implements DeviceStore {
     }
 
     @Override
-    public Optional<byte[]> certificateDer(String serialHex) {
-        return jdbc.read(connection -> {
-            try (PreparedStatement select = connection
-                    .prepareStatement("select der from certificate where serial = ?")) {
-                select.setString(1, serialHex);
+    public Optional<byte[]> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered,
+            AuditEntry entry) {
+        return jdbc.inTransaction(connection -> {
+            byte[] der;
+            // The device row stays locked until the commit: a suspension, revocation or rotation waits.
+            try (PreparedStatement select = connection.prepareStatement("select c.der from device d "
+                    + "join certificate c on c.serial = d.certificate_serial where d.id = ? and d.state = 'ACTIVE' "
+                    + "and d.key_thumbprint = ? and c.not_after > ? for share of d")) {
+                select.setString(1, deviceId);
+                select.setString(2, keyThumbprint);
+                select.setTimestamp(3, Timestamp.from(entry.at()));
                 try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    der = rows.getBytes(1);
                 }
             }
+            if (!PgChallengeStore.record(connection, answered)) {
+                throw new ChallengeAlreadyUsedException();
+            }
+            audit.append(connection, entry);
+            return Optional.of(der);
         });
     }
 
