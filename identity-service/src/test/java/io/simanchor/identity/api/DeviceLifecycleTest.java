@@ -155,12 +155,7 @@ class DeviceLifecycleTest {
         TestDevice device = TestDevice.p256();
         String deviceId = givenEnrolled(device);
         Device readBefore = devices.findById(deviceId).orElseThrow();
-        KeyPair oldKey = device.replaceKey();
-        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
-        byte[] csr = device.csrDer(challenge.nonce());
-        String proof = java.util.Base64.getEncoder()
-                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
-        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
+        rotateToNewKey(device, deviceId);
 
         Device suspended = readBefore.withState(DeviceState.SUSPENDED);
         Instant now = Instant.now();
@@ -182,12 +177,7 @@ class DeviceLifecycleTest {
         assertThat(auditActions(deviceId)).containsExactly("device.enrolled", "device.enrollment-repeated");
 
         TestDevice withRetiredKey = device.cloneKeyTo(device);
-        KeyPair oldKey = device.replaceKey();
-        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
-        byte[] csr = device.csrDer(challenge.nonce());
-        String proof = java.util.Base64.getEncoder()
-                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
-        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
+        rotateToNewKey(device, deviceId);
 
         IdentityApi.Challenge retired = IdentityApi.Challenge.of(IdentityApi.challenge(device.iccid()));
         assertProblem(IdentityApi.enroll(retired.id(), withRetiredKey.csr(retired.nonce())), 409,
@@ -264,6 +254,16 @@ class DeviceLifecycleTest {
                 }
             }
         }
+    }
+
+    /** Gives the device a new key and rotates to it, with the proof signed by the old one. */
+    private static void rotateToNewKey(TestDevice device, String deviceId) {
+        KeyPair oldKey = device.replaceKey();
+        IdentityApi.Challenge challenge = rotationChallenge(deviceId);
+        byte[] csr = device.csrDer(challenge.nonce());
+        String proof = java.util.Base64.getEncoder()
+                .encodeToString(TestDevice.sign(oldKey, KeyRotationService.proofMessage(challenge.nonce(), csr)));
+        rotate(deviceId, challenge, TestDevice.pem(csr), proof).statusCode(200);
     }
 
     private static IdentityApi.Challenge rotationChallenge(String deviceId) {
