@@ -141,13 +141,11 @@ public final class AttestationService {
         EatEvidenceV1 claims = evidence.claims();
         checkClaims(claims, policy, evidence.device());
         checkIssuedAt(claims.iat(), evidence.nonce().expiresAt(), evidence.device());
-        // Only the enrolled model's reference values: evidence claiming another model has none (and is
-        // contraindicated for it), and what is looked up is never a model the device made up.
-        String enrolledModel = evidence.device().hwModel();
-        CompletionStage<Optional<ReferenceValues>> reference = enrolledModel.equals(claims.hwmodel())
-                && claims.swversion() != null
-                        ? referenceValues.find(enrolledModel, claims.swversion())
-                        : CompletableFuture.completedStage(Optional.empty());
+        // The registered model's reference values, never those of a model the device names: what is looked up
+        // is never a model it made up (the Appraiser ignores them for evidence claiming another model).
+        CompletionStage<Optional<ReferenceValues>> reference = claims.swversion() != null
+                ? referenceValues.find(evidence.device().hwModel(), claims.swversion())
+                : CompletableFuture.completedStage(Optional.empty());
         return reference.thenCompose(values -> record(evidence, policy, values));
     }
 

@@ -42,13 +42,17 @@ public interface DeviceStore {
 
     /**
      * Answers an enrollment again, for a device whose first answer was lost: in one transaction, records
-     * {@code answered} as used and returns the DER of the device's current certificate, with {@code audit},
+     * {@code answered} as used and returns the device's current certificate and MUD URL, with {@code audit},
      * if the device is active, has the key {@code keyThumbprint} and its certificate has not expired (at
      * {@code audit}'s time); otherwise records nothing.
      *
      * @throws ChallengeAlreadyUsedException if the challenge was used before
      */
-    Optional<byte[]> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered, AuditEntry audit);
+    Optional<Reissued> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered, AuditEntry audit);
+
+    /** What {@link #repeatEnrollment} hands out again. */
+    record Reissued(byte[] certificateDer, String mudUrl) {
+    }
 
     /** The id of the device this key thumbprint is or was bound to. */
     Optional<String> findDeviceByKey(String thumbprint);

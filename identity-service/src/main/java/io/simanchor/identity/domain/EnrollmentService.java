@@ -121,11 +121,6 @@ public final class EnrollmentService {
      */
     private Optional<Enrollment> enrollAgain(Registration registration, Challenge challenge, Csr csr) {
         String deviceId = registration.deviceId().get();
-        Optional<Device> device = devices.findById(deviceId)
-                .filter(found -> found.state() == DeviceState.ACTIVE && found.key().equals(csr.publicKey()));
-        if (device.isEmpty()) {
-            return Optional.empty();
-        }
         String thumbprint = csr.publicKey().thumbprint();
         Instant now = clock.instant();
         try {
@@ -133,7 +128,7 @@ public final class EnrollmentService {
                     new AuditEntry(now, "device:" + deviceId, "device.enrollment-repeated",
                             registration.tenantId(), deviceId,
                             Map.of("iccid", registration.iccid().value(), "keyThumbprint", thumbprint)))
-                    .map(der -> new Enrollment(deviceId, ca.chainPem(der), device.get().mudUrl()));
+                    .map(again -> new Enrollment(deviceId, ca.chainPem(again.certificateDer()), again.mudUrl()));
         } catch (ChallengeAlreadyUsedException e) {
             throw replayed(challenge);
         }

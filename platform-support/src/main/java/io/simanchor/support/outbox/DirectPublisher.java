@@ -46,8 +46,7 @@ import io.simanchor.support.persistence.PersistenceException;
  * broker, then reading their partitions with a new producer) succeeds again. Each resumption starts a new
  * producer: one that failed may be in a state it cannot leave (a fatal error of the idempotent producer, such
  * as a refused authorization, fails every later send), and a new one costs a connection per resumption. A
- * failure the replaced producer reports later suspends nothing. The
- * producer never blocks the caller's thread
+ * failure the replaced producer reports later suspends nothing. The producer never blocks the caller's thread
  * ({@code max.block.ms} 0): a send that would wait for metadata or for buffer space fails at once and goes
  * to the outbox instead. A decision the outbox has not committed within {@link Settings#storedWithin}
  * fails, so its caller can refuse (503) rather than wait for a database that does not answer; should the

@@ -57,7 +57,7 @@ public interface OutboxRelayConfig {
     default NewTopic compactedTopic(String name) {
         Map<String, String> configs = new HashMap<>(replicated());
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        return new NewTopic(name, partitions(), replicationFactor()).configs(configs);
+        return topic(name).configs(configs);
     }
 
     private Map<String, String> replicated() {

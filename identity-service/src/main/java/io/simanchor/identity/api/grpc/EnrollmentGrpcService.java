@@ -71,13 +71,13 @@ public class EnrollmentGrpcService implements Enrollment {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(toStatus(e.type(), e.getMessage()));
         } catch (PersistenceException e) {
+            // A value the database refused is the request's fault (INVALID_ARGUMENT); an outage is worth a
+            // retry (UNAVAILABLE); anything else is a bug (INTERNAL, logged with its trace).
             if (!e.refusedAValue() && !e.isTransient()) {
                 LOG.error("Enrollment over gRPC failed", e);
                 return Uni.createFrom().failure(toStatus(CommonProblems.INTERNAL_ERROR, null));
             }
-            // A value the database refused is the request's fault (INVALID_ARGUMENT); an outage is worth a
-            // retry (UNAVAILABLE); anything else is a bug (INTERNAL, above).
-            ProblemType problem = e.refusedAValue() ? CommonProblems.INVALID_VALUE : CommonProblems.UNAVAILABLE;
+            ProblemType problem = e.isTransient() ? CommonProblems.UNAVAILABLE : CommonProblems.INVALID_VALUE;
             LOG.warnf("Enrollment over gRPC refused [problem: %s, cause: %s]", problem.code(), e.getMessage());
             return Uni.createFrom().failure(toStatus(problem, null));
         } catch (RuntimeException e) {

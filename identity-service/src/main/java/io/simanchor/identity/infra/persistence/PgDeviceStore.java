@@ -171,12 +171,12 @@ public class PgDeviceStore implements DeviceStore {
     }
 
     @Override
-    public Optional<byte[]> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered,
+    public Optional<Reissued> repeatEnrollment(String deviceId, String keyThumbprint, Challenge answered,
             AuditEntry entry) {
         return jdbc.inTransaction(connection -> {
-            byte[] der;
+            Reissued reissued;
             // The device row stays locked until the commit: a suspension, revocation or rotation waits.
-            try (PreparedStatement select = connection.prepareStatement("select c.der from device d "
+            try (PreparedStatement select = connection.prepareStatement("select c.der, d.mud_url from device d "
                     + "join certificate c on c.serial = d.certificate_serial where d.id = ? and d.state = 'ACTIVE' "
                     + "and d.key_thumbprint = ? and c.not_after > ? for share of d")) {
                 select.setString(1, deviceId);
@@ -186,14 +186,14 @@ public class PgDeviceStore implements DeviceStore {
                     if (!rows.next()) {
                         return Optional.empty();
                     }
-                    der = rows.getBytes(1);
+                    reissued = new Reissued(rows.getBytes(1), rows.getString(2));
                 }
             }
             if (!PgChallengeStore.record(connection, answered)) {
                 throw new ChallengeAlreadyUsedException();
             }
             audit.append(connection, entry);
-            return Optional.of(der);
+            return Optional.of(reissued);
         });
     }
 
