@@ -27,7 +27,11 @@ import org.jboss.logging.Logger;
  * (no consumer group: each instance needs every device), from the beginning or from a look-back window,
  * on one daemon thread. The view reports {@link #caughtUp()} once it has read up to the end offsets found
  * when it started, so a service can stay unready rather than answer from a half-built view. A failure
- * restarts the reader with back-off and marks the view not caught up until it has read everything again.
+ * restarts the reader with back-off where it stopped (the record that failed is read again) and marks the
+ * view not caught up until it has reached the end again. It never reads a partition from its start a
+ * second time: the handler applies records to the live view, so a re-read would move each device back
+ * through its history (an ACTIVE snapshot before its revocation, a key before its rotation) until the
+ * reader caught up again.
  * Topics are never auto-created by this consumer: their owners create them with the right settings.
  */
 public final class TopicView implements AutoCloseable {
@@ -67,6 +71,8 @@ public final class TopicView implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread reader;
+    /** Reader thread only: per partition, the offset after the last record the handler took. */
+    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
 
     /**
      * @param name names the reader thread and the Kafka client id, e.g. {@code token-service-device-view}
@@ -85,7 +91,8 @@ public final class TopicView implements AutoCloseable {
     /** The value of a record header as text, or null. */
     public static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        // A header may carry no value at all; that reads as absent, not as a failure of the reader.
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Whether the view has read everything that was on its topics when it started. */
@@ -164,6 +171,7 @@ public final class TopicView implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, String> record : kafka.poll(POLL)) {
                     handler.accept(record);
+                    resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
                 if (!caughtUp && catchUpTo != null && reached(kafka, catchUpTo)) {
                     markCaughtUp();
@@ -186,7 +194,10 @@ public final class TopicView implements AutoCloseable {
         return properties;
     }
 
-    /** Assigns every partition of every existing topic, new ones at their start; returns how many topics exist. */
+    /**
+     * Assigns every partition of every existing topic, new ones at their start and ones read before where
+     * the reading stopped; returns how many topics exist.
+     */
     private int refreshAssignment(KafkaConsumer<String, String> kafka) {
         Set<TopicPartition> partitions = new HashSet<>();
         int present = 0;
@@ -207,17 +218,26 @@ public final class TopicView implements AutoCloseable {
         return present;
     }
 
+    /** New partitions from their start (or window), partitions an earlier reader read from where it stopped. */
     private void seekToStart(KafkaConsumer<String, String> kafka, Set<TopicPartition> partitions) {
         Map<TopicPartition, Long> windowStarts = new HashMap<>();
         Set<TopicPartition> fromBeginning = new HashSet<>();
         for (TopicPartition partition : partitions) {
+            Long resume = resumeAt.get(partition);
+            if (resume != null) {
+                kafka.seek(partition, resume);
+                continue;
+            }
             subscriptions.get(partition.topic())
                     .lookBack()
                     .ifPresentOrElse(
                             window -> windowStarts.put(partition, clock.instant().minus(window).toEpochMilli()),
                             () -> fromBeginning.add(partition));
         }
-        kafka.seekToBeginning(fromBeginning);
+        if (!fromBeginning.isEmpty()) {
+            // Never with an empty set: Kafka reads that as every assigned partition.
+            kafka.seekToBeginning(fromBeginning);
+        }
         if (!windowStarts.isEmpty()) {
             // The end offsets are taken first: a partition with nothing in the window is read from there,
             // so a record appended while the window is being looked up is read, not skipped.

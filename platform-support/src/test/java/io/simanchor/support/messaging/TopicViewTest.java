@@ -1,0 +1,101 @@
+package io.simanchor.support.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.simanchor.support.testing.EmbeddedKafkaBroker;
+
+/** A view read from a real Kafka broker, and what a restart of its reader does to it. */
+class TopicViewTest {
+
+    private static final String TOPIC = "view-test";
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafkaBroker.start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    /**
+     * A device's history, then a record the handler fails on once: the restarted reader goes on from that
+     * record. Before, it read the partition from its start again, and the live view went back through
+     * "active" and the old key before it reached "revoked" a second time.
+     */
+    @Test
+    void a_restarted_reader_goes_on_where_it_stopped_and_never_replays_the_history() throws Exception {
+        List<String> applied = new CopyOnWriteArrayList<>();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        publish("enrolled-key-1", "active-key-2", "revoked", "fails-once", "after-restart");
+
+        try (TopicView view = new TopicView("view-test-reader", kafka.bootstrapServers(),
+                List.of(TopicView.Subscription.fromBeginning(TOPIC)), record -> {
+                    if (record.value().equals("fails-once") && failedOnce.compareAndSet(false, true)) {
+                        throw new IllegalStateException("the handler fails once");
+                    }
+                    applied.add(record.value());
+                }, Clock.systemUTC())) {
+            view.start();
+
+            awaitUntil(() -> applied.contains("after-restart") && view.caughtUp());
+            assertThat(failedOnce).isTrue();
+            assertThat(applied).containsExactly("enrolled-key-1", "active-key-2", "revoked", "fails-once",
+                    "after-restart");
+        }
+    }
+
+    @Test
+    void a_header_without_a_value_reads_as_absent() {
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(TOPIC, 0, 0, "device-1", "value");
+        record.headers().add(new RecordHeader("ce_type", (byte[]) null));
+
+        assertThat(TopicView.header(record, "ce_type")).isNull();
+    }
+
+    private static void publish(String... values) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(TOPIC, "device-1", value)).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("condition within 30 s").isNegative();
+            Thread.sleep(50);
+        }
+    }
+}
