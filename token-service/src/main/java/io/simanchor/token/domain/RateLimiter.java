@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Token buckets, one for the whole instance and one per device. The global bucket is taken before any
  * signature is verified and protects the instance's CPU from a flood of forged requests. A device's bucket
  * is taken only once its assertion verified, so nobody can spend another device's share by sending
- * requests in its name; a device that floods with valid assertions spends only its own bucket, and the
- * others keep theirs.
+ * requests in its name. A device that floods with valid assertions spends only its own bucket: once that
+ * is empty, its requests are refused on a look at it ({@link #deviceWait}) before they reach the global
+ * bucket, so the flood cannot drain the instance's share and the others keep theirs.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6585#section-4">RFC 6585 §4, 429 and Retry-After</a>
  */
@@ -52,6 +53,15 @@ public final class RateLimiter {
                 id -> new Bucket(limits.perDevicePerSecond(), limits.perDeviceBurst(), now)).take(now);
     }
 
+    /**
+     * How long a device whose bucket is empty must wait, taking nothing: empty while it has requests left,
+     * and for a name no verified request has used, for which nothing is tracked.
+     */
+    public Optional<Duration> deviceWait(String deviceId) {
+        Bucket bucket = devices.get(deviceId);
+        return bucket == null ? Optional.empty() : bucket.waitBeforeNext(nanos());
+    }
+
     /** Forgets devices whose bucket has been full for a while, so the map stays as large as the active fleet. */
     public void forgetIdle() {
         long now = nanos();
@@ -87,9 +97,16 @@ public final class RateLimiter {
         }
 
         synchronized Optional<Duration> take(long now) {
+            Optional<Duration> wait = waitBeforeNext(now);
+            if (wait.isEmpty()) {
+                tokens -= 1;
+            }
+            return wait;
+        }
+
+        synchronized Optional<Duration> waitBeforeNext(long now) {
             refill(now);
             if (tokens >= 1) {
-                tokens -= 1;
                 return Optional.empty();
             }
             long waitNanos = (long) Math.ceil((1 - tokens) / perNano);

@@ -86,11 +86,16 @@ public final class TokenService {
     private CompletionStage<IssuedToken> issue(TokenRequest request, Instant now) {
         ClientAssertion assertion = ClientAssertion.check(request.clientAssertion(), settings.assertionRules(), now);
         String deviceId = assertion.deviceId();
+        // The two cheap refusals come before the instance's bucket, which is there to bound the signature
+        // checks: a flood naming unknown devices, or a device that has spent its own share, costs none of it.
+        DeviceView device = devices.find(deviceId)
+                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_UNKNOWN, deviceId, "no such device"));
+        rateLimiter.deviceWait(deviceId).ifPresent(wait -> {
+            throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "device rate limit", wait);
+        });
         rateLimiter.acquireGlobal().ifPresent(wait -> {
             throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "instance rate limit", wait);
         });
-        DeviceView device = devices.find(deviceId)
-                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_UNKNOWN, deviceId, "no such device"));
         if (!Es256Jws.verifies(device.key(), assertion.jws().signingInput(), assertion.jws().signature())) {
             throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
                     "assertion signature does not verify with the enrolled key");
@@ -115,7 +120,10 @@ public final class TokenService {
         // The token is signed here, on the caller's thread, and handed out only if the ledger then says the
         // jti was unused (a replay gets nothing) and the issued event is durable (no token goes unreported).
         String token = signer.sign(claims(device, scope, ear, tokenId, now, now.plus(lifetime)));
-        return ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), assertion.expiresAt())
+        // Kept as long as the assertion is accepted, which is until exp plus the clock skew (ClientAssertion):
+        // a record that went sooner would let the assertion be used again in between.
+        Instant acceptedUntil = assertion.expiresAt().plus(settings.assertionRules().clockSkew());
+        return ledger.recordFirstUse(assertionId(deviceId, assertion.jti()), acceptedUntil)
                 .thenCompose(firstUse -> {
                     if (!firstUse) {
                         throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");

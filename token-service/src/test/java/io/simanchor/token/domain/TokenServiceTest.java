@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ class TokenServiceTest {
     private final Map<String, EcPublicKey> publishedVerifierKeys = new HashMap<>(
             Map.of("verifier-1", EcPublicKey.of(verifierKey.getPublic())));
     private final Set<String> spentAssertions = new HashSet<>();
+    private final List<Instant> spentUntil = new ArrayList<>();
     private final RecordingTokenEvents events = new RecordingTokenEvents();
     private final List<TokenDecision> issued = events.issued;
     private final List<TokenDecision> denied = events.denied;
@@ -75,9 +77,15 @@ class TokenServiceTest {
     }
 
     private TokenService service() {
+        return service(limits);
+    }
+
+    private TokenService service(RateLimiter.Limits limits) {
         VerifierKeys verifierKeys = kid -> Optional.ofNullable(publishedVerifierKeys.get(kid));
-        AssertionLedger ledger = (id, expiresAt) -> CompletableFuture
-                .completedFuture(spentAssertions.add(java.util.HexFormat.of().formatHex(id)));
+        AssertionLedger ledger = (id, expiresAt) -> {
+            spentUntil.add(expiresAt);
+            return CompletableFuture.completedFuture(spentAssertions.add(java.util.HexFormat.of().formatHex(id)));
+        };
         AccessTokenSigner signer = claims -> TestJws.es256(Map.of("alg", "ES256", "typ", "at+jwt", "kid", "t1"),
                 claims, tokenKey.getPrivate());
         return new TokenService(id -> Optional.ofNullable(devices.get(id)),
@@ -443,14 +451,68 @@ class TokenServiceTest {
         }
         assertThat(refused).isEqualTo(15);
 
-        String other = TestJws.es256(Map.of("alg", "ES256"), claims(c -> {
+        issue(service, form(otherDevicesAssertion(), otherDevicesEar()));
+    }
+
+    private String otherDevicesAssertion() {
+        return TestJws.es256(Map.of("alg", "ES256"), claims(c -> {
             c.put("iss", otherDeviceId);
             c.put("sub", otherDeviceId);
         }), otherDeviceKey.getPrivate());
-        issue(service, form(other, ear(ArStatus.AFFIRMING, verifierKey, "verifier-1", e -> {
+    }
+
+    private String otherDevicesEar() {
+        return ear(ArStatus.AFFIRMING, verifierKey, "verifier-1", e -> {
             e.put("sub", otherDeviceId);
             e.put("cnf", Map.of("jkt", EcPublicKey.of(otherDeviceKey.getPublic()).thumbprint()));
-        })));
+        });
+    }
+
+    /**
+     * The instance takes 30 at once. Before, every request of a flood took one of them before its device's
+     * own bucket refused it, so 100 requests from one device left the other device a 429.
+     */
+    /** Accepted until exp plus the 30 s skew, so the jti is kept that long: not a second less. */
+    @Test
+    void a_jti_is_kept_as_long_as_its_assertion_is_accepted() {
+        issue(service(), form(assertion(claims(c -> c.put("exp", NOW.plusSeconds(120).getEpochSecond()))),
+                ear(ArStatus.AFFIRMING)));
+
+        assertThat(spentUntil).containsExactly(NOW.plusSeconds(150));
+    }
+
+    @Test
+    void a_flooding_device_does_not_spend_the_instances_share() {
+        TokenService service = service(new RateLimiter.Limits(1, 5, 1, 30));
+        int issued = 0;
+        for (int i = 0; i < 100; i++) {
+            try {
+                issue(service, form(assertion(), ear(ArStatus.AFFIRMING)));
+                issued++;
+            } catch (TokenDenied e) {
+                assertThat(e.reason()).isEqualTo(DenialReason.RATE_LIMITED);
+            }
+        }
+        assertThat(issued).isEqualTo(5);
+
+        issue(service, form(otherDevicesAssertion(), otherDevicesEar()));
+    }
+
+    @Test
+    void requests_naming_unknown_devices_do_not_spend_the_instances_share() {
+        TokenService service = service(new RateLimiter.Limits(1, 5, 1, 30));
+        for (int i = 0; i < 100; i++) {
+            String unknown = TestJws.es256(Map.of("alg", "ES256"), claims(c -> {
+                String nobody = UUID.randomUUID().toString();
+                c.put("iss", nobody);
+                c.put("sub", nobody);
+            }), otherDeviceKey.getPrivate());
+            assertThatThrownBy(() -> issue(service, form(unknown, ear(ArStatus.AFFIRMING))))
+                    .isInstanceOfSatisfying(TokenDenied.class,
+                            e -> assertThat(e.reason()).isEqualTo(DenialReason.DEVICE_UNKNOWN));
+        }
+
+        issue(service, form(assertion(), ear(ArStatus.AFFIRMING)));
     }
 
     @Test
