@@ -39,12 +39,19 @@ public final class Measurements {
         return Optional.empty();
     }
 
+    /**
+     * 32 bytes in canonical unpadded base64url. The decoder ignores the last character's two unused bits,
+     * so four spellings decode to the same digest; digests are compared as text, so only the one the
+     * encoder writes is accepted (RFC 4648 §3.5).
+     */
     private static boolean isSha256(String digest) {
         if (digest == null || digest.length() != 43) {
             return false;
         }
         try {
-            return Base64.getUrlDecoder().decode(digest).length == SHA_256_BYTES;
+            byte[] bytes = Base64.getUrlDecoder().decode(digest);
+            return bytes.length == SHA_256_BYTES
+                    && Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(digest);
         } catch (IllegalArgumentException e) {
             return false;
         }

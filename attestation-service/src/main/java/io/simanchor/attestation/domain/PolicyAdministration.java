@@ -55,6 +55,10 @@ public final class PolicyAdministration {
             throw new ProblemException(AttestationProblems.POLICY_INVALID,
                     "hwmodel is 1 to " + Text.MAX_LENGTH + " characters");
         }
+        if (policy == null) {
+            // JSON null, or no body at all, which the JSON reader also hands over as null.
+            throw new ProblemException(AttestationProblems.POLICY_INVALID, "the body is an appraisal policy object");
+        }
         List<String> problems = policy.problems();
         if (!problems.isEmpty()) {
             throw new ProblemException(AttestationProblems.POLICY_INVALID, String.join("; ", problems));

@@ -67,7 +67,9 @@ class PolicyAdminApiTest {
 
     @Test
     void malformed_reference_values_are_refused_with_the_reason() {
-        for (Object digest : List.of("short", DIGEST + "=", "AAAA".repeat(11))) {
+        // The last: the same 32 bytes as DIGEST, with unused bits set in its last character. A second
+        // spelling of one digest would never equal the device's, which is compared as text.
+        for (Object digest : List.of("short", DIGEST + "=", "AAAA".repeat(11), otherSpellingOf(DIGEST))) {
             as("policy-admin").body(measurements(digest))
                     .put("/api/v1/admin/reference-values/m3/1.0")
                     .then()
@@ -106,6 +108,17 @@ class PolicyAdminApiTest {
     }
 
     @Test
+    void a_policy_body_of_null_or_nothing_is_refused() {
+        for (String body : List.of("null", "")) {
+            as("policy-admin").body(body)
+                    .put("/api/v1/admin/appraisal-policies/m6")
+                    .then()
+                    .statusCode(400)
+                    .body("code", equalTo("POLICY_INVALID"));
+        }
+    }
+
+    @Test
     void an_invalid_policy_is_refused_listing_its_problems() {
         Map<String, Object> invalid = Map.of("policyId", "bad id with spaces",
                 "requiredClaims", List.of("ueid", "favourite_colour"),
@@ -121,6 +134,12 @@ class PolicyAdminApiTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("MALFORMED_REQUEST"));
+    }
+
+    private static String otherSpellingOf(String digest) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(digest.charAt(digest.length() - 1));
+        return digest.substring(0, digest.length() - 1) + alphabet.charAt(last + 1);
     }
 
     private static List<String> auditActions(String subject) throws Exception {
