@@ -135,6 +135,12 @@ public final class TopicView implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+            } catch (Error e) {
+                // The reader ends with it (out of memory, say). A view nobody updates any more must not
+                // pass for current: it stays not caught up, so the service is no longer ready.
+                caughtUp = false;
+                LOG.fatalf(e, "The view %s stopped reading %s for good", name, subscriptions.keySet());
+                throw e;
             } catch (RuntimeException e) {
                 // Stale state must not pass for current: not ready until the view has caught up again.
                 caughtUp = false;

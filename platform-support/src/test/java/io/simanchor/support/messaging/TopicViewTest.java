@@ -54,7 +54,7 @@ class TopicViewTest {
     void a_restarted_reader_goes_on_where_it_stopped_and_never_replays_the_history() throws Exception {
         List<String> applied = new CopyOnWriteArrayList<>();
         AtomicBoolean failedOnce = new AtomicBoolean();
-        publish("enrolled-key-1", "active-key-2", "revoked", "fails-once", "after-restart");
+        publish(TOPIC, "enrolled-key-1", "active-key-2", "revoked", "fails-once", "after-restart");
 
         try (TopicView view = new TopicView("view-test-reader", kafka.bootstrapServers(),
                 List.of(TopicView.Subscription.fromBeginning(TOPIC)), record -> {
@@ -72,6 +72,29 @@ class TopicViewTest {
         }
     }
 
+    /** An Error ends the reader; before, the view went on passing for caught up while nobody updated it. */
+    @Test
+    void a_view_whose_reader_died_is_no_longer_caught_up() throws Exception {
+        String topic = "view-test-fatal";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        publish(topic, "enrolled");
+        try (TopicView view = new TopicView("view-test-fatal-reader", kafka.bootstrapServers(),
+                List.of(TopicView.Subscription.fromBeginning(topic)), record -> {
+                    if (record.value().equals("fatal")) {
+                        throw new StackOverflowError("the handler fails for good");
+                    }
+                }, Clock.systemUTC())) {
+            view.start();
+            awaitUntil(view::caughtUp);
+
+            publish(topic, "fatal");
+
+            awaitUntil(() -> !view.caughtUp());
+        }
+    }
+
     @Test
     void a_header_without_a_value_reads_as_absent() {
         ConsumerRecord<String, String> record = new ConsumerRecord<>(TOPIC, 0, 0, "device-1", "value");
@@ -80,13 +103,13 @@ class TopicViewTest {
         assertThat(TopicView.header(record, "ce_type")).isNull();
     }
 
-    private static void publish(String... values) throws Exception {
+    private static void publish(String topic, String... values) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             for (String value : values) {
-                producer.send(new ProducerRecord<>(TOPIC, "device-1", value)).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, "device-1", value)).get(30, TimeUnit.SECONDS);
             }
         }
     }
