@@ -152,6 +152,7 @@ public final class AttestationService {
     private CompletionStage<Verdict> record(AuthenticEvidence evidence, AppraisalPolicy policy,
             Optional<ReferenceValues> reference) {
         DeviceView device = evidence.device();
+        checkStillCurrent(device);
         EatEvidenceV1 claims = evidence.claims();
         Appraisal appraisal = Appraiser.appraise(device, claims, reference, policy);
         Instant now = clock.instant();
@@ -168,6 +169,22 @@ public final class AttestationService {
                     }
                     return new Verdict(result, ear);
                 });
+    }
+
+    /**
+     * The device as the view has it now, before its result is signed: the policy or the reference values
+     * may have been read from the database since the evidence was authenticated (seconds, when the database
+     * is slow), and a suspension, revocation or key rotation read in the meantime takes effect here.
+     */
+    private void checkStillCurrent(DeviceView seen) {
+        DeviceView current = devices.find(seen.deviceId()).orElse(null);
+        if (current == null || !current.keyThumbprint().equals(seen.keyThumbprint())) {
+            throw refuse(AttestationProblems.SIGNATURE_INVALID, seen,
+                    "The key that signed the evidence is no longer the device's");
+        }
+        if (current.state() != DeviceState.ACTIVE) {
+            throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, current, "The device is " + current.state());
+        }
     }
 
     /** Raises the security event for evidence that cannot even be read, and returns the problem to throw. */

@@ -180,6 +180,46 @@ class AttestationServiceTest {
         assertRefused(sim.sign(claims(c -> c)), "SIGNATURE_INVALID");
     }
 
+    /**
+     * The reference values are read from the database (a pending stage) while the device is revoked, or
+     * its key rotated: the evidence, authenticated before, gets no result when they arrive.
+     */
+    @Test
+    void a_revocation_or_rotation_read_while_the_reference_values_load_takes_effect() {
+        DeviceView rotated = new DeviceView(DEVICE, "acme", "tracker-x1", EvidenceSigner.p256().publicKey(),
+                DeviceState.ACTIVE);
+        DeviceView revoked = new DeviceView(DEVICE, "acme", "tracker-x1", sim.publicKey(), DeviceState.REVOKED);
+        for (var change : List.of(Map.entry(revoked, "DEVICE_NOT_ACTIVE"), Map.entry(rotated, "SIGNATURE_INVALID"))) {
+            views.put(DEVICE, new DeviceView(DEVICE, "acme", "tracker-x1", sim.publicKey(), DeviceState.ACTIVE));
+            CompletableFuture<Optional<ReferenceValues>> loading = new CompletableFuture<>();
+            AttestationService slowStore = new AttestationService(nonces, id -> Optional.ofNullable(views.get(id)),
+                    new InMemoryPolicies(), new ReferenceValueStore() {
+
+                        @Override
+                        public CompletionStage<Optional<ReferenceValues>> find(String hwModel, String swVersion) {
+                            return loading;
+                        }
+
+                        @Override
+                        public void save(ReferenceValues values, AuditEntry entry) {
+                            throw new UnsupportedOperationException();
+                        }
+                    }, this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock,
+                    SETTINGS);
+            CompletableFuture<AttestationService.Verdict> verdict = slowStore.appraise(sim.sign(claims(c -> c)))
+                    .toCompletableFuture();
+
+            views.put(DEVICE, change.getKey());
+            loading.complete(referenceValues.find("tracker-x1", "4.2.0").toCompletableFuture().join());
+
+            assertThat(verdict).isCompletedExceptionally();
+            assertThat(catchThrowableOfType(verdict::join, CompletionException.class).getCause())
+                    .isInstanceOfSatisfying(ProblemException.class,
+                            refused -> assertThat(refused.type().code()).isEqualTo(change.getValue()));
+            assertThat(results).isEmpty();
+        }
+    }
+
     @Test
     void a_device_that_is_not_active_gets_nothing_and_raises_an_alert() {
         for (DeviceState state : new DeviceState[]{DeviceState.SUSPENDED, DeviceState.REVOKED}) {
