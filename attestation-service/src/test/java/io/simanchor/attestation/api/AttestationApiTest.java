@@ -333,6 +333,19 @@ class AttestationApiTest {
         enrolledDevice();
     }
 
+    /** A record for the device that cannot be read (say, a state a newer producer added) fails closed. */
+    @Test
+    void a_device_whose_latest_lifecycle_record_is_unreadable_gets_nothing() {
+        Device device = enrolledDevice();
+
+        lifecycle.garbage(device.id());
+
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertProblem(post(device.sim().compact(claims(device, nonce(device)))), 404,
+                        "DEVICE_UNKNOWN"));
+    }
+
     @Test
     void a_challenge_for_an_implausible_device_id_is_malformed() {
         assertProblem(given().contentType("application/json")

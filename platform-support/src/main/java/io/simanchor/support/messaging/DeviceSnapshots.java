@@ -28,8 +28,11 @@ import io.simanchor.support.crypto.EcPublicKey;
  * Reads {@code simanchor.device-lifecycle} records for a service's device view. Every lifecycle event
  * carries the device's whole snapshot (docs/events.md), so a view keeps the latest one per device; a
  * tombstone removes the device. A tolerant reader, unlike the REST APIs: fields added by a later event
- * version are ignored, and a record it cannot read is skipped and logged, leaving the device as it was,
- * because one bad record must not stop a view every request depends on.
+ * version are ignored, and a record it cannot read is skipped and logged, because one bad record must not
+ * stop a view every request depends on. What becomes of the device then depends on the view:
+ * {@link #apply}, for views that authorise the device's key, forgets the device until a readable record
+ * comes (a state a newer producer added, say SUSPENDED's successor, must not leave it ACTIVE with its old
+ * key); {@link #applyFacts} leaves it as it was.
  */
 public final class DeviceSnapshots {
 
@@ -52,13 +55,14 @@ public final class DeviceSnapshots {
      */
     public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
             Consumer<String> remove) {
-        read(record, remove).ifPresent(snapshot -> {
+        read(record, remove, remove).ifPresent(snapshot -> {
             EcPublicJwkV1 jwk = snapshot.publicKey();
             try {
                 upsert.accept(snapshot,
                         EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
             } catch (CryptoInputException e) {
                 skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName());
+                remove.accept(record.key());
             }
         });
     }
@@ -70,11 +74,16 @@ public final class DeviceSnapshots {
      */
     public void applyFacts(ConsumerRecord<String, String> record, Consumer<DeviceSnapshotV1> upsert,
             Consumer<String> remove) {
-        read(record, remove).ifPresent(upsert);
+        read(record, remove, unreadable -> {
+        }).ifPresent(upsert);
     }
 
-    /** The snapshot of a lifecycle record, if it is one; a tombstone goes to {@code remove}. */
-    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> remove) {
+    /**
+     * The snapshot of a lifecycle record, if it is one; a tombstone goes to {@code remove}, the key of a
+     * snapshot record that cannot be read to {@code unreadable}.
+     */
+    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> remove,
+            Consumer<String> unreadable) {
         if (record.key() == null) {
             return Optional.empty();
         }
@@ -94,11 +103,13 @@ public final class DeviceSnapshots {
             if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
                     || snapshot.state() == null || snapshot.hwModel() == null) {
                 skip(record, type, "incomplete snapshot");
+                unreadable.accept(record.key());
                 return Optional.empty();
             }
             return Optional.of(snapshot);
         } catch (IOException e) {
             skip(record, type, e.getClass().getSimpleName());
+            unreadable.accept(record.key());
             return Optional.empty();
         }
     }
