@@ -122,10 +122,10 @@ public class ServiceWiring {
 
     @Produces
     @Singleton
-    RateLimiter rateLimiter(TokenConfig config, Clock clock) {
+    RateLimiter rateLimiter(TokenConfig config) {
         TokenConfig.RateLimits limits = config.rateLimit();
         return new RateLimiter(new RateLimiter.Limits(limits.perDevicePerSecond(), limits.perDeviceBurst(),
-                limits.globalPerSecond(), limits.globalBurst()), clock);
+                limits.globalPerSecond(), limits.globalBurst()), System::nanoTime);
     }
 
     @Produces

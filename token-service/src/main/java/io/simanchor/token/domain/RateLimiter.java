@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Token buckets, one for the whole instance and one per device. The global bucket is taken before any
@@ -31,14 +32,23 @@ public final class RateLimiter {
     }
 
     private final Limits limits;
-    private final Clock clock;
+    private final LongSupplier nanoTime;
     private final Bucket global;
     private final Map<String, Bucket> devices = new ConcurrentHashMap<>();
 
-    public RateLimiter(Limits limits, Clock clock) {
+    /**
+     * @param nanoTime a monotonic time in nanoseconds, {@link System#nanoTime} in service: buckets refill by
+     *        the time that passed, which a wall clock stepped back by NTP would stop for everyone
+     */
+    public RateLimiter(Limits limits, LongSupplier nanoTime) {
         this.limits = limits;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
         this.global = new Bucket(limits.globalPerSecond(), limits.globalBurst(), nanos());
+    }
+
+    /** On {@code clock}'s time, for tests that set it. */
+    public RateLimiter(Limits limits, Clock clock) {
+        this(limits, () -> Duration.between(java.time.Instant.EPOCH, clock.instant()).toNanos());
     }
 
     /** Takes one request from the instance's bucket: empty if allowed, else how long to wait. */
@@ -78,8 +88,7 @@ public final class RateLimiter {
     }
 
     private long nanos() {
-        Duration sinceEpoch = Duration.between(java.time.Instant.EPOCH, clock.instant());
-        return sinceEpoch.toNanos();
+        return nanoTime.getAsLong();
     }
 
     private static final class Bucket {
@@ -119,8 +128,10 @@ public final class RateLimiter {
         }
 
         private void refill(long now) {
-            if (now > updatedAt) {
-                tokens = Math.min(capacity, tokens + (now - updatedAt) * perNano);
+            // Compared by difference: System.nanoTime may be negative, and may wrap.
+            long elapsed = now - updatedAt;
+            if (elapsed > 0) {
+                tokens = Math.min(capacity, tokens + elapsed * perNano);
                 updatedAt = now;
             }
         }
