@@ -177,8 +177,9 @@ public final class AttestationService {
      * is slow), and a suspension, revocation or key rotation read in the meantime takes effect here.
      */
     private void checkStillCurrent(DeviceView seen) {
-        DeviceView current = devices.find(seen.deviceId()).orElse(null);
-        if (current == null || !current.keyThumbprint().equals(seen.keyThumbprint())) {
+        DeviceView current = devices.find(seen.deviceId())
+                .orElseThrow(() -> raise(AttestationProblems.DEVICE_UNKNOWN, null, seen.deviceId(), "No such device"));
+        if (!current.keyThumbprint().equals(seen.keyThumbprint())) {
             throw refuse(AttestationProblems.SIGNATURE_INVALID, seen,
                     "The key that signed the evidence is no longer the device's");
         }

@@ -31,8 +31,8 @@ import io.simanchor.support.crypto.EcPublicKey;
  * version are ignored, and a record it cannot read is skipped and logged, because one bad record must not
  * stop a view every request depends on. What becomes of the device then depends on the view:
  * {@link #apply}, for views that authorise the device's key, forgets the device until a readable record
- * comes (a state a newer producer added, say SUSPENDED's successor, must not leave it ACTIVE with its old
- * key); {@link #applyFacts} leaves it as it was.
+ * comes (a record of a type or a state a later producer added must not leave it ACTIVE with its old key);
+ * {@link #applyFacts} leaves it as it was.
  */
 public final class DeviceSnapshots {
 
@@ -50,19 +50,21 @@ public final class DeviceSnapshots {
     }
 
     /**
-     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, or {@code remove}
-     * with the device id for a tombstone. Records of other types are ignored.
+     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, {@code remove} with
+     * the device id for a tombstone, {@code forget} with the record's key for a record that cannot be read,
+     * of whatever type: every event on the topic carries the device's snapshot (docs/events.md), so one the
+     * view cannot read leaves it not knowing the device's state or key.
      */
     public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
-            Consumer<String> remove) {
-        read(record, remove, remove).ifPresent(snapshot -> {
+            Consumer<String> remove, Consumer<String> forget) {
+        read(record, remove, forget).ifPresent(snapshot -> {
             EcPublicJwkV1 jwk = snapshot.publicKey();
             try {
                 upsert.accept(snapshot,
                         EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
             } catch (CryptoInputException e) {
                 skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName());
-                remove.accept(record.key());
+                forget.accept(record.key());
             }
         });
     }
@@ -93,6 +95,8 @@ public final class DeviceSnapshots {
         }
         String type = TopicView.header(record, CloudEventHeaders.TYPE);
         if (type == null || !SNAPSHOT_EVENTS.contains(type)) {
+            skip(record, type, "unknown type");
+            unreadable.accept(record.key());
             return Optional.empty();
         }
         try {

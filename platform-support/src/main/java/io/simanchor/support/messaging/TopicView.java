@@ -28,10 +28,11 @@ import org.jboss.logging.Logger;
  * on one daemon thread. The view reports {@link #caughtUp()} once it has read up to the end offsets found
  * when it started, so a service can stay unready rather than answer from a half-built view. A failure
  * restarts the reader with back-off where it stopped (the record that failed is read again) and marks the
- * view not caught up until it has reached the end again. It never reads a partition from its start a
+ * view not caught up until it has reached the end again. It does not read a partition from its start a
  * second time: the handler applies records to the live view, so a re-read would move each device back
  * through its history (an ACTIVE snapshot before its revocation, a key before its rotation) until the
- * reader caught up again.
+ * reader caught up again. (Unless Kafka no longer has the remembered offset, say of a topic deleted and
+ * created again: {@code auto.offset.reset=earliest} then starts that partition from its beginning.)
  * Topics are never auto-created by this consumer: their owners create them with the right settings.
  */
 public final class TopicView implements AutoCloseable {

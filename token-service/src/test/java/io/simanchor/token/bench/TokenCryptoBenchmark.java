@@ -123,7 +123,7 @@ public class TokenCryptoBenchmark {
                 new TokenPolicy(Map.of("device", new TokenPolicy.Scope("device", "simanchor-devices",
                         Duration.ofMinutes(10), false)), "device", Duration.ofHours(1)),
                 (id, expiresAt) -> CompletableFuture.completedFuture(true), signer, new DiscardedEvents(),
-                new RateLimiter(new RateLimiter.Limits(1e9, 1_000_000_000, 1e9, 1_000_000_000), Clock.systemUTC()),
+                new RateLimiter(new RateLimiter.Limits(1e9, 1_000_000_000, 1e9, 1_000_000_000), System::nanoTime),
                 new SecureRandom(), Clock.systemUTC(), new TokenService.Settings(ISSUER,
                         new ClientAssertion.Rules(List.of(ISSUER), Duration.ofMinutes(5), Duration.ofSeconds(30))));
     }

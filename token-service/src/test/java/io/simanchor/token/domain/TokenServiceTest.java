@@ -468,10 +468,6 @@ class TokenServiceTest {
         });
     }
 
-    /**
-     * The instance takes 30 at once. Before, every request of a flood took one of them before its device's
-     * own bucket refused it, so 100 requests from one device left the other device a 429.
-     */
     /** Accepted until exp plus the 30 s skew, so the jti is kept that long: not a second less. */
     @Test
     void a_jti_is_kept_as_long_as_its_assertion_is_accepted() {
@@ -481,6 +477,10 @@ class TokenServiceTest {
         assertThat(spentUntil).containsExactly(NOW.plusSeconds(150));
     }
 
+    /**
+     * The instance takes 30 at once. Before, every request of a flood took one of them before its device's
+     * own bucket refused it, so 100 requests from one device left the other device a 429.
+     */
     @Test
     void a_flooding_device_does_not_spend_the_instances_share() {
         TokenService service = service(new RateLimiter.Limits(1, 5, 1, 30));

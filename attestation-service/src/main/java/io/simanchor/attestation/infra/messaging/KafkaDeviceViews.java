@@ -69,6 +69,6 @@ public class KafkaDeviceViews implements DeviceViews {
     void apply(ConsumerRecord<String, String> record) {
         snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(), new DeviceView(
                 snapshot.deviceId(), snapshot.tenantId(), snapshot.hwModel(), key, snapshot.state())),
-                devices::remove);
+                devices::remove, devices::remove);
     }
 }

@@ -81,11 +81,13 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
             applyResult(record);
             return;
         }
+        // A record the view cannot read forgets the device, not its latest appraisal: a contraindicated one
+        // must still supersede older EARs once the device is readable again.
         snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(),
                 new Device(snapshot.deviceId(), key, snapshot.state())), id -> {
                     devices.remove(id);
                     appraisals.remove(id);
-                });
+                }, devices::remove);
     }
 
     private void applyResult(ConsumerRecord<String, String> record) {
