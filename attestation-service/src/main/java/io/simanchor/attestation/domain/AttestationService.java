@@ -188,6 +188,14 @@ public final class AttestationService {
         }
     }
 
+    /**
+     * Raises the security event for evidence the HTTP layer refused before it reached this service (no
+     * length, too large, not {@code application/eat+jwt}): every refusal of evidence is one.
+     */
+    public void refusedBeforeReading(ProblemType type) {
+        raise(type, null, null, type.title());
+    }
+
     /** Raises the security event for evidence that cannot even be read, and returns the problem to throw. */
     public ProblemException malformed(String reason) {
         return refuse(AttestationProblems.EVIDENCE_MALFORMED, null, "The evidence is malformed: " + reason);

@@ -256,14 +256,23 @@ class AttestationApiTest {
         assertProblem(post("only.two"), 400, "EVIDENCE_MALFORMED");
     }
 
+    /** Refused before parsing, and still each a security event like every refusal of evidence. */
     @Test
     void oversized_bodies_and_other_media_types_are_refused_before_parsing() {
-        assertProblem(given().contentType(EAT_JWT)
-                .body(new byte[17 * 1024])
-                .post("/api/v1/attestation/evidence")
-                .then(), 413, "BODY_TOO_LARGE");
-        assertProblem(given().contentType("application/json").body("{}").post("/api/v1/attestation/evidence").then(),
-                415, "UNSUPPORTED_MEDIA_TYPE");
+        try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            assertProblem(given().contentType(EAT_JWT)
+                    .body(new byte[17 * 1024])
+                    .post("/api/v1/attestation/evidence")
+                    .then(), 413, "BODY_TOO_LARGE");
+            assertProblem(
+                    given().contentType("application/json").body("{}").post("/api/v1/attestation/evidence").then(),
+                    415, "UNSUPPORTED_MEDIA_TYPE");
+
+            for (String reason : List.of("BODY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE")) {
+                events.awaitAtLeast(1, event -> "evidence".equals(event.key()) && event.value().contains(reason),
+                        Duration.ofSeconds(10));
+            }
+        }
     }
 
     @Test
