@@ -130,10 +130,7 @@ public final class AttestationService {
             throw refuse(AttestationProblems.SIGNATURE_INVALID, device,
                     "The signature does not verify with the enrolled key");
         }
-        if (device.state() != DeviceState.ACTIVE) {
-            // GSMA CLP.13 8.10: a revoked or suspended key gets nothing, and its use raises an alert.
-            throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, device, "The device is " + device.state());
-        }
+        requireActive(device);
         return new AuthenticEvidence(claims, device, nonce);
     }
 
@@ -183,8 +180,13 @@ public final class AttestationService {
             throw refuse(AttestationProblems.SIGNATURE_INVALID, seen,
                     "The key that signed the evidence is no longer the device's");
         }
-        if (current.state() != DeviceState.ACTIVE) {
-            throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, current, "The device is " + current.state());
+        requireActive(current);
+    }
+
+    private void requireActive(DeviceView device) {
+        if (device.state() != DeviceState.ACTIVE) {
+            // GSMA CLP.13 8.10: a revoked or suspended key gets nothing, and its use raises an alert.
+            throw refuse(AttestationProblems.DEVICE_NOT_ACTIVE, device, "The device is " + device.state());
         }
     }
 
@@ -193,7 +195,7 @@ public final class AttestationService {
      * length, too large, not {@code application/eat+jwt}): every refusal of evidence is one.
      */
     public void refusedBeforeReading(ProblemType type) {
-        raise(type, null, null, type.title());
+        raiseEvent(type, null, null);
     }
 
     /** Raises the security event for evidence that cannot even be read, and returns the problem to throw. */
@@ -282,9 +284,13 @@ public final class AttestationService {
     }
 
     private ProblemException raise(ProblemType type, String tenantId, String deviceId, String detail) {
+        raiseEvent(type, tenantId, deviceId);
+        return new ProblemException(type, detail);
+    }
+
+    private void raiseEvent(ProblemType type, String tenantId, String deviceId) {
         securityEvents.raise(new SecurityEventV1(type.code(), SERVICE, tenantId, deviceId,
                 deviceId != null ? deviceId : "evidence", Map.of(), clock.instant()));
-        return new ProblemException(type, detail);
     }
 
     /** Absent, or a valid name. */

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -176,9 +177,12 @@ public final class TopicView implements AutoCloseable {
                     Thread.sleep(POLL.toMillis());
                     continue;
                 }
-                for (ConsumerRecord<String, String> record : kafka.poll(POLL)) {
-                    handler.accept(record);
-                    resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                ConsumerRecords<String, String> batch = kafka.poll(POLL);
+                for (TopicPartition partition : batch.partitions()) {
+                    for (ConsumerRecord<String, String> record : batch.records(partition)) {
+                        handler.accept(record);
+                        resumeAt.put(partition, record.offset() + 1);
+                    }
                 }
                 if (!caughtUp && catchUpTo != null && reached(kafka, catchUpTo)) {
                     markCaughtUp();

@@ -1,6 +1,5 @@
 package io.simanchor.token.domain;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -44,11 +43,6 @@ public final class RateLimiter {
         this.limits = limits;
         this.nanoTime = nanoTime;
         this.global = new Bucket(limits.globalPerSecond(), limits.globalBurst(), nanos());
-    }
-
-    /** On {@code clock}'s time, for tests that set it. */
-    public RateLimiter(Limits limits, Clock clock) {
-        this(limits, () -> Duration.between(java.time.Instant.EPOCH, clock.instant()).toNanos());
     }
 
     /** Takes one request from the instance's bucket: empty if allowed, else how long to wait. */

@@ -91,7 +91,7 @@ class TokenServiceTest {
         return new TokenService(id -> Optional.ofNullable(devices.get(id)),
                 new EarCheck(verifierKeys, Duration.ofMinutes(60), Duration.ofSeconds(30), 1000), policy, ledger,
                 signer,
-                events, new RateLimiter(limits, clock), new SecureRandom(), clock,
+                events, new RateLimiter(limits, () -> 0L), new SecureRandom(), clock,
                 new TokenService.Settings(ISSUER, new ClientAssertion.Rules(List.of(ISSUER, TOKEN_ENDPOINT),
                         Duration.ofMinutes(5), Duration.ofSeconds(30))));
     }

@@ -20,7 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class EvidenceRefusalEvents {
 
-    static final String EVIDENCE_PATH = "/api/v1/attestation/evidence";
+    private static final String EVIDENCE_PATH = "/api/v1/attestation/evidence";
     private static final Map<Integer, ProblemType> REFUSED_AT_THE_DOOR = Map.of(
             CommonProblems.LENGTH_REQUIRED.status(), CommonProblems.LENGTH_REQUIRED,
             CommonProblems.BODY_TOO_LARGE.status(), CommonProblems.BODY_TOO_LARGE,

@@ -152,7 +152,8 @@ class TokenRouteTest {
                         : Optional.empty(),
                 Duration.ofMinutes(60), Duration.ofSeconds(30), 100);
         return new TokenService(id -> id.equals(device.id()) ? Optional.of(view) : Optional.empty(), earCheck, policy,
-                ledger, signer, events, new RateLimiter(new RateLimiter.Limits(100, 100, 10_000, 10_000), clock),
+                ledger, signer, events,
+                new RateLimiter(new RateLimiter.Limits(100, 100, 10_000, 10_000), System::nanoTime),
                 new SecureRandom(),
                 clock, new TokenService.Settings(ISSUER,
                         new ClientAssertion.Rules(List.of(ISSUER), Duration.ofMinutes(5), Duration.ofSeconds(30))));
