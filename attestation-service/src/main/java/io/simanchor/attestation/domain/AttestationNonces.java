@@ -98,7 +98,10 @@ public final class AttestationNonces {
 
         /** Why a nonce is or is not acceptable. */
         public enum Outcome {
-            VALID, MALFORMED, NOT_FOR_THIS_DEVICE, EXPIRED
+            VALID,
+            MALFORMED,
+            NOT_FOR_THIS_DEVICE,
+            EXPIRED
         }
 
         static NonceCheck valid(byte[] id, Instant expiresAt) {

@@ -24,7 +24,8 @@ public record Challenge(String id, byte[] serial, Purpose purpose, String subjec
      * part of the challenge id's format: add new purposes at the end only.
      */
     public enum Purpose {
-        ENROLLMENT, KEY_ROTATION
+        ENROLLMENT,
+        KEY_ROTATION
     }
 
     /** Whether {@code presented} is this challenge's nonce, compared in constant time. */

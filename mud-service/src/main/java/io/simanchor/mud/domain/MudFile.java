@@ -25,7 +25,8 @@ public record MudFile(String mudUrl, OffsetDateTime lastUpdate, int cacheValidit
     /** IP version of an ACL (RFC 8519 {@code ipv4-acl-type} / {@code ipv6-acl-type}). */
     public enum Family {
 
-        IPV4("ipv4"), IPV6("ipv6");
+        IPV4("ipv4"),
+        IPV6("ipv6");
 
         private final String label;
 

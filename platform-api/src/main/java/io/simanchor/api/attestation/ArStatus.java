@@ -8,7 +8,10 @@ import java.util.Locale;
  */
 public enum ArStatus {
 
-    NONE(0), AFFIRMING(2), WARNING(32), CONTRAINDICATED(96);
+    NONE(0),
+    AFFIRMING(2),
+    WARNING(32),
+    CONTRAINDICATED(96);
 
     private final int tierValue;
 

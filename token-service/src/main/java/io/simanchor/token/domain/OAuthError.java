@@ -5,9 +5,11 @@ public enum OAuthError {
 
     INVALID_REQUEST("invalid_request", 400),
     /** RFC 6749 §5.2: 401 when the client tried to authenticate. */
-    INVALID_CLIENT("invalid_client", 401), INVALID_GRANT("invalid_grant", 400), UNAUTHORIZED_CLIENT(
-            "unauthorized_client",
-            400), UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400), INVALID_SCOPE("invalid_scope", 400),
+    INVALID_CLIENT("invalid_client", 401),
+    INVALID_GRANT("invalid_grant", 400),
+    UNAUTHORIZED_CLIENT("unauthorized_client", 400),
+    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
+    INVALID_SCOPE("invalid_scope", 400),
     /** Not defined for the token endpoint by RFC 6749; used with 429 (RFC 6585 §4) and Retry-After. */
     TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 429);
 

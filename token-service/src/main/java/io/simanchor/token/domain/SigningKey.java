@@ -17,7 +17,9 @@ public record SigningKey(String keyId, State state, KeyPair keyPair, Instant cre
 
     /** Where a key is in its life. */
     public enum State {
-        NEXT, CURRENT, RETIRED
+        NEXT,
+        CURRENT,
+        RETIRED
     }
 
     SigningKey activated(Instant now) {

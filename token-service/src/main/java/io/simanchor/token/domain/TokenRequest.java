@@ -9,10 +9,13 @@ import java.util.Optional;
  * §2.2) and carrying the device's attestation result.
  *
  * @param clientAssertion the compact JWS signed by the device's key
+ * @param clientId the {@code client_id} parameter, if sent; RFC 7521 §4.2 makes it optional and requires it to
+ *        name the same client as the assertion
  * @param scope the requested scope, if any (space-delimited per RFC 6749 §3.3; SIM Anchor grants one)
  * @param attestationResult the device's current EAR (compact JWS signed by attestation-service)
  */
-public record TokenRequest(String clientAssertion, Optional<String> scope, String attestationResult) {
+public record TokenRequest(String clientAssertion, Optional<String> clientId, Optional<String> scope,
+        String attestationResult) {
 
     public static final String GRANT_TYPE = "client_credentials";
     public static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -34,14 +37,20 @@ public record TokenRequest(String clientAssertion, Optional<String> scope, Strin
         if (!GRANT_TYPE.equals(grantType)) {
             throw new TokenDenied(DenialReason.GRANT_TYPE_UNSUPPORTED, null, "grant_type not client_credentials");
         }
+        // RFC 6749 §5.2: a request that includes no client authentication is invalid_client, not
+        // invalid_request; one that sends an assertion without saying what kind is only malformed.
+        Optional<String> assertion = optional(form, "client_assertion");
+        if (assertion.isEmpty()) {
+            throw new TokenDenied(DenialReason.ASSERTION_MISSING, null, "no client_assertion");
+        }
         String assertionType = required(form, "client_assertion_type");
         if (!ASSERTION_TYPE.equals(assertionType)) {
             throw new TokenDenied(DenialReason.ASSERTION_TYPE_UNSUPPORTED, null, "unsupported client_assertion_type");
         }
-        String assertion = required(form, "client_assertion");
         String attestationResult = optional(form, ATTESTATION_RESULT)
                 .orElseThrow(() -> new TokenDenied(DenialReason.EAR_MISSING, null, "no attestation_result"));
-        return new TokenRequest(assertion, optional(form, "scope"), attestationResult);
+        return new TokenRequest(assertion.get(), optional(form, "client_id"), optional(form, "scope"),
+                attestationResult);
     }
 
     private static String required(Map<String, List<String>> form, String name) {

@@ -86,6 +86,9 @@ public final class TokenService {
     private CompletionStage<IssuedToken> issue(TokenRequest request, Instant now) {
         ClientAssertion assertion = ClientAssertion.check(request.clientAssertion(), settings.assertionRules(), now);
         String deviceId = assertion.deviceId();
+        if (request.clientId().filter(clientId -> !clientId.equals(deviceId)).isPresent()) {
+            throw new TokenDenied(DenialReason.CLIENT_ID_MISMATCH, deviceId, "client_id is not the assertion's sub");
+        }
         // The two cheap refusals come before the instance's bucket, which is there to bound the signature
         // checks: a flood naming unknown devices, or a device that has spent its own share, costs none of it.
         DeviceView device = devices.find(deviceId)
@@ -128,9 +131,28 @@ public final class TokenService {
                     if (!firstUse) {
                         throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
                     }
+                    requireUnchanged(device);
                     return events.issued(issued);
                 })
                 .thenApply(published -> new IssuedToken(token, lifetime, scope.name()));
+    }
+
+    /**
+     * The device as the checks saw it must still be the device once its {@code jti} is recorded: that wait
+     * is the database's (seconds when it is slow), and a suspension, revocation or key rotation read from
+     * Kafka meanwhile must stop the token like one read before the request came.
+     */
+    private void requireUnchanged(DeviceView checked) {
+        String deviceId = checked.deviceId();
+        DeviceView current = devices.find(deviceId)
+                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_UNKNOWN, deviceId, "device gone meanwhile"));
+        if (!current.key().equals(checked.key())) {
+            throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
+                    "the device's key changed meanwhile");
+        }
+        if (current.state() != DeviceState.ACTIVE) {
+            throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + current.state());
+        }
     }
 
     /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */

@@ -231,10 +231,11 @@ class TokenApiTest {
                 .then(), 400, "invalid_request");
         assertError(given().contentType(FORM).formParam("grant_type", "password").post("/oauth2/token").then(), 400,
                 "unsupported_grant_type");
+        // No client authentication at all (RFC 6749 §5.2).
         assertError(given().contentType(FORM)
                 .formParam("grant_type", "client_credentials")
                 .post("/oauth2/token")
-                .then(), 400, "invalid_request");
+                .then(), 401, "invalid_client");
         assertError(given().contentType(FORM)
                 .body(form(assertion, ear) + "&grant_type=client_credentials")
                 .post("/oauth2/token")

@@ -57,6 +57,9 @@ class TokenServiceTest {
             Map.of("verifier-1", EcPublicKey.of(verifierKey.getPublic())));
     private final Set<String> spentAssertions = new HashSet<>();
     private final List<Instant> spentUntil = new ArrayList<>();
+    /** What the device view learns from Kafka while the ledger records a jti. */
+    private Runnable whileTheJtiIsRecorded = () -> {
+    };
     private final RecordingTokenEvents events = new RecordingTokenEvents();
     private final List<TokenDecision> issued = events.issued;
     private final List<TokenDecision> denied = events.denied;
@@ -84,6 +87,7 @@ class TokenServiceTest {
         VerifierKeys verifierKeys = kid -> Optional.ofNullable(publishedVerifierKeys.get(kid));
         AssertionLedger ledger = (id, expiresAt) -> {
             spentUntil.add(expiresAt);
+            whileTheJtiIsRecorded.run();
             return CompletableFuture.completedFuture(spentAssertions.add(java.util.HexFormat.of().formatHex(id)));
         };
         AccessTokenSigner signer = claims -> TestJws.es256(Map.of("alg", "ES256", "typ", "at+jwt", "kid", "t1"),
@@ -172,9 +176,15 @@ class TokenServiceTest {
         assertDeniedForm(Map.of("grant_type", List.of("password"), "client_assertion_type",
                 List.of(TokenRequest.ASSERTION_TYPE), "client_assertion", List.of(assertion), "attestation_result",
                 List.of(ear)), DenialReason.GRANT_TYPE_UNSUPPORTED, OAuthError.UNSUPPORTED_GRANT_TYPE);
+        // RFC 6749 §5.2: no client authentication at all is invalid_client; half of it is malformed.
         Map<String, List<String>> withoutAssertion = form(assertion, ear);
         withoutAssertion.remove("client_assertion");
-        assertDeniedForm(withoutAssertion, DenialReason.PARAMETER_MISSING, OAuthError.INVALID_REQUEST);
+        assertDeniedForm(withoutAssertion, DenialReason.ASSERTION_MISSING, OAuthError.INVALID_CLIENT);
+        withoutAssertion.remove("client_assertion_type");
+        assertDeniedForm(withoutAssertion, DenialReason.ASSERTION_MISSING, OAuthError.INVALID_CLIENT);
+        Map<String, List<String>> withoutAssertionType = form(assertion, ear);
+        withoutAssertionType.remove("client_assertion_type");
+        assertDeniedForm(withoutAssertionType, DenialReason.PARAMETER_MISSING, OAuthError.INVALID_REQUEST);
         Map<String, List<String>> emptyGrant = form(assertion, ear);
         emptyGrant.put("grant_type", List.of(""));
         assertDeniedForm(emptyGrant, DenialReason.PARAMETER_MISSING, OAuthError.INVALID_REQUEST);
@@ -275,6 +285,34 @@ class TokenServiceTest {
         // The client cannot tell the two apart.
         assertThat(DenialReason.DEVICE_UNKNOWN.publicDescription())
                 .isEqualTo(DenialReason.ASSERTION_SIGNATURE_INVALID.publicDescription());
+    }
+
+    @Test
+    void a_client_id_naming_another_client_than_the_assertion_is_refused() {
+        // RFC 7521 §4.2: client_id is optional, and when present it must identify the assertion's client.
+        issue(service(), form(assertion(), ear(ArStatus.AFFIRMING), "client_id", deviceId));
+        assertDeniedForm(form(assertion(), ear(ArStatus.AFFIRMING), "client_id", otherDeviceId),
+                DenialReason.CLIENT_ID_MISMATCH, OAuthError.INVALID_CLIENT);
+
+        assertThat(issued).hasSize(1);
+    }
+
+    @Test
+    void a_device_that_changes_while_its_jti_is_recorded_gets_no_token() {
+        EcPublicKey enrolled = EcPublicKey.of(deviceKey.getPublic());
+        Map<DenialReason, Runnable> changes = new LinkedHashMap<>();
+        changes.put(DenialReason.DEVICE_NOT_ACTIVE, () -> devices.put(deviceId,
+                new DeviceView(deviceId, enrolled, DeviceState.REVOKED, Optional.empty())));
+        changes.put(DenialReason.ASSERTION_SIGNATURE_INVALID, () -> devices.put(deviceId, new DeviceView(deviceId,
+                EcPublicKey.of(otherDeviceKey.getPublic()), DeviceState.ACTIVE, Optional.empty())));
+        changes.put(DenialReason.DEVICE_UNKNOWN, () -> devices.remove(deviceId));
+
+        changes.forEach((reason, change) -> {
+            devices.put(deviceId, new DeviceView(deviceId, enrolled, DeviceState.ACTIVE, Optional.empty()));
+            whileTheJtiIsRecorded = change;
+            assertDenied(assertion(), reason);
+        });
+        assertThat(issued).isEmpty();
     }
 
     @Test
