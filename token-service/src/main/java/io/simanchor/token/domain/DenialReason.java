@@ -36,6 +36,11 @@ public enum DenialReason {
     DEVICE_UNKNOWN(OAuthError.INVALID_CLIENT, "client authentication failed", true),
     ASSERTION_SIGNATURE_INVALID(OAuthError.INVALID_CLIENT, "client authentication failed", true),
     ASSERTION_REPLAYED(OAuthError.INVALID_CLIENT, "the client assertion was already used", true),
+    /**
+     * Removed or given a new key while its {@code jti} was recorded: the assertion verified, so no attack, and
+     * told apart from nothing else.
+     */
+    DEVICE_CHANGED(OAuthError.INVALID_CLIENT, "client authentication failed", false),
 
     // The device, once authenticated.
     DEVICE_NOT_ACTIVE(OAuthError.UNAUTHORIZED_CLIENT, "the device may not obtain tokens", true),

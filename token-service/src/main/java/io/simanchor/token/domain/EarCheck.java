@@ -92,16 +92,23 @@ public final class EarCheck {
         if (!deviceId.equals(ear.subject()) || !device.key().thumbprint().equals(ear.keyThumbprint())) {
             throw new TokenDenied(DenialReason.EAR_OTHER_DEVICE, deviceId, "EAR sub or cnf.jkt mismatch");
         }
+        VerifiedEar verified = new VerifiedEar(ear.status(), ear.policyId(), ear.issuedAt(), ear.expiresAt());
+        requireNotSuperseded(verified, device);
+        return verified;
+    }
+
+    /**
+     * Refuses {@code ear} if {@code device} was appraised again since, with a worse outcome: the older,
+     * better EAR must not outlive that verdict.
+     */
+    public static void requireNotSuperseded(VerifiedEar ear, DeviceView device) {
         device.latestAppraisal()
                 .filter(latest -> latest.appraisedAt().isAfter(ear.issuedAt())
                         && latest.status().tierValue() > ear.status().tierValue())
                 .ifPresent(latest -> {
-                    // The device was appraised again since, with a worse outcome: the older, better EAR
-                    // must not outlive that verdict.
-                    throw new TokenDenied(DenialReason.EAR_SUPERSEDED, deviceId,
+                    throw new TokenDenied(DenialReason.EAR_SUPERSEDED, device.deviceId(),
                             "EAR superseded by a " + latest.status().claimValue() + " appraisal");
                 });
-        return new VerifiedEar(ear.status(), ear.policyId(), ear.issuedAt(), ear.expiresAt());
     }
 
     /** The EAR's signed claims: remembered if its key is still published, else verified and remembered. */

@@ -4,7 +4,11 @@ package io.simanchor.token.domain;
 public enum OAuthError {
 
     INVALID_REQUEST("invalid_request", 400),
-    /** RFC 6749 §5.2: 401 when the client tried to authenticate. */
+    /**
+     * RFC 6749 §5.2 makes 401 a "MAY" for a client that did not authenticate with the Authorization header,
+     * and this server takes no method but the assertion; 401 is what clients of {@code private_key_jwt}
+     * expect for a failed authentication (the FAPI conformance suite checks for it).
+     */
     INVALID_CLIENT("invalid_client", 401),
     INVALID_GRANT("invalid_grant", 400),
     UNAUTHORIZED_CLIENT("unauthorized_client", 400),

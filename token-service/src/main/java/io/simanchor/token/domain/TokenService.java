@@ -131,7 +131,7 @@ public final class TokenService {
                     if (!firstUse) {
                         throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
                     }
-                    requireUnchanged(device);
+                    requireUnchanged(device, ear);
                     return events.issued(issued);
                 })
                 .thenApply(published -> new IssuedToken(token, lifetime, scope.name()));
@@ -139,20 +139,21 @@ public final class TokenService {
 
     /**
      * The device as the checks saw it must still be the device once its {@code jti} is recorded: that wait
-     * is the database's (seconds when it is slow), and a suspension, revocation or key rotation read from
-     * Kafka meanwhile must stop the token like one read before the request came.
+     * is the database's (seconds when it is slow), and a suspension, revocation, key rotation or worse
+     * appraisal read from Kafka meanwhile must stop the token like one read before the request came. What
+     * arrives while the issued event is made durable (at most {@code issued-events.acknowledged-within}
+     * plus {@code stored-within}) is not looked at again: the event is out by then.
      */
-    private void requireUnchanged(DeviceView checked) {
+    private void requireUnchanged(DeviceView checked, VerifiedEar ear) {
         String deviceId = checked.deviceId();
         DeviceView current = devices.find(deviceId)
-                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_UNKNOWN, deviceId, "device gone meanwhile"));
-        if (!current.key().equals(checked.key())) {
-            throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
-                    "the device's key changed meanwhile");
-        }
+                .filter(device -> device.key().equals(checked.key()))
+                .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_CHANGED, deviceId,
+                        "the device was removed or its key rotated while the jti was recorded"));
         if (current.state() != DeviceState.ACTIVE) {
             throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + current.state());
         }
+        EarCheck.requireNotSuperseded(ear, current);
     }
 
     /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */

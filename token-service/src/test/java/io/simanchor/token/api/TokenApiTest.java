@@ -251,6 +251,7 @@ class TokenApiTest {
         assertError(post("?" + form(assertion, ear)), 400, "invalid_request");
         assertError(given().body(form(assertion, ear)).post("/oauth2/token").then(), 400, "invalid_request");
         assertError(post(form("not-a-jwt", ear)), 401, "invalid_client");
+        assertError(post(form(assertion, ear) + "&client_id=another-client"), 401, "invalid_client");
         assertError(post(form(assertion, ear) + "&scope=admin"), 400, "invalid_scope");
         assertError(given().contentType(FORM)
                 .body("grant_type=client_credentials&client_assertion=" + "A".repeat(20_000))

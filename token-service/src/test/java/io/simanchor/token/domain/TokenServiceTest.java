@@ -293,25 +293,39 @@ class TokenServiceTest {
         issue(service(), form(assertion(), ear(ArStatus.AFFIRMING), "client_id", deviceId));
         assertDeniedForm(form(assertion(), ear(ArStatus.AFFIRMING), "client_id", otherDeviceId),
                 DenialReason.CLIENT_ID_MISMATCH, OAuthError.INVALID_CLIENT);
+        // Decided on the request alone: the same answer whether or not the named client exists.
+        assertDeniedForm(form(assertion(), ear(ArStatus.AFFIRMING), "client_id", UUID.randomUUID().toString()),
+                DenialReason.CLIENT_ID_MISMATCH, OAuthError.INVALID_CLIENT);
 
         assertThat(issued).hasSize(1);
     }
 
     @Test
-    void a_device_that_changes_while_its_jti_is_recorded_gets_no_token() {
+    void a_device_that_changes_while_its_jti_is_recorded_gets_no_token_and_its_jti_stays_spent() {
         EcPublicKey enrolled = EcPublicKey.of(deviceKey.getPublic());
-        Map<DenialReason, Runnable> changes = new LinkedHashMap<>();
-        changes.put(DenialReason.DEVICE_NOT_ACTIVE, () -> devices.put(deviceId,
-                new DeviceView(deviceId, enrolled, DeviceState.REVOKED, Optional.empty())));
-        changes.put(DenialReason.ASSERTION_SIGNATURE_INVALID, () -> devices.put(deviceId, new DeviceView(deviceId,
-                EcPublicKey.of(otherDeviceKey.getPublic()), DeviceState.ACTIVE, Optional.empty())));
-        changes.put(DenialReason.DEVICE_UNKNOWN, () -> devices.remove(deviceId));
+        DeviceView active = new DeviceView(deviceId, enrolled, DeviceState.ACTIVE, Optional.empty());
+        List<Map.Entry<Runnable, DenialReason>> changes = List.of(
+                Map.entry(() -> devices.put(deviceId, new DeviceView(deviceId, enrolled, DeviceState.REVOKED,
+                        Optional.empty())), DenialReason.DEVICE_NOT_ACTIVE),
+                Map.entry(() -> devices.put(deviceId, new DeviceView(deviceId,
+                        EcPublicKey.of(otherDeviceKey.getPublic()), DeviceState.ACTIVE, Optional.empty())),
+                        DenialReason.DEVICE_CHANGED),
+                Map.entry(() -> devices.remove(deviceId), DenialReason.DEVICE_CHANGED),
+                Map.entry(() -> devices.put(deviceId, new DeviceView(deviceId, enrolled, DeviceState.ACTIVE,
+                        Optional.of(new DeviceView.Appraisal(ArStatus.CONTRAINDICATED, NOW.plusSeconds(1))))),
+                        DenialReason.EAR_SUPERSEDED));
 
-        changes.forEach((reason, change) -> {
-            devices.put(deviceId, new DeviceView(deviceId, enrolled, DeviceState.ACTIVE, Optional.empty()));
-            whileTheJtiIsRecorded = change;
-            assertDenied(assertion(), reason);
-        });
+        for (Map.Entry<Runnable, DenialReason> change : changes) {
+            devices.put(deviceId, active);
+            whileTheJtiIsRecorded = change.getKey();
+            String assertion = assertion();
+            assertDenied(assertion, change.getValue());
+
+            devices.put(deviceId, active);
+            whileTheJtiIsRecorded = () -> {
+            };
+            assertDenied(assertion, DenialReason.ASSERTION_REPLAYED);
+        }
         assertThat(issued).isEmpty();
     }
 
