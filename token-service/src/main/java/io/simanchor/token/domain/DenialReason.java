@@ -26,19 +26,19 @@ public enum DenialReason {
     ASSERTION_CLAIM_MISSING(OAuthError.INVALID_CLIENT,
             "the client assertion lacks iss, sub, aud, jti, iat or exp", false),
     ASSERTION_SUBJECT_MISMATCH(OAuthError.INVALID_CLIENT, "the client assertion's iss and sub must be equal", true),
-    CLIENT_ID_MISMATCH(OAuthError.INVALID_CLIENT, "client_id, when sent, must be the client assertion's sub", true),
     ASSERTION_AUDIENCE_INVALID(OAuthError.INVALID_CLIENT,
             "the client assertion's aud must be this issuer or its token endpoint", true),
     ASSERTION_EXPIRED(OAuthError.INVALID_CLIENT, "the client assertion has expired", false),
     ASSERTION_NOT_YET_VALID(OAuthError.INVALID_CLIENT, "the client assertion is issued in the future", true),
     ASSERTION_LIFETIME_TOO_LONG(OAuthError.INVALID_CLIENT,
             "the client assertion's exp is more than 5 minutes after its iat", true),
+    CLIENT_ID_MISMATCH(OAuthError.INVALID_CLIENT, "client_id, when sent, must be the client assertion's sub", true),
     DEVICE_UNKNOWN(OAuthError.INVALID_CLIENT, "client authentication failed", true),
     ASSERTION_SIGNATURE_INVALID(OAuthError.INVALID_CLIENT, "client authentication failed", true),
     ASSERTION_REPLAYED(OAuthError.INVALID_CLIENT, "the client assertion was already used", true),
     /**
-     * Removed or given a new key while its {@code jti} was recorded: the assertion verified, so no attack, and
-     * told apart from nothing else.
+     * Removed or given a new key while its {@code jti} was recorded. Its assertion verified, so it is no attack;
+     * the client is told what {@link #DEVICE_UNKNOWN} tells it.
      */
     DEVICE_CHANGED(OAuthError.INVALID_CLIENT, "client authentication failed", false),
 
