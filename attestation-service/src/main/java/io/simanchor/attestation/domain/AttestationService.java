@@ -149,7 +149,7 @@ public final class AttestationService {
     private CompletionStage<Verdict> record(AuthenticEvidence evidence, AppraisalPolicy policy,
             Optional<ReferenceValues> reference) {
         DeviceView device = evidence.device();
-        checkStillCurrent(device);
+        requireStillCurrent(device);
         EatEvidenceV1 claims = evidence.claims();
         Appraisal appraisal = Appraiser.appraise(device, claims, reference, policy);
         Instant now = clock.instant();
@@ -173,7 +173,7 @@ public final class AttestationService {
      * may have been read from the database since the evidence was authenticated (seconds, when the database
      * is slow), and a suspension, revocation or key rotation read in the meantime takes effect here.
      */
-    private void checkStillCurrent(DeviceView seen) {
+    private void requireStillCurrent(DeviceView seen) {
         DeviceView current = devices.find(seen.deviceId())
                 .orElseThrow(() -> raise(AttestationProblems.DEVICE_UNKNOWN, null, seen.deviceId(), "No such device"));
         if (!current.keyThumbprint().equals(seen.keyThumbprint())) {

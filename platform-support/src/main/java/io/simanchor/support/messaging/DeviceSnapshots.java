@@ -63,8 +63,7 @@ public final class DeviceSnapshots {
                 upsert.accept(snapshot,
                         EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
             } catch (CryptoInputException e) {
-                skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName());
-                forget.accept(record.key());
+                skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName(), forget);
             }
         });
     }
@@ -95,8 +94,7 @@ public final class DeviceSnapshots {
         }
         String type = TopicView.header(record, CloudEventHeaders.TYPE);
         if (type == null || !SNAPSHOT_EVENTS.contains(type)) {
-            skip(record, type, "unknown type");
-            unreadable.accept(record.key());
+            skip(record, type, "unknown type", unreadable);
             return Optional.empty();
         }
         try {
@@ -106,20 +104,21 @@ public final class DeviceSnapshots {
                     : snapshots.<DeviceSnapshotV1>readValue(node);
             if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
                     || snapshot.state() == null || snapshot.hwModel() == null) {
-                skip(record, type, "incomplete snapshot");
-                unreadable.accept(record.key());
+                skip(record, type, "incomplete snapshot", unreadable);
                 return Optional.empty();
             }
             return Optional.of(snapshot);
         } catch (IOException e) {
-            skip(record, type, e.getClass().getSimpleName());
-            unreadable.accept(record.key());
+            skip(record, type, e.getClass().getSimpleName(), unreadable);
             return Optional.empty();
         }
     }
 
-    private static void skip(ConsumerRecord<String, String> record, String type, String cause) {
+    /** Logs a record the view cannot read and hands its key to {@code unreadable}. */
+    private static void skip(ConsumerRecord<String, String> record, String type, String cause,
+            Consumer<String> unreadable) {
         LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, type: %s, cause: %s]",
                 Topics.DEVICE_LIFECYCLE, record.partition(), record.offset(), type, cause);
+        unreadable.accept(record.key());
     }
 }

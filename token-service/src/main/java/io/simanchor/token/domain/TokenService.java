@@ -103,9 +103,7 @@ public final class TokenService {
             throw new TokenDenied(DenialReason.ASSERTION_SIGNATURE_INVALID, deviceId,
                     "assertion signature does not verify with the enrolled key");
         }
-        if (device.state() != DeviceState.ACTIVE) {
-            throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + device.state());
-        }
+        requireActive(device);
         rateLimiter.acquireDevice(deviceId).ifPresent(wait -> {
             throw new TokenDenied(DenialReason.RATE_LIMITED, deviceId, "device rate limit", wait);
         });
@@ -131,7 +129,7 @@ public final class TokenService {
                     if (!firstUse) {
                         throw new TokenDenied(DenialReason.ASSERTION_REPLAYED, deviceId, "jti already used");
                     }
-                    requireUnchanged(device, ear);
+                    requireStillCurrent(device, ear);
                     return events.issued(issued);
                 })
                 .thenApply(published -> new IssuedToken(token, lifetime, scope.name()));
@@ -144,16 +142,20 @@ public final class TokenService {
      * arrives while the issued event is made durable (at most {@code issued-events.acknowledged-within}
      * plus {@code stored-within}) is not looked at again: the event is out by then.
      */
-    private void requireUnchanged(DeviceView checked, VerifiedEar ear) {
+    private void requireStillCurrent(DeviceView checked, VerifiedEar ear) {
         String deviceId = checked.deviceId();
         DeviceView current = devices.find(deviceId)
                 .filter(device -> device.key().equals(checked.key()))
                 .orElseThrow(() -> new TokenDenied(DenialReason.DEVICE_CHANGED, deviceId,
                         "the device was removed or its key rotated while the jti was recorded"));
-        if (current.state() != DeviceState.ACTIVE) {
-            throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, deviceId, "device is " + current.state());
-        }
+        requireActive(current);
         EarCheck.requireNotSuperseded(ear, current);
+    }
+
+    private static void requireActive(DeviceView device) {
+        if (device.state() != DeviceState.ACTIVE) {
+            throw new TokenDenied(DenialReason.DEVICE_NOT_ACTIVE, device.deviceId(), "device is " + device.state());
+        }
     }
 
     /** RFC 9068 §2.2 claims, with the SIM key's thumbprint as confirmation and the attestation it rests on. */
