@@ -34,6 +34,7 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.PackagedService;
+import io.simanchor.support.testing.TestRecordKeys;
 
 /**
  * Starts the packaged token-service (with its own PostgreSQL and Kafka) and points the relying party at
@@ -95,8 +96,8 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.DEVICE_LIFECYCLE, null, deviceId,
-                    JSON.writeValueAsString(new DeviceEnrolledV1(snapshot, Instant.now())), headers))
+            producer.send(TestRecordKeys.signed(new ProducerRecord<>(Topics.DEVICE_LIFECYCLE, null, deviceId,
+                    JSON.writeValueAsString(new DeviceEnrolledV1(snapshot, Instant.now())), headers)))
                     .get(30, TimeUnit.SECONDS);
         }
     }

@@ -20,8 +20,8 @@ import io.simanchor.attestation.domain.ReferenceValueStore;
 import io.simanchor.attestation.domain.ResultSigner;
 import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.attestation.infra.crypto.EarSigner;
-import io.simanchor.attestation.infra.crypto.VerifierKey;
 import io.simanchor.support.crypto.MacKey;
+import io.simanchor.support.crypto.StoredSigningKey;
 
 /**
  * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
@@ -39,14 +39,15 @@ public class DomainWiring {
 
     @Produces
     @Singleton
-    VerifierKey verifierKey(AttestationConfig config, SecureRandom random, Clock clock) {
+    StoredSigningKey verifierKey(AttestationConfig config, SecureRandom random, Clock clock) {
         char[] password = config.result().keystorePassword().orElse("").toCharArray();
-        return VerifierKey.loadOrCreate(config.result().keystorePath().map(Path::of), password, random, clock);
+        return StoredSigningKey.loadOrCreate(EarSigner.PURPOSE, config.result().keystorePath().map(Path::of),
+                password, random, clock);
     }
 
     @Produces
     @Singleton
-    ResultSigner resultSigner(VerifierKey key, AttestationConfig config,
+    ResultSigner resultSigner(StoredSigningKey key, AttestationConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         return new EarSigner(key, config.result().developer(), "attestation-service " + version);
     }

@@ -160,7 +160,7 @@ public final class AttestationService {
         // thread does no more than commit.
         String ear = signer.sign(result);
         return ledger.recordFirstUse(evidence.nonce().id(), evidence.nonce().expiresAt(),
-                event(device, claims, result)).thenApply(firstUse -> {
+                event(device, claims, result, ear)).thenApply(firstUse -> {
                     if (!firstUse) {
                         throw refuse(AttestationProblems.NONCE_REPLAYED, device, "The nonce was already used");
                     }
@@ -263,11 +263,12 @@ public final class AttestationService {
         }
     }
 
-    private static AttestationResultV1 event(DeviceView device, EatEvidenceV1 claims, AttestationResult result) {
+    private static AttestationResultV1 event(DeviceView device, EatEvidenceV1 claims, AttestationResult result,
+            String ear) {
         Appraisal appraisal = result.appraisal();
         return new AttestationResultV1(device.deviceId(), device.tenantId(), appraisal.status().claimValue(),
                 appraisal.trustworthinessVector(), appraisal.policyId(), claims.hwmodel(), claims.swversion(),
-                appraisal.reasonCodes(), result.keyThumbprint(), result.issuedAt(), result.expiresAt());
+                appraisal.reasonCodes(), result.keyThumbprint(), result.issuedAt(), result.expiresAt(), ear);
     }
 
     private void require(boolean condition, DeviceView device, ProblemType type, String detail) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +34,17 @@ import io.restassured.response.ValidatableResponse;
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.api.attestation.Ueid;
+import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.DeviceSnapshotV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
 import io.simanchor.attestation.domain.AttestationNonces;
 import io.simanchor.attestation.testing.EvidenceSigner;
+import io.simanchor.support.messaging.RecordVerifier;
 import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.TestOidcResource;
+import io.simanchor.support.testing.TestRecordKeys;
 
 /**
  * The verifier end to end over HTTP, with its real PostgreSQL and Kafka: devices become known only
@@ -334,6 +338,44 @@ class AttestationApiTest {
                 .untilAsserted(() -> assertProblem(post(rotated.sim().compact(claims(rotated, nonce(rotated)))),
                         400, "SIGNATURE_INVALID"));
         post(newSim.compact(claims(rotated, nonce(rotated)))).statusCode(200);
+    }
+
+    /**
+     * Issue 28's attack: anyone who can write to the lifecycle topic (past its ACLs, say with a stolen
+     * administrator credential) publishes the enrolled device's snapshot with the attacker's own key, or
+     * an old genuine record of another device under its id. The view must not change, and each is reported.
+     */
+    @Test
+    void a_lifecycle_record_identity_service_did_not_sign_changes_nothing_and_is_reported() {
+        Device device = enrolledDevice();
+        EvidenceSigner attacker = EvidenceSigner.p256();
+        String forged = DeviceEvents.json(new DeviceEnrolledV1(
+                DeviceEvents.snapshot(device.id(), MODEL, attacker.publicKey(), DeviceState.ACTIVE), Instant.now()));
+        String otherDevice = DeviceEvents.json(new DeviceEnrolledV1(
+                DeviceEvents.snapshot(UUID.randomUUID().toString(), MODEL, attacker.publicKey(), DeviceState.ACTIVE),
+                Instant.now()));
+        try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            // Unsigned; a genuine signature copied from another record; a genuine record filed under this
+            // device's id; a tombstone.
+            lifecycle.send(DeviceEvents.record(Topics.DEVICE_LIFECYCLE, device.id(), DeviceEnrolledV1.TYPE, forged));
+            ProducerRecord<String, String> wrongKey = DeviceEvents.record(Topics.DEVICE_LIFECYCLE, device.id(),
+                    DeviceEnrolledV1.TYPE, forged);
+            wrongKey.headers()
+                    .add(RecordVerifier.SIGNATURE_HEADER, TestRecordKeys.signature(otherDevice)
+                            .getBytes(StandardCharsets.US_ASCII));
+            lifecycle.send(wrongKey);
+            lifecycle.send(TestRecordKeys.signed(DeviceEvents.record(Topics.DEVICE_LIFECYCLE, device.id(),
+                    DeviceEnrolledV1.TYPE, otherDevice)));
+            lifecycle.send(DeviceEvents.record(Topics.DEVICE_LIFECYCLE, device.id(), DeviceEnrolledV1.TYPE, null));
+
+            assertThat(events.awaitAtLeast(4, event -> device.id().equals(event.key())
+                    && event.value().contains("\"reasonCode\":\"RECORD_"), Duration.ofSeconds(10)))
+                    .extracting(event -> event.value().replaceAll(".*\"reasonCode\":\"([A-Z_]+)\".*", "$1"))
+                    .containsExactly("RECORD_UNSIGNED", "RECORD_SIGNATURE_INVALID", "RECORD_KEY_MISMATCH",
+                            "RECORD_UNSIGNED");
+        }
+        assertProblem(post(attacker.compact(claims(device, nonce(device)))), 400, "SIGNATURE_INVALID");
+        post(device.sim().compact(claims(device, nonce(device)))).statusCode(200);
     }
 
     @Test

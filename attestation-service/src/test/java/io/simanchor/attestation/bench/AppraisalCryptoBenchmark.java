@@ -27,10 +27,10 @@ import io.simanchor.attestation.domain.Appraisal;
 import io.simanchor.attestation.domain.AttestationResult;
 import io.simanchor.attestation.domain.SignedEvidence;
 import io.simanchor.attestation.infra.crypto.EarSigner;
-import io.simanchor.attestation.infra.crypto.VerifierKey;
 import io.simanchor.attestation.testing.EvidenceSigner;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.StoredSigningKey;
 import io.simanchor.support.jose.Es256Jws;
 
 /**
@@ -60,8 +60,10 @@ public class AppraisalCryptoBenchmark {
         evidence = sim.sign(new EatEvidenceV1("nonce", Ueid.of(deviceId), 1_800_000_000L, "tracker-x1", "fw",
                 "4.2.0", List.of(new MeasurementV1("boot", "sha-256", "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg")),
                 3, true));
-        earSigner = new EarSigner(VerifierKey.loadOrCreate(Optional.empty(), new char[0], new SecureRandom(),
-                Clock.systemUTC()), "https://simanchor.io", "bench");
+        earSigner = new EarSigner(
+                StoredSigningKey.loadOrCreate(EarSigner.PURPOSE, Optional.empty(), new char[0], new SecureRandom(),
+                        Clock.systemUTC()),
+                "https://simanchor.io", "bench");
         result = new AttestationResult(deviceId, deviceKey.thumbprint(), "nonce",
                 new Appraisal(ArStatus.AFFIRMING, Map.of("instance-identity", 2, "executables", 2), List.of(),
                         "simanchor/default/v1"),

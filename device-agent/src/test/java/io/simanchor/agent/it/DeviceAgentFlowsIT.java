@@ -83,6 +83,8 @@ class DeviceAgentFlowsIT {
         identity = PackagedService.start("identity-service",
                 Path.of("../identity-service/target/quarkus-app/quarkus-run.jar"), baseUrl -> identityEnv);
 
+        // The services that read the lifecycle topic trust identity-service's record key as published.
+        common.put("SIMANCHOR_RECORDS_LIFECYCLE_KEYS_URL", identity.baseUrl() + "/.well-known/simanchor/record-keys");
         Map<String, String> attestationEnv = new HashMap<>(common);
         attestationEnv.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10aGUtYWdlbnQ");
         attestationEnv.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", data.resolve("ear.p12").toString());

@@ -35,8 +35,26 @@ public interface IdentityConfig {
     /** Event publication. */
     OutboxRelayConfig events();
 
+    /** The key that signs lifecycle records (docs/security.md). */
+    Records records();
+
     /** Removal of rows that have served their purpose. */
     Housekeeping housekeeping();
+
+    /** Lifecycle record signing settings. */
+    interface Records {
+
+        /**
+         * PKCS#12 keystore with the P-256 key that signs every {@code simanchor.device-lifecycle} record,
+         * shared by every instance. Loaded if it exists, else generated on first start and written there.
+         * Without a path, a new key is generated in memory at every start (tests only: consumers then refuse
+         * the records the previous key signed once they read its key set again).
+         */
+        Optional<String> keystorePath();
+
+        /** Keystore password; from an environment variable or a Kubernetes Secret, never a file in git. */
+        Optional<String> keystorePassword();
+    }
 
     /** Housekeeping settings. */
     interface Housekeeping {

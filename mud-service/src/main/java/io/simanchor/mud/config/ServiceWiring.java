@@ -31,7 +31,9 @@ import io.simanchor.mud.infra.json.StrictMudDocuments;
 import io.simanchor.mud.infra.messaging.KafkaDeviceFacts;
 import io.simanchor.mud.infra.persistence.PgMudFileStore;
 import io.simanchor.mud.infra.persistence.PgPolicyStore;
+import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.outbox.OutboxWriter;
+import io.simanchor.support.outbox.SecurityEventOutbox;
 import io.simanchor.support.persistence.AuditWriter;
 import io.simanchor.support.persistence.Jdbc;
 
@@ -99,9 +101,15 @@ public class ServiceWiring {
 
     @Produces
     @Singleton
-    KafkaDeviceFacts deviceFacts(PolicyManager manager, ObjectMapper json, Clock clock,
+    KafkaDeviceFacts deviceFacts(PolicyManager manager, ObjectMapper json, SignedRecordsConfig records, Jdbc jdbc,
+            OutboxWriter outbox, Clock clock,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new KafkaDeviceFacts(manager, json, bootstrapServers, clock);
+        // Only records identity-service signed, and verdicts from EARs the verifier signed, change a device's
+        // policy (docs/security.md); every refused record is a security event.
+        SecurityEventOutbox securityEvents = new SecurityEventOutbox(jdbc, outbox);
+        return new KafkaDeviceFacts(manager,
+                records.lifecycleReader("mud-service", json, securityEvents::raise, clock),
+                records.attestationReader("mud-service", json, securityEvents::raise, clock), bootstrapServers, clock);
     }
 
     @Produces

@@ -8,8 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.simanchor.api.events.DeviceState;
-
 /**
  * The MUD manager: keeps every device's facts and every model's current MUD file, and when either changes,
  * derives the device's policy again and stores (and so publishes) it if it changed. Changes are collected
@@ -31,7 +29,6 @@ public final class PolicyManager {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Devices whose model's MUD file changed. */
     private final Set<String> modelWide = ConcurrentHashMap.newKeySet();
-    private final Map<String, DeviceFacts> removed = new ConcurrentHashMap<>();
     private final Map<String, DeviceFacts.Attestation> early = new ConcurrentHashMap<>();
 
     public PolicyManager(PolicyCalculator calculator, PolicyStore store, int batchSize) {
@@ -58,7 +55,6 @@ public final class PolicyManager {
         }
         devices.put(facts.deviceId(), facts.withAttestation(attestation));
         devicesByModel.computeIfAbsent(facts.model(), model -> ConcurrentHashMap.newKeySet()).add(facts.deviceId());
-        removed.remove(facts.deviceId());
         pending.add(facts.deviceId());
     }
 
@@ -85,20 +81,6 @@ public final class PolicyManager {
             // key rotation it belongs to: the newest is kept until a snapshot with its key comes.
             early.merge(deviceId, attestation,
                     (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
-        }
-    }
-
-    /** A device was erased from the lifecycle (a tombstone): it gets nothing. */
-    public void deviceRemoved(String deviceId) {
-        DeviceFacts facts = devices.remove(deviceId);
-        if (facts != null) {
-            Set<String> peers = devicesByModel.get(facts.model());
-            if (peers != null) {
-                peers.remove(deviceId);
-            }
-            removed.put(deviceId, new DeviceFacts(deviceId, facts.tenantId(), facts.manufacturer(), facts.hwModel(),
-                    facts.keyThumbprint(), DeviceState.REVOKED, null));
-            pending.add(deviceId);
         }
     }
 
@@ -153,9 +135,6 @@ public final class PolicyManager {
             taken++;
             DeviceFacts facts = devices.get(id);
             if (facts == null) {
-                facts = removed.get(id);
-            }
-            if (facts == null) {
                 continue;
             }
             batch.add(new PolicyStore.Candidate(facts, derive(facts)));
@@ -182,11 +161,7 @@ public final class PolicyManager {
 
     /** The policy {@code facts} lead to now. */
     public DerivedPolicy derive(DeviceFacts facts) {
-        DerivedPolicy policy = calculator.derive(facts, Optional.ofNullable(models.get(facts.model())));
-        if (!devices.containsKey(facts.deviceId())) {
-            return new DerivedPolicy(policy.tier(), policy.basis(), policy.rules(), List.of("DEVICE_REMOVED"));
-        }
-        return policy;
+        return calculator.derive(facts, Optional.ofNullable(models.get(facts.model())));
     }
 
     private int save(List<PolicyStore.Candidate> batch, Set<String> queue) {

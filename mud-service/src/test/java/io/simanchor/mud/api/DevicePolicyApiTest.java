@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -19,9 +20,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import io.simanchor.api.events.AttestationResultV1;
 import io.simanchor.api.events.DeviceSnapshotV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
@@ -31,6 +35,7 @@ import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.TestOidcResource;
+import io.simanchor.support.testing.TestVerifierKeys;
 
 /**
  * The MUD manager against real Kafka and PostgreSQL: devices and appraisals arrive as events, each device's
@@ -143,6 +148,47 @@ class DevicePolicyApiTest {
                 .body("tier", equalTo("deny-all"))
                 .body("basis.deviceState", equalTo("REVOKED"))
                 .body("version", equalTo(5));
+    }
+
+    /**
+     * Issue 28: the tier follows only an EAR the verifier signed. A result with no EAR, with an EAR signed
+     * by another key, or with a genuine EAR of another device filed under this one grants nothing, and each
+     * is a security event; the device stays in quarantine until a genuine affirming result comes.
+     */
+    @Test
+    void only_a_result_whose_ear_the_verifier_signed_changes_the_tier() throws Exception {
+        String id = TestDevices.newId();
+        DeviceSnapshotV1 device = tracker(TestDevices.newKey(), DeviceState.ACTIVE, id);
+        AttestationResultV1 genuine = TestDevices.appraisal(device, "affirming");
+        Instant now = Instant.now();
+        String forgedEar = TestVerifierKeys.ear(new ECKeyGenerator(Curve.P_256).keyID("attacker").generate(), id,
+                "affirming", device.keyThumbprint(), now, now.plusSeconds(3600));
+        String otherDevicesEar = TestVerifierKeys.ear(TestDevices.newId(), "affirming", device.keyThumbprint(), now,
+                now.plusSeconds(3600));
+        try (KafkaEvents policies = KafkaEvents.of(Topics.MUD_POLICIES);
+                KafkaEvents security = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            events.enrolled(device);
+            awaitPolicy(policies, id, "quarantine");
+
+            events.appraised(withEar(genuine, null));
+            events.appraised(withEar(genuine, forgedEar));
+            events.appraised(withEar(genuine, otherDevicesEar));
+
+            assertThat(security.awaitAtLeast(3, event -> id.equals(event.key()), Duration.ofSeconds(10)))
+                    .extracting(event -> JSON.readTree(event.value()).get("reasonCode").asText())
+                    .containsExactly("RECORD_EAR_MISSING", "RECORD_EAR_INVALID", "RECORD_KEY_MISMATCH");
+            assertThat(policies.drain(Duration.ofSeconds(1)).stream().filter(event -> id.equals(event.key())))
+                    .allSatisfy(event -> assertThat(event.value()).contains("\"tier\":\"quarantine\""));
+
+            events.appraised(genuine);
+            awaitPolicy(policies, id, "mud");
+        }
+    }
+
+    private static AttestationResultV1 withEar(AttestationResultV1 result, String ear) {
+        return new AttestationResultV1(result.deviceId(), result.tenantId(), result.status(),
+                result.trustworthinessVector(), result.policyId(), result.hwModel(), result.swVersion(),
+                result.reasonCodes(), result.keyThumbprint(), result.appraisedAt(), result.expiresAt(), ear);
     }
 
     @Test

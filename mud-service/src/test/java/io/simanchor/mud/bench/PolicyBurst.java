@@ -1,12 +1,18 @@
 package io.simanchor.mud.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +41,10 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.api.mud.MudUrls;
 import io.simanchor.mud.testing.TestDevices;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.StoredSigningKey;
+import io.simanchor.support.ear.SignedEar;
+import io.simanchor.support.jose.Es256Signer;
+import io.simanchor.support.messaging.RecordSigner;
 
 /**
  * The MUD manager's recomputation rate against the running platform ({@code ./platform up}), end to end
@@ -44,22 +54,48 @@ import io.simanchor.support.crypto.EcPublicKey;
  * Not a test: run by hand or by {@code ./platform bench}.
  *
  * <p>
- * Arguments: {@code [bootstrap servers] [devices] [manufacturer] [model]}; defaults {@code 127.0.0.1:9092
- * 100000 "SIM Anchor Simulated Devices" tracker-x1}.
+ * Lifecycle records are signed as identity-service signs them, with its record key, and attestation results
+ * carry an EAR signed as attestation-service signs it, with its EAR key, both read from their keystores
+ * (mud-service refuses anything else, docs/security.md); this runs on the platform's machine, beside them.
+ *
+ * <p>
+ * Arguments: {@code bootstrap-servers devices record-keystore record-keystore-password-file ear-keystore
+ * ear-keystore-password-file [manufacturer] [model]}; defaults for the last two
+ * {@code "SIM Anchor Simulated Devices" tracker-x1}.
  */
 public final class PolicyBurst {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /** identity-service's lifecycle record key, as its keystore holds it (its LifecycleRecordKey). */
+    private static final StoredSigningKey.Purpose RECORD_KEY = new StoredSigningKey.Purpose(
+            "lifecycle-record-signing", "SIM Anchor lifecycle record signer", "(argument 3)");
+
+    /** attestation-service's EAR key, as its keystore holds it (its EarSigner). */
+    private static final StoredSigningKey.Purpose EAR_KEY = new StoredSigningKey.Purpose("ear-signing",
+            "SIM Anchor attestation result signer", "(argument 5)");
+
     private PolicyBurst() {
     }
 
     public static void main(String[] args) throws Exception {
-        String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
-        int devices = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        String manufacturer = args.length > 2 ? args[2] : "SIM Anchor Simulated Devices";
-        String model = args.length > 3 ? args[3] : "tracker-x1";
+        if (args.length < 6) {
+            throw new IllegalArgumentException("usage: PolicyBurst bootstrap-servers devices record-keystore "
+                    + "record-keystore-password-file ear-keystore ear-keystore-password-file [manufacturer] [model]");
+        }
+        String bootstrap = args[0];
+        int devices = Integer.parseInt(args[1]);
+        char[] password = Files.readString(Path.of(args[3])).strip().toCharArray();
+        StoredSigningKey recordKey = StoredSigningKey.loadOrCreate(RECORD_KEY, Optional.of(Path.of(args[2])),
+                password, new SecureRandom(), Clock.systemUTC());
+        RecordSigner signer = RecordSigner.of(recordKey.privateKey(), recordKey.keyId(),
+                Set.of(Topics.DEVICE_LIFECYCLE), new SecureRandom());
+        StoredSigningKey earKey = StoredSigningKey.loadOrCreate(EAR_KEY, Optional.of(Path.of(args[4])),
+                Files.readString(Path.of(args[5])).strip().toCharArray(), new SecureRandom(), Clock.systemUTC());
+        Es256Signer earSigner = new Es256Signer(earKey.privateKey(), "eat+jwt", earKey.keyId(), new SecureRandom());
+        String manufacturer = args.length > 6 ? args[6] : "SIM Anchor Simulated Devices";
+        String model = args.length > 7 ? args[7] : "tracker-x1";
         EcPublicKey key = TestDevices.newKey();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<DeviceSnapshotV1> fleet = new ArrayList<>(devices);
@@ -77,7 +113,7 @@ public final class PolicyBurst {
             awaitAssignment(policies);
             long start = System.nanoTime();
             for (DeviceSnapshotV1 device : fleet) {
-                send(producer, Topics.DEVICE_LIFECYCLE, device.deviceId(), DeviceEnrolledV1.TYPE,
+                send(producer, signer, Topics.DEVICE_LIFECYCLE, device.deviceId(), DeviceEnrolledV1.TYPE,
                         new DeviceEnrolledV1(device, Instant.now()));
             }
             producer.flush();
@@ -87,15 +123,29 @@ public final class PolicyBurst {
             start = System.nanoTime();
             for (DeviceSnapshotV1 device : fleet) {
                 Instant now = Instant.now();
-                send(producer, Topics.ATTESTATION_RESULTS, device.deviceId(), AttestationResultV1.TYPE,
+                send(producer, signer, Topics.ATTESTATION_RESULTS, device.deviceId(), AttestationResultV1.TYPE,
                         new AttestationResultV1(device.deviceId(), "bench", "affirming", Map.of("hardware", 2),
                                 "simanchor/default/v1", model, "1.0.0", List.of(), device.keyThumbprint(), now,
-                                now.plus(Duration.ofHours(1))));
+                                now.plus(Duration.ofHours(1)), ear(earSigner, device, now)));
             }
             producer.flush();
             report("attestation results (affirming)", devices, start, System.nanoTime(),
                     await(policies, run, devices, null));
         }
+    }
+
+    /** An affirming EAR for {@code device}, as attestation-service signs it (docs/attestation.md). */
+    private static String ear(Es256Signer signer, DeviceSnapshotV1 device, Instant now) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("eat_profile", SignedEar.EAR_PROFILE);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("sub", device.deviceId());
+        claims.put("cnf", Map.of("jkt", device.keyThumbprint()));
+        claims.put("submods", Map.of(SignedEar.SUBMODULE, Map.of("ear.status", "affirming",
+                "ear.trustworthiness-vector", Map.of("hardware", 2), "ear.appraisal-policy-id",
+                "simanchor/default/v1")));
+        return signer.sign(claims);
     }
 
     private static void report(String what, int devices, long start, long produced, long done) {
@@ -136,15 +186,14 @@ public final class PolicyBurst {
         return System.nanoTime();
     }
 
-    private static void send(KafkaProducer<String, String> producer, String topic, String key, String type,
-            Object event)
-            throws Exception {
+    private static void send(KafkaProducer<String, String> producer, RecordSigner signer, String topic, String key,
+            String type, Object event) throws Exception {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
         headers.add(CloudEventHeaders.ID, bytes(UUID.randomUUID().toString()));
         headers.add(CloudEventHeaders.SOURCE, bytes("/simanchor/bench"));
         headers.add(CloudEventHeaders.TYPE, bytes(type));
-        producer.send(new ProducerRecord<>(topic, null, key, JSON.writeValueAsString(event), headers));
+        producer.send(signer.sign(new ProducerRecord<>(topic, null, key, JSON.writeValueAsString(event), headers)));
     }
 
     private static byte[] bytes(String value) {

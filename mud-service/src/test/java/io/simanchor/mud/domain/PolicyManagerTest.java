@@ -129,14 +129,4 @@ class PolicyManagerTest {
         manager.modelChanged(MODEL, file(1));
         assertThat(manager.modelVersion(MODEL)).isEqualTo(2);
     }
-
-    @Test
-    void a_removed_device_is_denied_everything() {
-        manager.deviceChanged(device("d1", DeviceState.ACTIVE));
-        manager.publishPending();
-        manager.deviceRemoved("d1");
-        manager.publishPending();
-        assertThat(tier("d1")).isEqualTo(MudPolicyV1.TIER_DENY_ALL);
-        assertThat(store.find("d1").orElseThrow().reasons()).containsExactly("DEVICE_REMOVED");
-    }
 }

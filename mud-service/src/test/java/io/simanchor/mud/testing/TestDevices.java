@@ -13,6 +13,7 @@ import io.simanchor.api.events.DeviceSnapshotV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.EcPublicJwkV1;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.testing.TestVerifierKeys;
 
 /** Devices as identity-service and attestation-service describe them on Kafka. */
 public final class TestDevices {
@@ -50,6 +51,7 @@ public final class TestDevices {
         Instant now = Instant.now();
         return new AttestationResultV1(device.deviceId(), device.tenantId(), status, Map.of("hardware", 2),
                 "simanchor/default/v1", device.hwModel(), "1.0.0", List.of(), device.keyThumbprint(), now,
-                now.plusSeconds(3600));
+                now.plusSeconds(3600), TestVerifierKeys.ear(device.deviceId(), status, device.keyThumbprint(), now,
+                        now.plusSeconds(3600)));
     }
 }

@@ -7,7 +7,10 @@ import java.util.Map;
 /**
  * The outcome of one appraisal of a device's evidence. Topic {@link Topics#ATTESTATION_RESULTS},
  * key = device id. Relying parties (token-service, mud-service) build their view of a device's
- * attestation status from it; the device itself carries the signed EAR (RATS passport model).
+ * attestation status from it; the device itself carries the signed EAR (RATS passport model). The record
+ * carries that EAR too, and a relying party MUST take the verdict from it, verified with the verifier's
+ * published keys, not from the record's other fields, which repeat it for readers that trust the topic
+ * (monitoring) and add what the EAR does not say (docs/security.md).
  *
  * @param deviceId the appraised device
  * @param tenantId its tenant
@@ -20,6 +23,7 @@ import java.util.Map;
  * @param keyThumbprint RFC 7638 thumbprint of the key that signed the evidence
  * @param appraisedAt when the verifier appraised the evidence (the EAR's {@code iat})
  * @param expiresAt when the EAR expires
+ * @param ear the signed EAR (compact JWS) that attestation-service returned to the device
  */
 public record AttestationResultV1(
         String deviceId,
@@ -32,7 +36,8 @@ public record AttestationResultV1(
         List<String> reasonCodes,
         String keyThumbprint,
         Instant appraisedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String ear) {
 
     /** CloudEvents {@code ce_type} of this record. */
     public static final String TYPE = "simanchor.attestation.appraised.v1";

@@ -33,6 +33,8 @@ class EventFixturesTest {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** An EAR as attestation-service returns it (its signature is not checked here: the fixture is the format). */
+    private static final String EAR = "eyJhbGciOiJFUzI1NiIsInR5cCI6ImVhdCtqd3QiLCJraWQiOiIzYlBRMmw0a0V3MXhGZjJjUms1cjlWcTBtSnRZaE42dVpzQThvQ2RMZ0llIn0.eyJlYXRfcHJvZmlsZSI6InRhZzpnaXRodWIuY29tLDIwMjM6dmVyYWlzb24vZWFyIiwiaWF0IjoxNzk1NDI0NDAwLCJleHAiOjE3OTU0MjgwMDAsImVhci52ZXJpZmllci1pZCI6eyJkZXZlbG9wZXIiOiJTSU0gQW5jaG9yIiwiYnVpbGQiOiIwLjEuMCJ9LCJlYXRfbm9uY2UiOiJBQUVDQXdRRkJnY0lDUW9MREEwT0R4QVJFaE1VRlJZWEdCa2FHeHdkSGg4Iiwic3ViIjoiMGI3YzRhNWUtMmYxZC00YzUzLTlhOGUtNmQyYjFmMGU0YTcxIiwiY25mIjp7ImprdCI6ImNuLUlfV05NQ2xlaGlWcDUxaV8wVnBPRU5XMXVwRWVyQThzRWFtNWhuLXMifSwic3VibW9kcyI6eyJkZXZpY2UiOnsiZWFyLnN0YXR1cyI6Indhcm5pbmciLCJlYXIudHJ1c3R3b3J0aGluZXNzLXZlY3RvciI6eyJpbnN0YW5jZS1pZGVudGl0eSI6MiwiY29uZmlndXJhdGlvbiI6MzIsImV4ZWN1dGFibGVzIjoyLCJoYXJkd2FyZSI6Mn0sImVhci5hcHByYWlzYWwtcG9saWN5LWlkIjoic2ltYW5jaG9yL2RlZmF1bHQvdjEifX19.lOlQ7aSocOZWXUThS5DxbAo4HNaTBFKcgfa9QIrxPFFVFrhBfgBfwxCT-qSxPekkNkVt0lKJqyhnw6V2-pSESQ";
     private static final DeviceSnapshotV1 ENROLLED = new DeviceSnapshotV1(
             "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71", "acme", "tracker-x1", "Acme Devices",
             new EcPublicJwkV1("EC", "P-256", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
@@ -87,7 +89,7 @@ class EventFixturesTest {
         assertRoundTrip("attestation-result-v1.json", AttestationResultV1.class,
                 new AttestationResultV1(ENROLLED.deviceId(), "acme", "warning", vector, "simanchor/default/v1",
                         "tracker-x1", "4.2.0", List.of("DEBUG_ENABLED"), ENROLLED.keyThumbprint(),
-                        Instant.parse("2026-11-23T09:00:00Z"), Instant.parse("2026-11-23T10:00:00Z")));
+                        Instant.parse("2026-11-23T09:00:00Z"), Instant.parse("2026-11-23T10:00:00Z"), EAR));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.simanchor.support.crypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,6 +39,27 @@ public final class Pkcs12Files {
     /** Writes {@code keyStore} to {@code path}: a temporary file in the same directory, then an atomic move. */
     public static void save(KeyStore keyStore, Path path, char[] password)
             throws IOException, GeneralSecurityException {
+        Path temporary = written(keyStore, path, password);
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes {@code keyStore} to {@code path} only if no file is there, atomically: a temporary file in the
+     * same directory, then a hard link to {@code path}, which fails with {@link FileAlreadyExistsException} if
+     * another process created it first (a rename would silently replace that one's keys).
+     */
+    public static void saveNew(KeyStore keyStore, Path path, char[] password)
+            throws IOException, GeneralSecurityException {
+        Path temporary = written(keyStore, path, password);
+        try {
+            Files.createLink(path, temporary);
+        } finally {
+            Files.delete(temporary);
+        }
+    }
+
+    private static Path written(KeyStore keyStore, Path path, char[] password)
+            throws IOException, GeneralSecurityException {
         Path parent = path.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temporary = Files.createTempFile(parent, path.getFileName().toString(), ".tmp",
@@ -45,6 +67,6 @@ public final class Pkcs12Files {
         try (OutputStream out = Files.newOutputStream(temporary)) {
             keyStore.store(out, password);
         }
-        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+        return temporary;
     }
 }

@@ -66,4 +66,18 @@ public final class Es256Signer {
             throw new IllegalStateException("ES256 signing failed", e);
         }
     }
+
+    /**
+     * A JWS with a detached payload (RFC 7515 Appendix F): {@code header..signature}, the signature over
+     * {@code payload} as if it stood between the dots. For content that travels beside its signature, such
+     * as a Kafka record's value and its signature header.
+     */
+    public String signDetached(byte[] payload) {
+        try {
+            String signingInput = encodedHeader + '.' + BASE64URL.encodeToString(payload);
+            return encodedHeader + ".." + signer.sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("ES256 signing failed", e);
+        }
+    }
 }

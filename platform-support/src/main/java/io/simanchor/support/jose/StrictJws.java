@@ -72,6 +72,29 @@ public record StrictJws(JwsHeader header, byte[] payload, byte[] signingInput, b
                 decode(compact.substring(second + 1), "signature"));
     }
 
+    /**
+     * Splits and decodes a JWS with a detached payload (RFC 7515 Appendix F, {@code header..signature}) for
+     * {@code payload}, which travelled beside it; throws {@link MalformedJwsException}. The signing input is
+     * rebuilt from the payload's bytes, so any change to them fails verification.
+     */
+    public static StrictJws parseDetached(String detached, byte[] payload, int maxLength) {
+        if (detached == null || detached.length() > maxLength) {
+            throw new MalformedJwsException("signature is missing or longer than " + maxLength + " characters");
+        }
+        int first = detached.indexOf('.');
+        if (first < 0 || !detached.startsWith("..", first) || detached.indexOf('.', first + 2) >= 0) {
+            throw new MalformedJwsException("not a JWS with a detached payload (header..signature)");
+        }
+        String encodedHeader = detached.substring(0, first);
+        Map<String, Object> header = readJson(decode(encodedHeader, "header"), "header", OBJECT);
+        String signingInput = encodedHeader + '.' + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+        return new StrictJws(
+                new JwsHeader(text(header.get("alg")), text(header.get("typ")), text(header.get("kid")),
+                        new LinkedHashSet<>(header.keySet())),
+                payload.clone(), signingInput.getBytes(StandardCharsets.US_ASCII),
+                decode(detached.substring(first + 2), "signature"));
+    }
+
     /** The payload as {@code type}, read with the same strict rules as the header. */
     public <T> T payloadAs(Class<T> type) {
         return readJson(payload, "claims", JSON.constructType(type));

@@ -26,10 +26,19 @@ import io.simanchor.support.crypto.EcPublicKey;
 
 /**
  * Reads {@code simanchor.device-lifecycle} records for a service's device view. Every lifecycle event
- * carries the device's whole snapshot (docs/events.md), so a view keeps the latest one per device; a
- * tombstone removes the device. A tolerant reader, unlike the REST APIs: fields added by a later event
- * version are ignored, and a record it cannot read is skipped and logged, because one bad record must not
- * stop a view every request depends on. What becomes of the device then depends on the view:
+ * carries the device's whole snapshot (docs/events.md), so a view keeps the latest one per device.
+ *
+ * <p>
+ * A record must first prove that identity-service wrote it (docs/security.md): one without a valid
+ * signature by a key identity-service publishes ({@link RecordVerifier}), a tombstone (identity-service
+ * never writes one; it would drop the device from the view and, after compaction, from the topic), or a
+ * signed snapshot filed under another device's key is refused, reported as a security event
+ * ({@link RejectedRecords}) and changes nothing: the device stays as its last genuine record left it.
+ *
+ * <p>
+ * A signed record is read tolerantly, unlike the REST APIs: fields added by a later event version are
+ * ignored, and a record it cannot read is skipped and logged, because one bad record must not stop a view
+ * every request depends on. What becomes of the device then depends on the view:
  * {@link #apply}, for views that authorise the device's key, forgets the device until a readable record
  * comes (a record of a type or a state a later producer added must not leave it ACTIVE with its old key);
  * {@link #applyFacts} leaves it as it was.
@@ -37,27 +46,33 @@ import io.simanchor.support.crypto.EcPublicKey;
 public final class DeviceSnapshots {
 
     private static final Logger LOG = Logger.getLogger(DeviceSnapshots.class);
+    /** The reason code for a signed snapshot under a record key other than its device id. */
+    public static final String KEY_MISMATCH = "RECORD_KEY_MISMATCH";
     private static final Set<String> SNAPSHOT_EVENTS = Set.of(DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE,
             DeviceKeyRotatedV1.TYPE);
 
     private final ObjectMapper json;
     private final ObjectReader snapshots;
+    private final RecordVerifier signatures;
+    private final RejectedRecords rejected;
 
-    public DeviceSnapshots(ObjectMapper json) {
+    public DeviceSnapshots(ObjectMapper json, RecordVerifier signatures, RejectedRecords rejected) {
         this.json = json;
+        this.signatures = signatures;
+        this.rejected = rejected;
         this.snapshots = json.readerFor(DeviceSnapshotV1.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /**
-     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, {@code remove} with
-     * the device id for a tombstone, {@code forget} with the record's key for a record that cannot be read,
-     * of whatever type: every event on the topic carries the device's snapshot (docs/events.md), so one the
-     * view cannot read leaves it not knowing the device's state or key.
+     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, {@code forget} with
+     * the record's key for a signed record that cannot be read, of whatever type: every event on the topic
+     * carries the device's snapshot (docs/events.md), so one the view cannot read leaves it not knowing the
+     * device's state or key.
      */
     public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
-            Consumer<String> remove, Consumer<String> forget) {
-        read(record, remove, forget).ifPresent(snapshot -> {
+            Consumer<String> forget) {
+        read(record, forget).ifPresent(snapshot -> {
             EcPublicJwkV1 jwk = snapshot.publicKey();
             try {
                 upsert.accept(snapshot,
@@ -73,23 +88,24 @@ public final class DeviceSnapshots {
      * (the snapshot carries the key's thumbprint): decoding and checking the point is most of the cost of
      * reading a large lifecycle topic.
      */
-    public void applyFacts(ConsumerRecord<String, String> record, Consumer<DeviceSnapshotV1> upsert,
-            Consumer<String> remove) {
-        read(record, remove, unreadable -> {
+    public void applyFacts(ConsumerRecord<String, String> record, Consumer<DeviceSnapshotV1> upsert) {
+        read(record, unreadable -> {
         }).ifPresent(upsert);
     }
 
     /**
-     * The snapshot of a lifecycle record, if it is one; a tombstone goes to {@code remove}, the key of a
-     * snapshot record that cannot be read to {@code unreadable}.
+     * The snapshot of a signed lifecycle record, if it is one; the key of a signed record that cannot be read
+     * goes to {@code unreadable}. A record without a valid signature is refused and reported.
      */
-    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> remove,
-            Consumer<String> unreadable) {
-        if (record.key() == null) {
+    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> unreadable) {
+        rejected.rollOver();
+        RecordVerifier.Verdict verdict = signatures.verify(record);
+        if (verdict != RecordVerifier.Verdict.SIGNED) {
+            rejected.reject(record, verdict.reasonCode());
             return Optional.empty();
         }
-        if (record.value() == null) {
-            remove.accept(record.key());
+        if (record.key() == null) {
+            rejected.reject(record, KEY_MISMATCH);
             return Optional.empty();
         }
         String type = TopicView.header(record, CloudEventHeaders.TYPE);
@@ -105,6 +121,12 @@ public final class DeviceSnapshots {
             if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
                     || snapshot.state() == null || snapshot.hwModel() == null) {
                 skip(record, type, "incomplete snapshot", unreadable);
+                return Optional.empty();
+            }
+            if (!snapshot.deviceId().equals(record.key())) {
+                // Signed, but filed under another device: a genuine record copied to move a device back in
+                // its history, or to shadow another device on the compacted topic.
+                rejected.reject(record, KEY_MISMATCH);
                 return Optional.empty();
             }
             return Optional.of(snapshot);

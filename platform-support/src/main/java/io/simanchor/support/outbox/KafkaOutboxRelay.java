@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
+import io.simanchor.support.messaging.RecordSigner;
+
 /**
  * Publishes a service's transactional outbox to Kafka, in commit order, one relay at a time across all
  * instances (a PostgreSQL advisory lock). A row is marked published only after the broker acknowledged
@@ -60,6 +62,7 @@ public final class KafkaOutboxRelay {
     private final DataSource dataSource;
     private final OutboxSignal signal;
     private final Settings settings;
+    private final RecordSigner signer;
     private final String source;
 
     private volatile boolean running;
@@ -68,9 +71,15 @@ public final class KafkaOutboxRelay {
     private boolean topicsReady;
 
     public KafkaOutboxRelay(DataSource dataSource, OutboxSignal signal, Settings settings) {
+        this(dataSource, signal, settings, RecordSigner.none());
+    }
+
+    /** @param signer signs the records of the topics that authorise a device (docs/security.md) */
+    public KafkaOutboxRelay(DataSource dataSource, OutboxSignal signal, Settings settings, RecordSigner signer) {
         this.dataSource = dataSource;
         this.signal = signal;
         this.settings = settings;
+        this.signer = signer;
         this.source = "/simanchor/" + settings.service();
     }
 
@@ -197,8 +206,8 @@ public final class KafkaOutboxRelay {
     }
 
     private ProducerRecord<String, String> toRecord(Row row) {
-        return CloudEventRecords.of(source, row.eventId(), row.topic(), row.key(), row.type(), row.payload(),
-                row.occurredAt());
+        return signer.sign(CloudEventRecords.of(source, row.eventId(), row.topic(), row.key(), row.type(),
+                row.payload(), row.occurredAt()));
     }
 
     /** Marks the published rows, or deletes them when they are not kept. */

@@ -3,6 +3,7 @@ package io.simanchor.support.jose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 
 import io.simanchor.support.crypto.EcPublicKey;
@@ -45,6 +47,36 @@ class Es256SignerTest {
                 .containsEntry("aud", List.of("a", "b"));
         assertThat(Es256Jws.verifies(EcPublicKey.of(key.getPublic()), jws.signingInput(), jws.signature())).isTrue();
         assertThat(JWSObject.parse(token).verify(new ECDSAVerifier((ECPublicKey) key.getPublic()))).isTrue();
+    }
+
+    @Test
+    void signs_a_detached_jws_nimbus_verifies_over_the_payload_and_nothing_else() throws Exception {
+        byte[] payload = "{\"device\":{\"deviceId\":\"d-1\"}}".getBytes(StandardCharsets.UTF_8);
+
+        String detached = new Es256Signer(key.getPrivate(), "simanchor-record+jws", "key-1", new SecureRandom())
+                .signDetached(payload);
+
+        assertThat(detached).matches("[A-Za-z0-9_-]+\\.\\.[A-Za-z0-9_-]+");
+        ECDSAVerifier nimbus = new ECDSAVerifier((ECPublicKey) key.getPublic());
+        assertThat(JWSObject.parse(detached, new Payload(payload)).verify(nimbus)).isTrue();
+        StrictJws jws = StrictJws.parseDetached(detached, payload, 1024);
+        assertThat(Es256Jws.verifies(EcPublicKey.of(key.getPublic()), jws.signingInput(), jws.signature())).isTrue();
+        byte[] changed = "{\"device\":{\"deviceId\":\"d-2\"}}".getBytes(StandardCharsets.UTF_8);
+        StrictJws other = StrictJws.parseDetached(detached, changed, 1024);
+        assertThat(Es256Jws.verifies(EcPublicKey.of(key.getPublic()), other.signingInput(), other.signature()))
+                .isFalse();
+    }
+
+    @Test
+    void a_detached_jws_must_have_an_empty_payload_part() {
+        byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
+        String compact = new Es256Signer(key.getPrivate(), "at+jwt", "k", new SecureRandom()).sign(Map.of());
+
+        for (String bad : List.of(compact, "..", "a..b.c", "a.b", "", "a...b")) {
+            assertThatThrownBy(() -> StrictJws.parseDetached(bad, payload, 1024))
+                    .as(bad)
+                    .isInstanceOf(MalformedJwsException.class);
+        }
     }
 
     @Test

@@ -75,20 +75,33 @@ public final class DeviceEvents implements AutoCloseable {
         send(Topics.ATTESTATION_RESULTS, result.deviceId(), AttestationResultV1.TYPE, result);
     }
 
-    /** A record the view cannot use, to show it skips rather than stops. */
+    /** A signed record the view cannot use, to show it skips rather than stops. */
     public void garbage(String deviceId) {
         sendRaw(Topics.DEVICE_LIFECYCLE, deviceId, DeviceEnrolledV1.TYPE, "{not json");
     }
 
     private void send(String topic, String key, String type, Object event) {
+        sendRaw(topic, key, type, json(event));
+    }
+
+    /** {@code event} as its producer writes it. */
+    public static String json(Object event) {
         try {
-            sendRaw(topic, key, type, JSON.writeValueAsString(event));
+            return JSON.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private void sendRaw(String topic, String key, String type, String value) {
+        send(TestRecordKeys.signed(record(topic, key, type, value)));
+    }
+
+    /**
+     * A record as identity-service or attestation-service would publish it (CloudEvents headers), not yet
+     * signed: {@link TestRecordKeys#signed} signs it, a test that forges one sends it as it is.
+     */
+    public static ProducerRecord<String, String> record(String topic, String key, String type, String value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_1_0));
         headers.add(CloudEventHeaders.ID, bytes(UUID.randomUUID().toString()));
@@ -96,9 +109,13 @@ public final class DeviceEvents implements AutoCloseable {
                 ? "/simanchor/attestation-service"
                 : "/simanchor/identity-service"));
         headers.add(CloudEventHeaders.TYPE, bytes(type));
+        return new ProducerRecord<>(topic, null, key, value, headers);
+    }
+
+    /** Sends {@code record} as it is, signed or not: for tests of what a view does with a forged record. */
+    public void send(ProducerRecord<String, String> record) {
         try {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
-                    .get(30, TimeUnit.SECONDS);
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -23,7 +23,10 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("kafka.bootstrap.servers", broker().bootstrapServers());
+        // The lifecycle records tests publish are signed by the stand-in for identity-service's key, the
+        // EARs of attestation results by the stand-in for attestation-service's.
+        return Map.of("kafka.bootstrap.servers", broker().bootstrapServers(), TestRecordKeys.PROPERTY,
+                TestRecordKeys.jwks(), TestVerifierKeys.PROPERTY, TestVerifierKeys.jwks());
     }
 
     @Override

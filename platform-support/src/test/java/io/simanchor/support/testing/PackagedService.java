@@ -69,6 +69,8 @@ public final class PackagedService implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put(environmentName(TestRecordKeys.PROPERTY), TestRecordKeys.jwks());
+        env.put(environmentName(TestVerifierKeys.PROPERTY), TestVerifierKeys.jwks());
         new TestOidcResource().start().forEach((key, value) -> env.put(environmentName(key), value));
         return env;
     }

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.simanchor.support.crypto.PublishedKeys;
 import io.simanchor.support.outbox.BatchedOutbox;
 import io.simanchor.support.outbox.DirectPublisher;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
@@ -27,7 +28,6 @@ import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.support.runtime.PeriodicTask;
 import io.simanchor.token.domain.RateLimiter;
 import io.simanchor.token.infra.crypto.TokenSigningKeys;
-import io.simanchor.token.infra.crypto.VerifierJwks;
 import io.simanchor.token.infra.messaging.KafkaDeviceViews;
 import io.simanchor.token.infra.persistence.PgAssertionLedger;
 
@@ -53,7 +53,7 @@ public class ServiceLifecycle {
     private final BatchedOutbox issuedOutbox;
     private final DirectPublisher issuedEvents;
     private final KafkaDeviceViews devices;
-    private final VerifierJwks verifierKeys;
+    private final PublishedKeys verifierKeys;
     private final RateLimiter rateLimiter;
     private final KafkaOutboxRelay relay;
     private final Jdbc jdbc;
@@ -64,7 +64,7 @@ public class ServiceLifecycle {
     ServiceLifecycle(TokenSigningKeys keys, PgAssertionLedger ledger,
             @Named(ServiceWiring.REFUSALS) BatchedOutbox refusals,
             @Named(ServiceWiring.ISSUED) BatchedOutbox issuedOutbox,
-            DirectPublisher issuedEvents, KafkaDeviceViews devices, VerifierJwks verifierKeys, RateLimiter rateLimiter,
+            DirectPublisher issuedEvents, KafkaDeviceViews devices, PublishedKeys verifierKeys, RateLimiter rateLimiter,
             DataSource dataSource,
             OutboxSignal signal, Jdbc jdbc, TokenConfig config, Clock clock,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {

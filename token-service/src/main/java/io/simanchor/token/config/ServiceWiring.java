@@ -1,10 +1,13 @@
 package io.simanchor.token.config;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +20,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
+import io.simanchor.support.crypto.PublishedKeys;
+import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.outbox.BatchedOutbox;
 import io.simanchor.support.outbox.DirectPublisher;
 import io.simanchor.support.outbox.OutboxWriter;
+import io.simanchor.support.outbox.SecurityEventOutbox;
 import io.simanchor.support.persistence.AuditWriter;
 import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.token.domain.ClientAssertion;
@@ -30,7 +37,6 @@ import io.simanchor.token.domain.TokenPolicy;
 import io.simanchor.token.domain.TokenService;
 import io.simanchor.token.infra.crypto.KeyEncryption;
 import io.simanchor.token.infra.crypto.TokenSigningKeys;
-import io.simanchor.token.infra.crypto.VerifierJwks;
 import io.simanchor.token.infra.messaging.KafkaDeviceViews;
 import io.simanchor.token.infra.messaging.PublishedTokenEvents;
 import io.simanchor.token.infra.persistence.PgAssertionLedger;
@@ -48,6 +54,9 @@ public class ServiceWiring {
     public static final String TOKEN_PATH = "/oauth2/token";
     static final String REFUSALS = "refusals";
     static final String ISSUED = "issued";
+    private static final String SERVICE = "token-service";
+    /** The least time between two reads of the verifier's key set for an EAR naming an unknown key. */
+    private static final Duration VERIFIER_KEYS_MIN_REFRESH = Duration.ofSeconds(10);
 
     @Produces
     @Singleton
@@ -63,16 +72,23 @@ public class ServiceWiring {
 
     @Produces
     @Singleton
-    VerifierJwks verifierKeys(ObjectMapper json, TokenConfig config) {
-        return new VerifierJwks(json, config.ear().verifierJwksUrl().map(URI::create), config.ear().verifierJwks(),
-                config.ear().verifierJwksRefresh());
+    PublishedKeys verifierKeys(ObjectMapper json, TokenConfig config) {
+        return new PublishedKeys(json, "verifier keys", config.ear().verifierJwksUrl().map(URI::create),
+                config.ear().verifierJwks(), config.ear().verifierJwksRefresh(), VERIFIER_KEYS_MIN_REFRESH,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     @Produces
     @Singleton
-    KafkaDeviceViews deviceViews(ObjectMapper json, TokenConfig config, Clock clock,
+    KafkaDeviceViews deviceViews(ObjectMapper json, TokenConfig config, SignedRecordsConfig records,
+            PublishedKeys verifierKeys, @Named(REFUSALS) BatchedOutbox refusals, Clock clock,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new KafkaDeviceViews(json, bootstrapServers, config.ear().maxAge(), clock);
+        // Only records identity-service signed, and verdicts from EARs the verifier signed, change the view
+        // (docs/security.md); every refused record is a security event.
+        Consumer<SecurityEventV1> securityEvents = event -> refusals.offer(List.of(SecurityEventOutbox.entry(event)));
+        return new KafkaDeviceViews(records.lifecycleReader(SERVICE, json, securityEvents, clock),
+                records.attestationReader(verifierKeys, SERVICE, json, securityEvents, clock), bootstrapServers,
+                config.ear().maxAge(), clock);
     }
 
     @Produces
@@ -130,12 +146,12 @@ public class ServiceWiring {
 
     @Produces
     @Singleton
-    TokenService tokenService(KafkaDeviceViews devices, VerifierJwks verifierKeys, TokenPolicy policy,
+    TokenService tokenService(KafkaDeviceViews devices, PublishedKeys verifierKeys, TokenPolicy policy,
             PgAssertionLedger ledger, TokenSigningKeys signer, DirectPublisher issuedEvents,
             @Named(REFUSALS) BatchedOutbox refusals, RateLimiter rateLimiter, SecureRandom random, Clock clock,
             TokenConfig config) {
         String issuer = config.issuer();
-        return new TokenService(devices, new EarCheck(verifierKeys, config.ear().maxAge(), config.maxClockSkew(),
+        return new TokenService(devices, new EarCheck(verifierKeys::find, config.ear().maxAge(), config.maxClockSkew(),
                 config.ear().rememberedEars()),
                 policy, ledger, signer, new PublishedTokenEvents(issuedEvents, refusals), rateLimiter, random, clock,
                 new TokenService.Settings(issuer, new ClientAssertion.Rules(List.of(issuer, issuer + TOKEN_PATH),

@@ -4,19 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-import io.simanchor.api.attestation.ArStatus;
-import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.Sha256;
-import io.simanchor.support.jose.Es256Jws;
-import io.simanchor.support.jose.MalformedJwsException;
-import io.simanchor.support.jose.NumericDate;
-import io.simanchor.support.jose.StrictJws;
+import io.simanchor.support.ear.SignedEar;
 
 /**
  * Checks the EAR (draft-ietf-rats-ear) a device presents with its token request: signed ES256 by a key
@@ -33,23 +26,6 @@ import io.simanchor.support.jose.StrictJws;
  * on every request. Issue 4 counts this as "a verified EAR safely reused".
  */
 public final class EarCheck {
-
-    /** The EAR profile (draft-ietf-rats-ear §3.1). */
-    public static final String EAR_PROFILE = "tag:github.com,2023:veraison/ear";
-    /** attestation-service's submodule name for the device's appraisal. */
-    public static final String SUBMODULE = "device";
-    /** EARs longer than this are refused before decoding. */
-    public static final int MAX_LENGTH = 8 * 1024;
-
-    /**
-     * What an EAR with a verified signature says: all the later checks read, and all that is remembered.
-     *
-     * @param subject {@code sub}, or null if it is not a string
-     * @param keyThumbprint {@code cnf.jkt}, or null if absent or not a string
-     */
-    private record SignedEar(String keyId, EcPublicKey key, Instant issuedAt, Instant expiresAt, String subject,
-            String keyThumbprint, ArStatus status, String policyId) {
-    }
 
     private final VerifierKeys verifierKeys;
     private final Duration maxAge;
@@ -113,7 +89,7 @@ public final class EarCheck {
 
     /** The EAR's signed claims: remembered if its key is still published, else verified and remembered. */
     private SignedEar signed(String compact, String deviceId) {
-        if (compact == null || compact.length() > MAX_LENGTH) {
+        if (compact == null || compact.length() > SignedEar.MAX_LENGTH) {
             return verify(compact, deviceId);
         }
         ByteBuffer digest = ByteBuffer.wrap(Sha256.of(compact.getBytes(StandardCharsets.UTF_8)));
@@ -127,55 +103,12 @@ public final class EarCheck {
     }
 
     private SignedEar verify(String compact, String deviceId) {
-        StrictJws jws;
-        Map<String, Object> claims;
         try {
-            jws = StrictJws.parse(compact, MAX_LENGTH);
-            claims = jws.payloadObject();
-        } catch (MalformedJwsException e) {
-            throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR: " + e.getMessage());
+            return SignedEar.verify(compact, verifierKeys::find);
+        } catch (SignedEar.Refused e) {
+            throw new TokenDenied(e.flaw() == SignedEar.Flaw.MALFORMED
+                    ? DenialReason.EAR_MALFORMED
+                    : DenialReason.EAR_SIGNATURE_INVALID, deviceId, e.getMessage());
         }
-        String keyId = jws.header().kid();
-        if (Es256Jws.headerViolation(jws.header()).isPresent() || keyId == null) {
-            throw new TokenDenied(DenialReason.EAR_SIGNATURE_INVALID, deviceId, "EAR header refused");
-        }
-        Optional<EcPublicKey> key = verifierKeys.find(keyId);
-        if (key.isEmpty() || !Es256Jws.verifies(key.get(), jws.signingInput(), jws.signature())) {
-            throw new TokenDenied(DenialReason.EAR_SIGNATURE_INVALID, deviceId,
-                    key.isEmpty() ? "EAR kid unknown" : "EAR signature invalid");
-        }
-        // Signed by the verifier from here on: a malformed claim is the verifier's bug, still refused.
-        if (!EAR_PROFILE.equals(claims.get("eat_profile"))) {
-            throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR eat_profile missing or unknown");
-        }
-        Map<?, ?> appraisal = submodule(claims, deviceId);
-        return new SignedEar(keyId, key.get(), instant(claims, "iat", deviceId), instant(claims, "exp", deviceId),
-                claims.get("sub") instanceof String subject ? subject : null,
-                claims.get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null,
-                status(appraisal.get("ear.status"), deviceId),
-                appraisal.get("ear.appraisal-policy-id") instanceof String id ? id : "");
-    }
-
-    private static Map<?, ?> submodule(Map<String, Object> claims, String deviceId) {
-        if (claims.get("submods") instanceof Map<?, ?> submods && submods.get(SUBMODULE) instanceof Map<?, ?> device) {
-            return device;
-        }
-        throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR has no device submodule");
-    }
-
-    private static ArStatus status(Object value, String deviceId) {
-        if (value instanceof String text) {
-            for (ArStatus status : ArStatus.values()) {
-                if (status != ArStatus.NONE && status.claimValue().equals(text)) {
-                    return status;
-                }
-            }
-        }
-        throw new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR ear.status missing or unknown");
-    }
-
-    private static Instant instant(Map<String, Object> claims, String name, String deviceId) {
-        return NumericDate.of(claims.get(name))
-                .orElseThrow(() -> new TokenDenied(DenialReason.EAR_MALFORMED, deviceId, "EAR " + name + " missing"));
     }
 }

@@ -334,9 +334,12 @@ class TokenApiTest {
 
         String olderEar = device.ear(ArStatus.AFFIRMING, Instant.now().minusSeconds(30),
                 io.simanchor.token.testing.VerifierKeyResource.KEY.getPrivate());
+        Instant appraised = Instant.now();
         events.appraised(new AttestationResultV1(device.id(), "default", "contraindicated", Map.of("executables", 96),
                 "simanchor/default/v1", "tracker-x1", "6.6.6", List.of("MEASUREMENT_MISMATCH"),
-                device.publicKey().thumbprint(), Instant.now(), Instant.now().plusSeconds(3600)));
+                device.publicKey().thumbprint(), appraised, appraised.plusSeconds(3600),
+                device.ear(ArStatus.CONTRAINDICATED, appraised,
+                        io.simanchor.token.testing.VerifierKeyResource.KEY.getPrivate())));
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> request(device, olderEar).extract().statusCode() == 400);

@@ -31,6 +31,7 @@ import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.ear.SignedEar;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.jose.StrictJws;
 import io.simanchor.token.domain.ClientAssertion;
@@ -88,7 +89,7 @@ public class TokenCryptoBenchmark {
         assertion = StrictJws.parse(preSigned, ClientAssertion.MAX_LENGTH);
         earCompact = TestJws.es256(Map.of("alg", "ES256", "typ", "eat+jwt", "kid", "v1"), earClaims(),
                 verifierPair.getPrivate());
-        ear = StrictJws.parse(earCompact, EarCheck.MAX_LENGTH);
+        ear = StrictJws.parse(earCompact, SignedEar.MAX_LENGTH);
 
         AtomicReference<SigningKeyRing> stored = new AtomicReference<>(new SigningKeyRing(List.of()));
         SigningKeyStore memory = new SigningKeyStore() {
@@ -191,7 +192,7 @@ public class TokenCryptoBenchmark {
     private Map<String, Object> earClaims() {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("eat_profile", EarCheck.EAR_PROFILE);
+        claims.put("eat_profile", SignedEar.EAR_PROFILE);
         claims.put("iat", now);
         claims.put("exp", now + 3600);
         claims.put("sub", deviceId);

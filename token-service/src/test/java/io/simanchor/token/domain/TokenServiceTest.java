@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.ear.SignedEar;
 import io.simanchor.support.jose.StrictJws;
 import io.simanchor.token.testing.RecordingTokenEvents;
 import io.simanchor.token.testing.TestJws;
@@ -468,7 +469,7 @@ class TokenServiceTest {
                 + ear.substring(inSignature + 1);
         assertEarDenied(check, tampered, device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
         assertEarDenied(check, ear + "A", device, NOW, DenialReason.EAR_SIGNATURE_INVALID);
-        assertEarDenied(check, "x".repeat(EarCheck.MAX_LENGTH + 1), device, NOW, DenialReason.EAR_MALFORMED);
+        assertEarDenied(check, "x".repeat(SignedEar.MAX_LENGTH + 1), device, NOW, DenialReason.EAR_MALFORMED);
         assertEarDenied(check, null, device, NOW, DenialReason.EAR_MALFORMED);
     }
 
@@ -653,7 +654,7 @@ class TokenServiceTest {
     private String ear(ArStatus status, KeyPair signer, String kid,
             java.util.function.Consumer<Map<String, Object>> change) {
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("eat_profile", EarCheck.EAR_PROFILE);
+        claims.put("eat_profile", SignedEar.EAR_PROFILE);
         claims.put("iat", NOW.getEpochSecond());
         claims.put("exp", NOW.plusSeconds(3600).getEpochSecond());
         claims.put("ear.verifier-id", Map.of("developer", "SIM Anchor", "build", "test"));

@@ -17,7 +17,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 
 import io.simanchor.api.attestation.EatEvidenceV1;
 import io.simanchor.attestation.infra.crypto.EarSigner;
-import io.simanchor.attestation.infra.crypto.VerifierKey;
+import io.simanchor.support.crypto.StoredSigningKey;
 
 /**
  * How relying parties verify EARs, in the spirit of Veraison's {@code /.well-known/veraison/verification}:
@@ -31,7 +31,7 @@ public class VerificationKeyResource {
 
     private final Map<String, Object> document;
 
-    VerificationKeyResource(VerifierKey key) {
+    VerificationKeyResource(StoredSigningKey key) {
         Map<String, Object> jwk = new ECKey.Builder(Curve.P_256, key.publicKey().jcaKey()).keyID(key.keyId())
                 .keyUse(KeyUse.SIGNATURE)
                 .algorithm(JWSAlgorithm.ES256)

@@ -7,6 +7,8 @@ import java.util.Map;
 import io.simanchor.attestation.domain.Appraisal;
 import io.simanchor.attestation.domain.AttestationResult;
 import io.simanchor.attestation.domain.ResultSigner;
+import io.simanchor.support.crypto.StoredSigningKey;
+import io.simanchor.support.ear.SignedEar;
 import io.simanchor.support.jose.Es256Signer;
 
 /**
@@ -16,16 +18,19 @@ import io.simanchor.support.jose.Es256Signer;
 public final class EarSigner implements ResultSigner {
 
     /** The EAR profile (draft-ietf-rats-ear §3.1). */
-    public static final String EAR_PROFILE = "tag:github.com,2023:veraison/ear";
+    public static final String EAR_PROFILE = SignedEar.EAR_PROFILE;
     /** The JWS {@code typ} of an EAR, as for any EAT in JWT form. */
     public static final String TYPE = "eat+jwt";
     /** The name of the submodule that carries the device's appraisal. */
-    public static final String SUBMODULE = "device";
+    public static final String SUBMODULE = SignedEar.SUBMODULE;
+    /** The verifier's EAR-signing key in its keystore. */
+    public static final StoredSigningKey.Purpose PURPOSE = new StoredSigningKey.Purpose("ear-signing",
+            "SIM Anchor attestation result signer", "simanchor.attestation.result.keystore-path");
 
     private final Es256Signer signer;
     private final Map<String, String> verifierId;
 
-    public EarSigner(VerifierKey key, String developer, String build) {
+    public EarSigner(StoredSigningKey key, String developer, String build) {
         this.signer = new Es256Signer(key.privateKey(), TYPE, key.keyId(), new SecureRandom());
         this.verifierId = Map.of("developer", developer, "build", build);
     }

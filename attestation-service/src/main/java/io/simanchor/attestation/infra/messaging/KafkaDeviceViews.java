@@ -19,7 +19,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.simanchor.api.events.Topics;
 import io.simanchor.attestation.domain.DeviceView;
 import io.simanchor.attestation.domain.DeviceViews;
+import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.messaging.TopicView;
 
 /**
@@ -37,8 +39,9 @@ public class KafkaDeviceViews implements DeviceViews {
     private final TopicView view;
 
     KafkaDeviceViews(ObjectMapper json, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            Clock clock) {
-        this.snapshots = new DeviceSnapshots(json);
+            SignedRecordsConfig records, SecurityEvents securityEvents, Clock clock) {
+        // Only records identity-service signed change the view (docs/security.md).
+        this.snapshots = records.lifecycleReader("attestation-service", json, securityEvents::raise, clock);
         this.view = new TopicView("attestation-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)), this::apply, clock);
     }
@@ -69,6 +72,6 @@ public class KafkaDeviceViews implements DeviceViews {
     void apply(ConsumerRecord<String, String> record) {
         snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(), new DeviceView(
                 snapshot.deviceId(), snapshot.tenantId(), snapshot.hwModel(), key, snapshot.state())),
-                devices::remove, devices::remove);
+                devices::remove);
     }
 }

@@ -27,7 +27,7 @@ public class EventRelay {
 
     private final KafkaOutboxRelay relay;
 
-    EventRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config,
+    EventRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config, LifecycleRecordKey recordKey,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         OutboxRelayConfig events = config.events();
         // The lifecycle topic is compacted: the latest event per device is its whole state (docs/events.md).
@@ -35,7 +35,8 @@ public class EventRelay {
                 events.topic(Topics.SECURITY_EVENTS));
         this.relay = new KafkaOutboxRelay(dataSource, signal,
                 events.relaySettings("identity-service", RELAY_LOCK, bootstrapServers, topics,
-                        config.housekeeping().outboxRetention()));
+                        config.housekeeping().outboxRetention()),
+                recordKey.signer());
     }
 
     void start(@Observes StartupEvent event) {

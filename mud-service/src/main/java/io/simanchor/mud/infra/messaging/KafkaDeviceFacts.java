@@ -5,8 +5,6 @@ import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.simanchor.api.events.Topics;
 import io.simanchor.mud.domain.DeviceFacts;
 import io.simanchor.mud.domain.PolicyManager;
@@ -26,10 +24,15 @@ public final class KafkaDeviceFacts implements AutoCloseable {
     private final AttestationResults results;
     private final TopicView view;
 
-    public KafkaDeviceFacts(PolicyManager manager, ObjectMapper json, String bootstrapServers, Clock clock) {
+    /**
+     * @param snapshots the reader of lifecycle records, which refuses those identity-service did not sign
+     * @param results the reader of attestation results, which takes each verdict from its verified EAR
+     */
+    public KafkaDeviceFacts(PolicyManager manager, DeviceSnapshots snapshots, AttestationResults results,
+            String bootstrapServers, Clock clock) {
         this.manager = manager;
-        this.snapshots = new DeviceSnapshots(json);
-        this.results = new AttestationResults(json);
+        this.snapshots = snapshots;
+        this.results = results;
         this.view = new TopicView("mud-service-device-facts", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
@@ -57,18 +60,14 @@ public final class KafkaDeviceFacts implements AutoCloseable {
         }
         snapshots.applyFacts(record, snapshot -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
                 snapshot.tenantId(), snapshot.manufacturer(), snapshot.hwModel(), snapshot.keyThumbprint(),
-                snapshot.state(), null)), manager::deviceRemoved);
+                snapshot.state(), null)));
     }
 
     private void applyResult(ConsumerRecord<String, String> record) {
-        // Any status counts, also none or one a later verifier adds: only affirming and warning open anything.
-        results.read(record).ifPresent(result -> {
-            if (result.keyThumbprint() == null) {
-                AttestationResults.skip(record, "no key thumbprint");
-                return;
-            }
-            manager.appraised(result.deviceId(), new DeviceFacts.Attestation(result.status(), result.policyId(),
-                    result.keyThumbprint(), result.appraisedAt()));
-        });
+        // The verdict of the verified EAR the record carries, never the record's own fields (docs/security.md).
+        results.read(record)
+                .ifPresent(result -> manager.appraised(result.deviceId(), new DeviceFacts.Attestation(
+                        result.status().claimValue(), result.policyId(), result.keyThumbprint(),
+                        result.appraisedAt())));
     }
 }

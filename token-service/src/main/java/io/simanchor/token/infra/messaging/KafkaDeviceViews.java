@@ -2,7 +2,6 @@ package io.simanchor.token.infra.messaging;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,9 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
@@ -39,9 +35,14 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
     private final AttestationResults results;
     private final TopicView view;
 
-    public KafkaDeviceViews(ObjectMapper json, String bootstrapServers, Duration maxEarAge, Clock clock) {
-        this.snapshots = new DeviceSnapshots(json);
-        this.results = new AttestationResults(json);
+    /**
+     * @param snapshots the reader of lifecycle records, which refuses those identity-service did not sign
+     * @param results the reader of attestation results, which takes each verdict from its verified EAR
+     */
+    public KafkaDeviceViews(DeviceSnapshots snapshots, AttestationResults results, String bootstrapServers,
+            Duration maxEarAge, Clock clock) {
+        this.snapshots = snapshots;
+        this.results = results;
         this.view = new TopicView("token-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
@@ -84,22 +85,12 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
         // A record the view cannot read forgets the device, not its latest appraisal: a contraindicated one
         // must still supersede older EARs once the device is readable again.
         snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(),
-                new Device(snapshot.deviceId(), key, snapshot.state())), id -> {
-                    devices.remove(id);
-                    appraisals.remove(id);
-                }, devices::remove);
+                new Device(snapshot.deviceId(), key, snapshot.state())), devices::remove);
     }
 
     private void applyResult(ConsumerRecord<String, String> record) {
         results.read(record).ifPresent(result -> {
-            Optional<ArStatus> status = Arrays.stream(ArStatus.values())
-                    .filter(known -> known.claimValue().equals(result.status()))
-                    .findFirst();
-            if (status.isEmpty()) {
-                AttestationResults.skip(record, "unknown status");
-                return;
-            }
-            DeviceView.Appraisal appraisal = new DeviceView.Appraisal(status.get(), result.appraisedAt());
+            DeviceView.Appraisal appraisal = new DeviceView.Appraisal(result.status(), result.appraisedAt());
             // Records of one device share a partition and arrive in order; keep the newest regardless.
             appraisals.merge(result.deviceId(), appraisal,
                     (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.AttestationResultV1;
@@ -23,9 +27,13 @@ import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.DeviceSnapshotV1;
 import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.DeviceStateChangedV1;
+import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.testing.DeviceEvents;
+import io.simanchor.support.testing.TestRecordKeys;
+import io.simanchor.support.testing.TestRecordReaders;
+import io.simanchor.support.testing.TestVerifierKeys;
 import io.simanchor.token.domain.DeviceView;
 import io.simanchor.token.testing.TestJws;
 
@@ -37,8 +45,11 @@ class KafkaDeviceViewsTest {
     private static final String DEVICE = "0b7c4a5e-2f1d-4c53-9a8e-6d2b1f0e4a71";
 
     // Never started: records are applied by hand.
-    private final KafkaDeviceViews views = new KafkaDeviceViews(JSON, "127.0.0.1:9", Duration.ofHours(1),
-            Clock.systemUTC());
+    private final List<SecurityEventV1> securityEvents = new ArrayList<>();
+    private final KafkaDeviceViews views = new KafkaDeviceViews(
+            TestRecordReaders.lifecycle("token-service", securityEvents::add),
+            TestRecordReaders.attestationResults("token-service", securityEvents::add), "127.0.0.1:9",
+            Duration.ofHours(1), Clock.systemUTC());
     private final DeviceSnapshotV1 active = DeviceEvents.snapshot(DEVICE, "tracker-x1",
             EcPublicKey.of(TestJws.p256().getPublic()), DeviceState.ACTIVE);
 
@@ -52,10 +63,8 @@ class KafkaDeviceViewsTest {
         views.apply(record(Topics.DEVICE_LIFECYCLE, DeviceEnrolledV1.TYPE,
                 JSON.writeValueAsString(new DeviceEnrolledV1(active, Instant.now()))));
         views.apply(record(Topics.ATTESTATION_RESULTS, AttestationResultV1.TYPE,
-                JSON.writeValueAsString(new AttestationResultV1(DEVICE, "default", "contraindicated",
-                        Map.of("executables", 96), "simanchor/default/v1", "tracker-x1", "4.2.0",
-                        List.of("MEASUREMENT_MISMATCH"), active.keyThumbprint(), Instant.now(),
-                        Instant.now().plusSeconds(3600)))));
+                JSON.writeValueAsString(contraindicated(TestVerifierKeys.ear(DEVICE, "contraindicated",
+                        active.keyThumbprint(), Instant.now(), Instant.now().plusSeconds(3600))))));
         String laterState = JSON.writeValueAsString(new DeviceStateChangedV1(active, DeviceState.ACTIVE, "r", "a",
                 Instant.now())).replace("\"ACTIVE\"", "\"QUARANTINED\"");
 
@@ -81,9 +90,60 @@ class KafkaDeviceViewsTest {
         assertThat(views.find(DEVICE)).isEmpty();
     }
 
+    @Test
+    void a_lifecycle_record_identity_service_did_not_sign_changes_nothing_and_is_reported() throws Exception {
+        views.apply(record(Topics.DEVICE_LIFECYCLE, DeviceEnrolledV1.TYPE,
+                JSON.writeValueAsString(new DeviceEnrolledV1(active, Instant.now()))));
+        DeviceSnapshotV1 attackersKey = DeviceEvents.snapshot(DEVICE, "tracker-x1",
+                EcPublicKey.of(TestJws.p256().getPublic()), DeviceState.ACTIVE);
+
+        views.apply(new ConsumerRecord<>(Topics.DEVICE_LIFECYCLE, 0, 1, DEVICE,
+                JSON.writeValueAsString(new DeviceEnrolledV1(attackersKey, Instant.now()))));
+
+        assertThat(views.find(DEVICE)).map(device -> device.key().thumbprint()).hasValue(active.keyThumbprint());
+        assertThat(securityEvents).extracting(SecurityEventV1::reasonCode).containsExactly("RECORD_UNSIGNED");
+    }
+
+    /**
+     * A worse appraisal supersedes older EARs, so a forged one could deny a device its tokens: only one whose
+     * EAR the verifier signed counts. The verdict is the EAR's, whatever the record's own fields say.
+     */
+    @Test
+    void an_appraisal_counts_only_with_an_ear_the_verifier_signed() throws Exception {
+        views.apply(record(Topics.DEVICE_LIFECYCLE, DeviceEnrolledV1.TYPE,
+                JSON.writeValueAsString(new DeviceEnrolledV1(active, Instant.now()))));
+        Instant now = Instant.now();
+        String forged = TestVerifierKeys.ear(new ECKeyGenerator(Curve.P_256).keyID("attacker").generate(), DEVICE,
+                "contraindicated", active.keyThumbprint(), now, now.plusSeconds(3600));
+
+        views.apply(record(Topics.ATTESTATION_RESULTS, AttestationResultV1.TYPE,
+                JSON.writeValueAsString(contraindicated(null))));
+        views.apply(record(Topics.ATTESTATION_RESULTS, AttestationResultV1.TYPE,
+                JSON.writeValueAsString(contraindicated(forged))));
+
+        assertThat(views.find(DEVICE)).map(DeviceView::latestAppraisal).hasValue(Optional.empty());
+        assertThat(securityEvents).extracting(SecurityEventV1::reasonCode)
+                .containsExactly("RECORD_EAR_MISSING", "RECORD_EAR_INVALID");
+
+        views.apply(record(Topics.ATTESTATION_RESULTS, AttestationResultV1.TYPE,
+                JSON.writeValueAsString(contraindicated(TestVerifierKeys.ear(DEVICE, "warning",
+                        active.keyThumbprint(), now, now.plusSeconds(3600))))));
+
+        assertThat(views.find(DEVICE)).map(DeviceView::latestAppraisal)
+                .hasValueSatisfying(appraisal -> assertThat(appraisal)
+                        .hasValueSatisfying(latest -> assertThat(latest.status()).isEqualTo(ArStatus.WARNING)));
+    }
+
+    /** A result whose own fields say contraindicated, carrying {@code ear}. */
+    private AttestationResultV1 contraindicated(String ear) {
+        return new AttestationResultV1(DEVICE, "default", "contraindicated", Map.of("executables", 96),
+                "simanchor/default/v1", "tracker-x1", "4.2.0", List.of("MEASUREMENT_MISMATCH"),
+                active.keyThumbprint(), Instant.now(), Instant.now().plusSeconds(3600), ear);
+    }
+
     private static ConsumerRecord<String, String> record(String topic, String type, String value) {
         ConsumerRecord<String, String> record = new ConsumerRecord<>(topic, 0, 0, DEVICE, value);
         record.headers().add(CloudEventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
-        return record;
+        return TestRecordKeys.signed(record);
     }
 }

@@ -1,0 +1,171 @@
+package io.simanchor.support.crypto;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Another service's published ES256 verification keys, by {@code kid}: its key set ({@code keys} of a
+ * JWKS, RFC 7517 §5) read from a URL and/or given inline. Read at start-up and refreshed in the
+ * background; a request never waits for the publisher ({@link #find}). Only P-256 keys meant for ES256
+ * signatures are kept; a failed refresh keeps the keys already known (they are public and were valid), so
+ * an outage of the publisher does not stop the service that relies on them.
+ *
+ * <p>
+ * A Kafka view's reader thread may wait: {@link #awaitFirstAnswer()} until the URL has answered once (a
+ * view must not drop every record as signed by an unknown key because it started before the publisher),
+ * and {@link #findOrRefresh} reads the URL again for a {@code kid} it does not know, at most once per
+ * {@code minRefreshInterval}, so a key published since the last refresh is found while a flood of records
+ * naming made-up keys costs at most one request per interval.
+ */
+public final class PublishedKeys {
+
+    private static final Logger LOG = Logger.getLogger(PublishedKeys.class);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final ObjectMapper json;
+    private final String what;
+    private final Optional<URI> url;
+    private final Map<String, EcPublicKey> inline;
+    private final Duration refreshInterval;
+    private final Duration minRefreshInterval;
+    private final HttpClient http;
+    private volatile Map<String, EcPublicKey> keys;
+    private long lastFetchNanos;
+    private long lastAttemptNanos;
+    private volatile boolean fetched;
+
+    /**
+     * @param what names the key set in logs and errors, e.g. {@code verifier keys}
+     * @param inlineJwks a JWKS given in configuration, instead of or in addition to the URL
+     * @param refreshInterval how often the URL is read again once it has answered; until it first does
+     *        (the publisher may start after this service), every call of {@link #refreshIfDue()} tries
+     * @param minRefreshInterval the least time between two reads of the URL for unknown keys
+     * @param http the client for the URL (it carries the TLS trust of the platform's service CA)
+     */
+    public PublishedKeys(ObjectMapper json, String what, Optional<URI> url, Optional<String> inlineJwks,
+            Duration refreshInterval, Duration minRefreshInterval, HttpClient http) {
+        this.json = json;
+        this.what = what;
+        this.url = url;
+        this.refreshInterval = refreshInterval;
+        this.minRefreshInterval = minRefreshInterval;
+        this.http = http;
+        try {
+            this.inline = inlineJwks.isPresent() ? parse(json.readTree(inlineJwks.get())) : Map.of();
+        } catch (IOException e) {
+            throw new IllegalStateException("The inline " + what + " are not JSON");
+        }
+        if (url.isEmpty() && inline.isEmpty()) {
+            throw new IllegalStateException("No " + what + ": neither a JWKS URL nor an inline JWKS is set");
+        }
+        this.keys = inline;
+    }
+
+    /** The key {@code keyId} if known now; never waits. */
+    public Optional<EcPublicKey> find(String keyId) {
+        return Optional.ofNullable(keys.get(keyId));
+    }
+
+    /** How many keys are known. */
+    public int size() {
+        return keys.size();
+    }
+
+    /** Reads the URL's key set if it has never answered or the refresh interval has passed. */
+    public synchronized void refreshIfDue() {
+        if (url.isEmpty() || (fetched && System.nanoTime() - lastFetchNanos < refreshInterval.toNanos())) {
+            return;
+        }
+        refresh();
+    }
+
+    /**
+     * Returns once the URL has answered (at once without a URL), retrying with back-off: for a reader thread
+     * that must not judge records before it knows the keys.
+     */
+    public void awaitFirstAnswer() throws InterruptedException {
+        long backoff = 100;
+        while (url.isPresent() && !fetched) {
+            refreshIfDue();
+            if (!fetched) {
+                Thread.sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    /**
+     * The key {@code keyId}; if it is not known, the URL is read again first unless it was read less than
+     * the minimum refresh interval ago. May wait for the publisher: for reader threads, not requests.
+     */
+    public Optional<EcPublicKey> findOrRefresh(String keyId) {
+        Optional<EcPublicKey> known = find(keyId);
+        if (known.isPresent() || url.isEmpty()) {
+            return known;
+        }
+        synchronized (this) {
+            if (System.nanoTime() - lastAttemptNanos >= minRefreshInterval.toNanos()) {
+                refresh();
+            }
+        }
+        return find(keyId);
+    }
+
+    /** Reads the URL's key set again; keeps the known keys if that fails. */
+    private void refresh() {
+        lastAttemptNanos = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.get())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Accept", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                LOG.warnf("The %s were not refreshed [url: %s, status: %d]", what, url.get(), response.statusCode());
+                return;
+            }
+            Map<String, EcPublicKey> known = new HashMap<>(inline);
+            known.putAll(parse(json.readTree(response.body())));
+            if (!known.keySet().equals(keys.keySet()) || !fetched) {
+                LOG.infof("The %s are now %s", what, known.keySet());
+            }
+            keys = Map.copyOf(known);
+            lastFetchNanos = System.nanoTime();
+            fetched = true;
+        } catch (IOException e) {
+            LOG.warnf("The %s were not refreshed [url: %s, cause: %s]", what, url.get(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Map<String, EcPublicKey> parse(JsonNode jwks) {
+        Map<String, EcPublicKey> parsed = new HashMap<>();
+        for (JsonNode jwk : jwks.path("keys")) {
+            String kid = jwk.path("kid").asText(null);
+            boolean forSignatures = !jwk.has("use") || "sig".equals(jwk.path("use").asText());
+            boolean es256 = !jwk.has("alg") || "ES256".equals(jwk.path("alg").asText());
+            if (kid == null || !forSignatures || !es256) {
+                continue;
+            }
+            try {
+                parsed.put(kid, EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.path("kty").asText(),
+                        jwk.path("crv").asText(), jwk.path("x").asText(), jwk.path("y").asText())));
+            } catch (CryptoInputException e) {
+                LOG.warnf("A key of the %s was skipped [kid: %s, cause: %s]", what, kid, e.getMessage());
+            }
+        }
+        return Map.copyOf(parsed);
+    }
+}

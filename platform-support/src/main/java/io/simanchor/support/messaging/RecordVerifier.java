@@ -1,0 +1,92 @@
+package io.simanchor.support.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.PublishedKeys;
+import io.simanchor.support.jose.Es256Jws;
+import io.simanchor.support.jose.MalformedJwsException;
+import io.simanchor.support.jose.StrictJws;
+
+/**
+ * Verifies a record's producer signature ({@link RecordSigner}) against the keys its producer publishes,
+ * before the record may change a view. The same rules as every JWS the platform verifies ({@link Es256Jws}:
+ * ES256 only, no key taken from the record, no critical extensions), plus the record type in {@code typ}, so
+ * a JWS the producer signed for another purpose cannot pass for a record's signature. Runs on a view's
+ * reader thread, which may wait for the publisher's key set ({@link PublishedKeys#findOrRefresh}).
+ */
+public final class RecordVerifier {
+
+    /** The Kafka header that carries a record's signature: {@code header..signature}, ASCII. */
+    public static final String SIGNATURE_HEADER = "simanchor_signature";
+    /** The {@code typ} of a record signature's protected header. */
+    public static final String SIGNATURE_TYPE = "simanchor-record+jws";
+    /** A signature header longer than this is refused before it is decoded. */
+    static final int MAX_SIGNATURE_LENGTH = 1024;
+
+    /** What a record's signature is worth; every value but {@link #SIGNED} refuses the record. */
+    public enum Verdict {
+
+        /** Signed by a key the producer publishes, over exactly this value. */
+        SIGNED,
+        /** No signature header, or no value to sign (a tombstone). */
+        UNSIGNED,
+        /** The header is not a detached ES256 JWS of a record, or names no key. */
+        SIGNATURE_MALFORMED,
+        /** The header names a key the producer does not publish. */
+        SIGNER_UNKNOWN,
+        /** The signature does not verify over this value. */
+        SIGNATURE_INVALID;
+
+        /** The reason code of the security event that reports the refusal, e.g. {@code RECORD_UNSIGNED}. */
+        public String reasonCode() {
+            return "RECORD_" + name();
+        }
+    }
+
+    private final PublishedKeys keys;
+
+    public RecordVerifier(PublishedKeys keys) {
+        this.keys = keys;
+    }
+
+    /**
+     * The verdict on {@code record}'s signature. Waits, before the first record, until the producer's key
+     * set has been read: a view started before its producer must not refuse every record. Reads the key set
+     * again when its refresh interval has passed, so a key the producer withdrew stops verifying.
+     */
+    public Verdict verify(ConsumerRecord<String, String> record) {
+        try {
+            keys.awaitFirstAnswer();
+            keys.refreshIfDue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the producer's keys", e);
+        }
+        String signature = TopicView.header(record, SIGNATURE_HEADER);
+        if (signature == null || record.value() == null) {
+            return Verdict.UNSIGNED;
+        }
+        StrictJws jws;
+        try {
+            jws = StrictJws.parseDetached(signature, record.value().getBytes(StandardCharsets.UTF_8),
+                    MAX_SIGNATURE_LENGTH);
+        } catch (MalformedJwsException e) {
+            return Verdict.SIGNATURE_MALFORMED;
+        }
+        if (Es256Jws.headerViolation(jws.header()).isPresent() || jws.header().kid() == null
+                || !SIGNATURE_TYPE.equals(jws.header().typ())) {
+            return Verdict.SIGNATURE_MALFORMED;
+        }
+        Optional<EcPublicKey> key = keys.findOrRefresh(jws.header().kid());
+        if (key.isEmpty()) {
+            return Verdict.SIGNER_UNKNOWN;
+        }
+        return Es256Jws.verifies(key.get(), jws.signingInput(), jws.signature())
+                ? Verdict.SIGNED
+                : Verdict.SIGNATURE_INVALID;
+    }
+}
