@@ -7,6 +7,8 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import io.simanchor.support.testing.EndpointRules;
+
 @AnalyzeClasses(packages = "io.simanchor.attestation", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -27,4 +29,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.simanchor.attestation.api..");
+
+    @ArchTest
+    static final ArchRule every_endpoint_declares_who_may_call_it = EndpointRules.everyEndpointDeclaresWhoMayCallIt();
 }

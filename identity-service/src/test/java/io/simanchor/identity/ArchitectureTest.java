@@ -7,6 +7,8 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import io.simanchor.support.testing.EndpointRules;
+
 /** The domain is plain Java: no framework, transport, messaging or persistence types (STYLE.md). */
 @AnalyzeClasses(packages = "io.simanchor.identity", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -27,4 +29,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.simanchor.identity.api..");
+
+    @ArchTest
+    static final ArchRule every_endpoint_declares_who_may_call_it = EndpointRules.everyEndpointDeclaresWhoMayCallIt();
 }

@@ -1,6 +1,5 @@
 package io.simanchor.attestation.config;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 
@@ -20,6 +19,7 @@ import io.simanchor.attestation.domain.ReferenceValueStore;
 import io.simanchor.attestation.domain.ResultSigner;
 import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.attestation.infra.crypto.EarSigner;
+import io.simanchor.support.crypto.KeystoreLocation;
 import io.simanchor.support.crypto.MacKey;
 import io.simanchor.support.crypto.StoredSigningKey;
 
@@ -40,9 +40,9 @@ public class DomainWiring {
     @Produces
     @Singleton
     StoredSigningKey verifierKey(AttestationConfig config, SecureRandom random, Clock clock) {
-        char[] password = config.result().keystorePassword().orElse("").toCharArray();
-        return StoredSigningKey.loadOrCreate(EarSigner.PURPOSE, config.result().keystorePath().map(Path::of),
-                password, random, clock);
+        KeystoreLocation keystore = KeystoreLocation.of("simanchor.attestation.result", config.result().keystorePath(),
+                config.result().keystorePassword());
+        return StoredSigningKey.loadOrCreate(EarSigner.PURPOSE, keystore.path(), keystore.password(), random, clock);
     }
 
     @Produces

@@ -74,11 +74,14 @@ class DeviceAgentFlowsIT {
         Files.createDirectories(data);
         Files.deleteIfExists(data.resolve("device-ca.p12"));
         Files.deleteIfExists(data.resolve("ear.p12"));
+        Files.deleteIfExists(data.resolve("lifecycle-records.p12"));
         Map<String, String> common = PackagedService.environment(postgres, kafka);
 
         Map<String, String> identityEnv = new HashMap<>(common);
         identityEnv.put("SIMANCHOR_IDENTITY_CA_KEYSTORE_PATH", data.resolve("device-ca.p12").toString());
         identityEnv.put("SIMANCHOR_IDENTITY_CA_KEYSTORE_PASSWORD", "it-ca-secret");
+        identityEnv.put("SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PATH", data.resolve("lifecycle-records.p12").toString());
+        identityEnv.put("SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PASSWORD", "it-records-secret");
         identityEnv.put("SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3ItdGhlLWFnZW50");
         identity = PackagedService.start("identity-service",
                 Path.of("../identity-service/target/quarkus-app/quarkus-run.jar"), baseUrl -> identityEnv);

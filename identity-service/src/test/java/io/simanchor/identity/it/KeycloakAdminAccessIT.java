@@ -3,6 +3,9 @@ package io.simanchor.identity.it;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -39,7 +42,24 @@ class KeycloakAdminAccessIT {
                 "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
-                "SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3Ita2V5Y2xvYWs"));
+                "SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3Ita2V5Y2xvYWs",
+                // The packaged service runs in production mode, where every keystore is required (issue 28).
+                "SIMANCHOR_IDENTITY_CA_KEYSTORE_PATH", keystore("device-ca.p12"),
+                "SIMANCHOR_IDENTITY_CA_KEYSTORE_PASSWORD", "it-ca-secret",
+                "SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PATH", keystore("lifecycle-records.p12"),
+                "SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PASSWORD", "it-records-secret"));
+    }
+
+    /** A fresh keystore file under target/, so every run makes its own keys. */
+    private static String keystore(String name) {
+        try {
+            Path file = Path.of("target", "it-data", "keycloak-admin-" + name).toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll

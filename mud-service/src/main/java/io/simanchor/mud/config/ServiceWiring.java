@@ -1,6 +1,5 @@
 package io.simanchor.mud.config;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashSet;
@@ -31,6 +30,7 @@ import io.simanchor.mud.infra.json.StrictMudDocuments;
 import io.simanchor.mud.infra.messaging.KafkaDeviceFacts;
 import io.simanchor.mud.infra.persistence.PgMudFileStore;
 import io.simanchor.mud.infra.persistence.PgPolicyStore;
+import io.simanchor.support.crypto.KeystoreLocation;
 import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.outbox.OutboxWriter;
 import io.simanchor.support.outbox.SecurityEventOutbox;
@@ -86,9 +86,10 @@ public class ServiceWiring {
     @Singleton
     MudPublishing publishing(MudConfig config, StrictMudDocuments documents, PgMudFileStore store, MudCatalog catalog,
             SecureRandom random, Clock clock) {
-        MudSignerKeys keys = MudSignerKeys.loadOrCreate(config.signer().keystorePath().map(Path::of),
-                config.signer().keystorePassword().orElse("").toCharArray(), config.signer().organization(), random,
-                clock);
+        KeystoreLocation keystore = KeystoreLocation.of("simanchor.mud.signer", config.signer().keystorePath(),
+                config.signer().keystorePassword());
+        MudSignerKeys keys = MudSignerKeys.loadOrCreate(keystore.path(), keystore.password(),
+                config.signer().organization(), random, clock);
         return new MudPublishing(documents, new CmsMudSigner(keys, random), store, new MudUrls(config.publicBaseUrl()),
                 catalog::apply, clock);
     }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -87,12 +85,11 @@ public final class PolicyBurst {
         String bootstrap = args[0];
         int devices = Integer.parseInt(args[1]);
         char[] password = Files.readString(Path.of(args[3])).strip().toCharArray();
-        StoredSigningKey recordKey = StoredSigningKey.loadOrCreate(RECORD_KEY, Optional.of(Path.of(args[2])),
-                password, new SecureRandom(), Clock.systemUTC());
+        StoredSigningKey recordKey = StoredSigningKey.loadExisting(RECORD_KEY, Path.of(args[2]), password);
         RecordSigner signer = RecordSigner.of(recordKey.privateKey(), recordKey.keyId(),
                 Set.of(Topics.DEVICE_LIFECYCLE), new SecureRandom());
-        StoredSigningKey earKey = StoredSigningKey.loadOrCreate(EAR_KEY, Optional.of(Path.of(args[4])),
-                Files.readString(Path.of(args[5])).strip().toCharArray(), new SecureRandom(), Clock.systemUTC());
+        StoredSigningKey earKey = StoredSigningKey.loadExisting(EAR_KEY, Path.of(args[4]),
+                Files.readString(Path.of(args[5])).strip().toCharArray());
         Es256Signer earSigner = new Es256Signer(earKey.privateKey(), "eat+jwt", earKey.keyId(), new SecureRandom());
         String manufacturer = args.length > 6 ? args[6] : "SIM Anchor Simulated Devices";
         String model = args.length > 7 ? args[7] : "tracker-x1";

@@ -53,8 +53,11 @@ public final class Pkcs12Files {
         Path temporary = written(keyStore, path, password);
         try {
             Files.createLink(path, temporary);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("the keystore's file system has no hard links, which creating it once needs: "
+                    + "create " + path + " before the first start", e);
         } finally {
-            Files.delete(temporary);
+            Files.deleteIfExists(temporary);
         }
     }
 
@@ -66,6 +69,10 @@ public final class Pkcs12Files {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (OutputStream out = Files.newOutputStream(temporary)) {
             keyStore.store(out, password);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // Never leave a half-written copy of a private key behind.
+            Files.deleteIfExists(temporary);
+            throw e;
         }
         return temporary;
     }

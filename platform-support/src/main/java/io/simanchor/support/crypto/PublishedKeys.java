@@ -25,14 +25,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * A Kafka view's reader thread may wait: {@link #awaitFirstAnswer()} until the URL has answered once (a
  * view must not drop every record as signed by an unknown key because it started before the publisher),
- * and {@link #findOrRefresh} reads the URL again for a {@code kid} it does not know, at most once per
- * {@code minRefreshInterval}, so a key published since the last refresh is found while a flood of records
- * naming made-up keys costs at most one request per interval.
+ * and {@link #findOrRefresh} reads the URL again for a {@code kid} it does not know, unless the URL answered
+ * such a read less than {@code minRefreshInterval} ago, so a key published since the last refresh is found
+ * while a flood of records naming made-up keys costs at most one request per interval. When the URL does
+ * not answer that read, the key is not judged unknown: {@link Unavailable} is thrown, and the view reads the
+ * record again later. A failed routine refresh is tried again after {@value #RETRY_AFTER_FAILURE_SECONDS} s,
+ * not on every call.
  */
 public final class PublishedKeys {
 
     private static final Logger LOG = Logger.getLogger(PublishedKeys.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final long RETRY_AFTER_FAILURE_SECONDS = 5;
+
+    /** The publisher did not answer when a key it may have published since was looked for. */
+    public static final class Unavailable extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private final ObjectMapper json;
     private final String what;
@@ -44,6 +58,9 @@ public final class PublishedKeys {
     private volatile Map<String, EcPublicKey> keys;
     private long lastFetchNanos;
     private long lastAttemptNanos;
+    private boolean attempted;
+    private long lastForcedAnswerNanos;
+    private boolean forcedAnswered;
     private volatile boolean fetched;
 
     /**
@@ -52,7 +69,7 @@ public final class PublishedKeys {
      * @param refreshInterval how often the URL is read again once it has answered; until it first does
      *        (the publisher may start after this service), every call of {@link #refreshIfDue()} tries
      * @param minRefreshInterval the least time between two reads of the URL for unknown keys
-     * @param http the client for the URL (it carries the TLS trust of the platform's service CA)
+     * @param http the client for the URL
      */
     public PublishedKeys(ObjectMapper json, String what, Optional<URI> url, Optional<String> inlineJwks,
             Duration refreshInterval, Duration minRefreshInterval, HttpClient http) {
@@ -85,7 +102,9 @@ public final class PublishedKeys {
 
     /** Reads the URL's key set if it has never answered or the refresh interval has passed. */
     public synchronized void refreshIfDue() {
-        if (url.isEmpty() || (fetched && System.nanoTime() - lastFetchNanos < refreshInterval.toNanos())) {
+        long now = System.nanoTime();
+        if (url.isEmpty() || (fetched && now - lastFetchNanos < refreshInterval.toNanos())
+                || (attempted && now - lastAttemptNanos < Duration.ofSeconds(RETRY_AFTER_FAILURE_SECONDS).toNanos())) {
             return;
         }
         refresh();
@@ -98,7 +117,9 @@ public final class PublishedKeys {
     public void awaitFirstAnswer() throws InterruptedException {
         long backoff = 100;
         while (url.isPresent() && !fetched) {
-            refreshIfDue();
+            synchronized (this) {
+                refresh();
+            }
             if (!fetched) {
                 Thread.sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -116,15 +137,23 @@ public final class PublishedKeys {
             return known;
         }
         synchronized (this) {
-            if (System.nanoTime() - lastAttemptNanos >= minRefreshInterval.toNanos()) {
-                refresh();
+            known = find(keyId);
+            if (known.isPresent()
+                    || (forcedAnswered && System.nanoTime() - lastForcedAnswerNanos < minRefreshInterval.toNanos())) {
+                return known;
             }
+            if (!refresh()) {
+                throw new Unavailable("The " + what + " could not be read to look for key " + keyId);
+            }
+            forcedAnswered = true;
+            lastForcedAnswerNanos = System.nanoTime();
         }
         return find(keyId);
     }
 
-    /** Reads the URL's key set again; keeps the known keys if that fails. */
-    private void refresh() {
+    /** Reads the URL's key set again; keeps the known keys if that fails. Returns whether it answered. */
+    private boolean refresh() {
+        attempted = true;
         lastAttemptNanos = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.get())
@@ -133,7 +162,7 @@ public final class PublishedKeys {
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 LOG.warnf("The %s were not refreshed [url: %s, status: %d]", what, url.get(), response.statusCode());
-                return;
+                return false;
             }
             Map<String, EcPublicKey> known = new HashMap<>(inline);
             known.putAll(parse(json.readTree(response.body())));
@@ -143,11 +172,13 @@ public final class PublishedKeys {
             keys = Map.copyOf(known);
             lastFetchNanos = System.nanoTime();
             fetched = true;
+            return true;
         } catch (IOException e) {
             LOG.warnf("The %s were not refreshed [url: %s, cause: %s]", what, url.get(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private Map<String, EcPublicKey> parse(JsonNode jwks) {

@@ -89,6 +89,16 @@ public record StoredSigningKey(PrivateKey privateKey, EcPublicKey publicKey) {
         }
     }
 
+    /** Loads the key from an existing keystore at {@code path}; never creates one (for tools beside a service). */
+    public static StoredSigningKey loadExisting(Purpose purpose, Path path, char[] password) {
+        try {
+            return load(purpose, path, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "The " + purpose.alias() + " keystore " + path + " cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
     private static StoredSigningKey load(Purpose purpose, Path path, char[] password)
             throws IOException, GeneralSecurityException {
         KeyStore keyStore = Pkcs12Files.load(path, password);

@@ -2,7 +2,7 @@ package io.simanchor.support.messaging;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -24,7 +24,8 @@ import io.simanchor.support.ear.SignedEar;
  * attestation verifier publishes, never from the record's own fields (docs/security.md): a record without an
  * EAR, with one that does not verify, or whose EAR is about another device than the record's key, changes
  * nothing and is reported as a security event ({@link RejectedRecords}). A tolerant reader otherwise: fields
- * a later version adds are ignored, and a record it cannot read is skipped and logged.
+ * a later version adds are ignored, and a record it cannot read is skipped and logged. Split like
+ * {@link DeviceSnapshots}: {@link #check} on any thread, {@link #apply} on the view's reader thread.
  */
 public final class AttestationResults {
 
@@ -65,59 +66,60 @@ public final class AttestationResults {
     }
 
     /**
-     * The appraisal in {@code record}: empty for a record of another type or without a key, for a record
-     * that cannot be read (logged), and for one whose EAR cannot be relied on (reported).
+     * On the reader thread before a poll's records are checked: the verifier's keys known and fresh, and the
+     * count of refused records reported once its minute is over.
      */
-    public Optional<Appraisal> read(ConsumerRecord<String, String> record) {
+    public void prepare() throws InterruptedException {
+        verifierKeys.awaitFirstAnswer();
+        verifierKeys.refreshIfDue();
         rejected.rollOver();
+    }
+
+    /** The verified appraisal in {@code record}, or why there is none; no side effects, any thread. */
+    public Checked<Appraisal> check(ConsumerRecord<String, String> record) {
         if (record.key() == null
                 || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
-            return Optional.empty();
+            return new Checked.Ignored<>();
         }
         if (record.value() == null) {
             // attestation-service never writes a tombstone; on a compacted topic it would erase the verdict.
-            rejected.reject(record, RecordVerifier.Verdict.UNSIGNED.reasonCode());
-            return Optional.empty();
+            return new Checked.Refused<>(RecordVerifier.Verdict.UNSIGNED.reasonCode());
         }
         AttestationResultV1 result;
         try {
             result = results.readValue(record.value());
         } catch (IOException e) {
-            skip(record, e.getClass().getSimpleName());
-            return Optional.empty();
+            return new Checked.Unreadable<>(AttestationResultV1.TYPE, e.getClass().getSimpleName());
         }
         if (result.ear() == null || result.ear().isBlank()) {
-            rejected.reject(record, EAR_MISSING);
-            return Optional.empty();
+            return new Checked.Refused<>(EAR_MISSING);
         }
         SignedEar ear;
         try {
-            awaitKeys();
             ear = SignedEar.verify(result.ear(), verifierKeys::findOrRefresh);
         } catch (SignedEar.Refused e) {
-            rejected.reject(record, EAR_INVALID);
-            return Optional.empty();
+            return new Checked.Refused<>(EAR_INVALID);
         }
         if (!record.key().equals(ear.subject()) || ear.keyThumbprint() == null) {
-            rejected.reject(record, DeviceSnapshots.KEY_MISMATCH);
-            return Optional.empty();
+            return new Checked.Refused<>(DeviceSnapshots.KEY_MISMATCH);
         }
-        return Optional.of(new Appraisal(ear.subject(), ear.status(), ear.policyId(), ear.keyThumbprint(),
+        return new Checked.Accepted<>(new Appraisal(ear.subject(), ear.status(), ear.policyId(), ear.keyThumbprint(),
                 ear.issuedAt(), ear.expiresAt()));
     }
 
-    private void awaitKeys() {
-        try {
-            verifierKeys.awaitFirstAnswer();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the verifier's keys", e);
+    /**
+     * Acts on one checked record ({@link #check}) on the view's reader thread: an appraisal goes to
+     * {@code appraised}, a refusal is reported as a security event, an unreadable record is logged.
+     */
+    public void apply(ConsumerRecord<String, String> record, Checked<?> checked, Consumer<Appraisal> appraised) {
+        rejected.rollOver();
+        if (checked instanceof Checked.Accepted<?> ok && ok.value() instanceof Appraisal appraisal) {
+            appraised.accept(appraisal);
+        } else if (checked instanceof Checked.Refused<?> refused) {
+            rejected.reject(record, refused.reasonCode());
+        } else if (checked instanceof Checked.Unreadable<?> bad) {
+            LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
+                    Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), bad.cause());
         }
-    }
-
-    /** Logs a record the view leaves out. */
-    private static void skip(ConsumerRecord<String, String> record, String cause) {
-        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, cause: %s]",
-                Topics.ATTESTATION_RESULTS, record.partition(), record.offset(), cause);
     }
 }

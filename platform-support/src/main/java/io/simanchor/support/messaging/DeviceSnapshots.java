@@ -1,8 +1,6 @@
 package io.simanchor.support.messaging;
 
 import java.io.IOException;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -15,10 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.simanchor.api.events.CloudEventHeaders;
-import io.simanchor.api.events.DeviceEnrolledV1;
-import io.simanchor.api.events.DeviceKeyRotatedV1;
 import io.simanchor.api.events.DeviceSnapshotV1;
-import io.simanchor.api.events.DeviceStateChangedV1;
 import io.simanchor.api.events.EcPublicJwkV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.CryptoInputException;
@@ -42,14 +37,27 @@ import io.simanchor.support.crypto.EcPublicKey;
  * {@link #apply}, for views that authorise the device's key, forgets the device until a readable record
  * comes (a record of a type or a state a later producer added must not leave it ACTIVE with its old key);
  * {@link #applyFacts} leaves it as it was.
+ *
+ * <p>
+ * Reading is split as {@link TopicView.RecordHandler} wants it: {@link #check} and {@link #checkFacts} verify
+ * and parse without side effects, on any thread; {@link #apply} and {@link #applyFacts} act on the result on
+ * the view's reader thread.
  */
 public final class DeviceSnapshots {
 
-    private static final Logger LOG = Logger.getLogger(DeviceSnapshots.class);
     /** The reason code for a signed snapshot under a record key other than its device id. */
     public static final String KEY_MISMATCH = "RECORD_KEY_MISMATCH";
-    private static final Set<String> SNAPSHOT_EVENTS = Set.of(DeviceEnrolledV1.TYPE, DeviceStateChangedV1.TYPE,
-            DeviceKeyRotatedV1.TYPE);
+
+    private static final Logger LOG = Logger.getLogger(DeviceSnapshots.class);
+
+    /**
+     * A lifecycle record's snapshot.
+     *
+     * @param device the device's whole state
+     * @param key its enrolled key, decoded and checked; null when read by {@link #checkFacts}
+     */
+    public record Snapshot(DeviceSnapshotV1 device, EcPublicKey key) {
+    }
 
     private final ObjectMapper json;
     private final ObjectReader snapshots;
@@ -58,61 +66,54 @@ public final class DeviceSnapshots {
 
     public DeviceSnapshots(ObjectMapper json, RecordVerifier signatures, RejectedRecords rejected) {
         this.json = json;
-        this.signatures = signatures;
-        this.rejected = rejected;
         this.snapshots = json.readerFor(DeviceSnapshotV1.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.signatures = signatures;
+        this.rejected = rejected;
     }
 
     /**
-     * Applies one record: {@code upsert} with the snapshot and its decoded enrolled key, {@code forget} with
-     * the record's key for a signed record that cannot be read, of whatever type: every event on the topic
-     * carries the device's snapshot (docs/events.md), so one the view cannot read leaves it not knowing the
-     * device's state or key.
+     * On the reader thread before a poll's records are checked: the producer's keys known and fresh, and the
+     * count of refused records reported once its minute is over ({@link RejectedRecords#rollOver}).
      */
-    public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
-            Consumer<String> forget) {
-        read(record, forget).ifPresent(snapshot -> {
-            EcPublicJwkV1 jwk = snapshot.publicKey();
-            try {
-                upsert.accept(snapshot,
-                        EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y())));
-            } catch (CryptoInputException e) {
-                skip(record, TopicView.header(record, CloudEventHeaders.TYPE), e.getClass().getSimpleName(), forget);
-            }
-        });
-    }
-
-    /**
-     * Applies one record like {@link #apply}, for a view that needs the device's facts but not its key
-     * (the snapshot carries the key's thumbprint): decoding and checking the point is most of the cost of
-     * reading a large lifecycle topic.
-     */
-    public void applyFacts(ConsumerRecord<String, String> record, Consumer<DeviceSnapshotV1> upsert) {
-        read(record, unreadable -> {
-        }).ifPresent(upsert);
-    }
-
-    /**
-     * The snapshot of a signed lifecycle record, if it is one; the key of a signed record that cannot be read
-     * goes to {@code unreadable}. A record without a valid signature is refused and reported.
-     */
-    private Optional<DeviceSnapshotV1> read(ConsumerRecord<String, String> record, Consumer<String> unreadable) {
+    public void prepare() throws InterruptedException {
+        signatures.prepare();
         rejected.rollOver();
+    }
+
+    /** The signature, the snapshot and its decoded key; no side effects, any thread. */
+    public Checked<Snapshot> check(ConsumerRecord<String, String> record) {
+        Checked<Snapshot> read = checkFacts(record);
+        if (!(read instanceof Checked.Accepted<Snapshot> accepted)) {
+            return read;
+        }
+        EcPublicJwkV1 jwk = accepted.value().device().publicKey();
+        try {
+            return new Checked.Accepted<>(new Snapshot(accepted.value().device(),
+                    EcPublicKey.fromJwk(new EcPublicKey.Jwk(jwk.kty(), jwk.crv(), jwk.x(), jwk.y()))));
+        } catch (CryptoInputException e) {
+            return new Checked.Unreadable<>(TopicView.header(record, CloudEventHeaders.TYPE),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The signature and the snapshot, without decoding the key (the snapshot carries its thumbprint): for a
+     * view that needs the device's facts but not its key, since checking the point costs a large share of
+     * reading the topic. No side effects, any thread.
+     */
+    public Checked<Snapshot> checkFacts(ConsumerRecord<String, String> record) {
         RecordVerifier.Verdict verdict = signatures.verify(record);
         if (verdict != RecordVerifier.Verdict.SIGNED) {
-            rejected.reject(record, verdict.reasonCode());
-            return Optional.empty();
+            return new Checked.Refused<>(verdict.reasonCode());
         }
         if (record.key() == null) {
-            rejected.reject(record, KEY_MISMATCH);
-            return Optional.empty();
+            return new Checked.Refused<>(KEY_MISMATCH);
         }
+        // The type header is not signed, so it decides nothing: every event of the topic carries the device's
+        // whole snapshot (docs/events.md), and a record's signed value is read as one whatever the header says.
+        // A value without a complete snapshot (a later event version) is unreadable, and fails closed.
         String type = TopicView.header(record, CloudEventHeaders.TYPE);
-        if (type == null || !SNAPSHOT_EVENTS.contains(type)) {
-            skip(record, type, "unknown type", unreadable);
-            return Optional.empty();
-        }
         try {
             JsonNode node = json.readTree(record.value()).get("device");
             DeviceSnapshotV1 snapshot = node == null || !node.isObject()
@@ -120,27 +121,57 @@ public final class DeviceSnapshots {
                     : snapshots.<DeviceSnapshotV1>readValue(node);
             if (snapshot == null || snapshot.deviceId() == null || snapshot.publicKey() == null
                     || snapshot.state() == null || snapshot.hwModel() == null) {
-                skip(record, type, "incomplete snapshot", unreadable);
-                return Optional.empty();
+                return new Checked.Unreadable<>(type, "incomplete snapshot");
             }
             if (!snapshot.deviceId().equals(record.key())) {
                 // Signed, but filed under another device: a genuine record copied to move a device back in
                 // its history, or to shadow another device on the compacted topic.
-                rejected.reject(record, KEY_MISMATCH);
-                return Optional.empty();
+                return new Checked.Refused<>(KEY_MISMATCH);
             }
-            return Optional.of(snapshot);
+            return new Checked.Accepted<>(new Snapshot(snapshot, null));
         } catch (IOException e) {
-            skip(record, type, e.getClass().getSimpleName(), unreadable);
-            return Optional.empty();
+            return new Checked.Unreadable<>(type, e.getClass().getSimpleName());
         }
     }
 
-    /** Logs a record the view cannot read and hands its key to {@code unreadable}. */
-    private static void skip(ConsumerRecord<String, String> record, String type, String cause,
+    /**
+     * Applies one checked record ({@link #check}): {@code upsert} with the snapshot and its decoded enrolled
+     * key, {@code forget} with the record's key for a signed record that cannot be read, of whatever type:
+     * every event on the topic carries the device's snapshot (docs/events.md), so one the view cannot read
+     * leaves it not knowing the device's state or key. A refused record is reported and changes nothing.
+     */
+    public void apply(ConsumerRecord<String, String> record, Checked<?> checked,
+            BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert, Consumer<String> forget) {
+        act(record, checked, snapshot -> upsert.accept(snapshot.device(), snapshot.key()), forget);
+    }
+
+    /** {@link #check} then {@link #apply}, on the calling thread. */
+    public void apply(ConsumerRecord<String, String> record, BiConsumer<DeviceSnapshotV1, EcPublicKey> upsert,
+            Consumer<String> forget) {
+        apply(record, check(record), upsert, forget);
+    }
+
+    /**
+     * Applies one record checked by {@link #checkFacts} like {@link #apply}, for a view that keeps a device
+     * as it was when a record for it cannot be read.
+     */
+    public void applyFacts(ConsumerRecord<String, String> record, Checked<?> checked,
+            Consumer<DeviceSnapshotV1> upsert) {
+        act(record, checked, snapshot -> upsert.accept(snapshot.device()), unreadable -> {
+        });
+    }
+
+    private void act(ConsumerRecord<String, String> record, Checked<?> checked, Consumer<Snapshot> accepted,
             Consumer<String> unreadable) {
-        LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, type: %s, cause: %s]",
-                Topics.DEVICE_LIFECYCLE, record.partition(), record.offset(), type, cause);
-        unreadable.accept(record.key());
+        rejected.rollOver();
+        if (checked instanceof Checked.Accepted<?> ok && ok.value() instanceof Snapshot snapshot) {
+            accepted.accept(snapshot);
+        } else if (checked instanceof Checked.Refused<?> refused) {
+            rejected.reject(record, refused.reasonCode());
+        } else if (checked instanceof Checked.Unreadable<?> bad) {
+            LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, type: %s, cause: %s]",
+                    Topics.DEVICE_LIFECYCLE, record.partition(), record.offset(), bad.type(), bad.cause());
+            unreadable.accept(record.key());
+        }
     }
 }

@@ -54,18 +54,21 @@ public final class RecordVerifier {
     }
 
     /**
-     * The verdict on {@code record}'s signature. Waits, before the first record, until the producer's key
-     * set has been read: a view started before its producer must not refuse every record. Reads the key set
+     * On the view's reader thread before a poll's records are checked: waits until the producer's key set
+     * has been read once (a view started before its producer must not refuse every record), and reads it
      * again when its refresh interval has passed, so a key the producer withdrew stops verifying.
      */
+    public void prepare() throws InterruptedException {
+        keys.awaitFirstAnswer();
+        keys.refreshIfDue();
+    }
+
+    /**
+     * The verdict on {@code record}'s signature; thread-safe. A key the producer may have published since
+     * the last refresh is looked for; {@link PublishedKeys.Unavailable} if the producer does not answer, so
+     * the record is read again later rather than refused.
+     */
     public Verdict verify(ConsumerRecord<String, String> record) {
-        try {
-            keys.awaitFirstAnswer();
-            keys.refreshIfDue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the producer's keys", e);
-        }
         String signature = TopicView.header(record, SIGNATURE_HEADER);
         if (signature == null || record.value() == null) {
             return Verdict.UNSIGNED;

@@ -3,6 +3,7 @@ package io.simanchor.support.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +37,12 @@ import org.jboss.logging.Logger;
  * reader caught up again. (Unless Kafka no longer has the remembered offset, say of a topic deleted and
  * created again: {@code auto.offset.reset=earliest} then starts that partition from its beginning.)
  * Topics are never auto-created by this consumer: their owners create them with the right settings.
+ *
+ * <p>
+ * A record is handled in two steps ({@link RecordHandler}): a check without side effects (the producer's
+ * signature, parsing), which for a large poll runs on every core at once, then its application to the view
+ * on the reader thread, in partition order. Checking signatures is most of the cost of reading a signed
+ * topic, and a rebuild reads millions of records (docs/performance.md).
  */
 public final class TopicView implements AutoCloseable {
 
@@ -67,7 +75,7 @@ public final class TopicView implements AutoCloseable {
     private final String name;
     private final String bootstrapServers;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
-    private final Consumer<ConsumerRecord<String, String>> handler;
+    private final RecordHandler<Object> handler;
     private final Clock clock;
     private volatile boolean running;
     private volatile boolean caughtUp;
@@ -77,16 +85,63 @@ public final class TopicView implements AutoCloseable {
     private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
 
     /**
+     * How a view takes records: {@link #check} sees each record first and may run on several threads at once
+     * for the records of one poll, so it must have no side effects (verify, parse, decode); {@link #apply}
+     * then gets the record and what its check returned, on the reader thread only, in partition order.
+     * Neither may throw for a record it cannot read (skip and log it), or the reader restarts.
+     *
+     * @param <T> what a check finds out
+     */
+    public interface RecordHandler<T> {
+
+        /**
+         * Runs on the reader thread before each poll's records are checked, also when a poll brought none:
+         * waiting for what the checks need (a publisher's keys), periodic upkeep. May block; interrupted when
+         * the view closes.
+         */
+        default void prepare() throws InterruptedException {
+        }
+
+        T check(ConsumerRecord<String, String> record);
+
+        void apply(ConsumerRecord<String, String> record, T checked);
+    }
+
+    /** A poll with fewer records is checked on the reader thread: a hand-off would cost more than it saves. */
+    private static final int PARALLEL_CHECK_MIN = 64;
+
+    /**
      * @param name names the reader thread and the Kafka client id, e.g. {@code token-service-device-view}
      * @param handler applies one record to the view; called on the reader thread only, in partition order.
      *        It must not throw for a record it cannot read (skip and log it), or the reader restarts.
      */
     public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
             Consumer<ConsumerRecord<String, String>> handler, Clock clock) {
+        this(name, bootstrapServers, subscriptions, new RecordHandler<Object>() {
+
+            @Override
+            public Object check(ConsumerRecord<String, String> record) {
+                return null;
+            }
+
+            @Override
+            public void apply(ConsumerRecord<String, String> record, Object checked) {
+                handler.accept(record);
+            }
+        }, clock);
+    }
+
+    /**
+     * @param name names the reader thread and the Kafka client id, e.g. {@code token-service-device-view}
+     * @param handler checks records, several at once, then applies them one by one in partition order
+     */
+    @SuppressWarnings("unchecked")
+    public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
+            RecordHandler<?> handler, Clock clock) {
         this.name = name;
         this.bootstrapServers = bootstrapServers;
         subscriptions.forEach(subscription -> this.subscriptions.put(subscription.topic(), subscription));
-        this.handler = handler;
+        this.handler = (RecordHandler<Object>) handler;
         this.clock = clock;
     }
 
@@ -118,6 +173,8 @@ public final class TopicView implements AutoCloseable {
             current.wakeup();
         }
         if (reader != null) {
+            // A reader waiting in its handler's prepare (a publisher's keys) is not woken by the consumer.
+            reader.interrupt();
             reader.join(5_000);
         }
     }
@@ -133,7 +190,7 @@ public final class TopicView implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (WakeupException e) {
+            } catch (WakeupException | InterruptException e) {
                 if (!running) {
                     return;
                 }
@@ -177,10 +234,15 @@ public final class TopicView implements AutoCloseable {
                     Thread.sleep(POLL.toMillis());
                     continue;
                 }
+                handler.prepare();
                 ConsumerRecords<String, String> batch = kafka.poll(POLL);
+                List<ConsumerRecord<String, String>> records = new ArrayList<>(batch.count());
+                batch.partitions().forEach(partition -> records.addAll(batch.records(partition)));
+                List<Object> checked = check(records);
+                int next = 0;
                 for (TopicPartition partition : batch.partitions()) {
                     for (ConsumerRecord<String, String> record : batch.records(partition)) {
-                        handler.accept(record);
+                        handler.apply(record, checked.get(next++));
                         resumeAt.put(partition, record.offset() + 1);
                     }
                 }
@@ -191,6 +253,21 @@ public final class TopicView implements AutoCloseable {
         } finally {
             consumer = null;
         }
+    }
+
+    /** The checks of one poll's records, in their order: on every core for a large poll (a rebuild). */
+    private List<Object> check(List<ConsumerRecord<String, String>> records) {
+        if (records.size() < PARALLEL_CHECK_MIN) {
+            List<Object> checked = new ArrayList<>(records.size());
+            records.forEach(record -> checked.add(handler.check(record)));
+            return checked;
+        }
+        // An ordered parallel stream keeps each result at its record's index; the common pool plus this thread
+        // use every core. A check is pure, so running them in any order on any thread changes nothing.
+        return records.parallelStream()
+                .map(handler::check)
+                .collect(ArrayList::new, ArrayList::add,
+                        ArrayList::addAll);
     }
 
     private Properties properties() {

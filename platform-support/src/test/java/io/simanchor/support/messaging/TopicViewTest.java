@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -93,6 +94,41 @@ class TopicViewTest {
 
             awaitUntil(() -> !view.caughtUp());
         }
+    }
+
+    /**
+     * A rebuild checks a poll's records on every core; each record must still be applied in partition order
+     * with its own check's result.
+     */
+    @Test
+    void records_checked_together_are_applied_in_order_each_with_its_own_check() throws Exception {
+        String topic = "view-test-parallel";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        String[] values = IntStream.range(0, 2_000).mapToObj(i -> "record-" + i).toArray(String[]::new);
+        publish(topic, values);
+        List<String> applied = new CopyOnWriteArrayList<>();
+        try (TopicView view = new TopicView("view-test-parallel-reader", kafka.bootstrapServers(),
+                List.of(TopicView.Subscription.fromBeginning(topic)), new TopicView.RecordHandler<String>() {
+
+                    @Override
+                    public String check(ConsumerRecord<String, String> record) {
+                        return "checked " + record.value();
+                    }
+
+                    @Override
+                    public void apply(ConsumerRecord<String, String> record, String checked) {
+                        assertThat(checked).isEqualTo("checked " + record.value());
+                        applied.add(record.value());
+                    }
+                }, Clock.systemUTC())) {
+            view.start();
+
+            awaitUntil(view::caughtUp);
+        }
+
+        assertThat(applied).containsExactly(values);
     }
 
     @Test

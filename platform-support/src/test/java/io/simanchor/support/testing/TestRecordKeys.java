@@ -50,6 +50,11 @@ public final class TestRecordKeys {
         }
     }
 
+    /** The {@code kid} of the key. */
+    public static String keyId() {
+        return KEY.getKeyID();
+    }
+
     /** The key set, as identity-service publishes it. */
     public static String jwks() {
         return new JWKSet(KEY.toPublicJWK()).toString();

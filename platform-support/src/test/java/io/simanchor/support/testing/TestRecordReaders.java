@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.simanchor.api.events.SecurityEventV1;
+import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.PublishedKeys;
 import io.simanchor.support.messaging.AttestationResults;
 import io.simanchor.support.messaging.DeviceSnapshots;
@@ -32,6 +33,17 @@ public final class TestRecordReaders {
     public static DeviceSnapshots lifecycle(String service, Consumer<SecurityEventV1> securityEvents) {
         return new DeviceSnapshots(JSON, new RecordVerifier(keys(TestRecordKeys.jwks())),
                 rejections(service, securityEvents));
+    }
+
+    /** A verifier of lifecycle record signatures that trusts {@link TestRecordKeys}. */
+    public static RecordVerifier lifecycleVerifier() {
+        return new RecordVerifier(keys(TestRecordKeys.jwks()));
+    }
+
+    /** The public key of {@link TestRecordKeys}, as a reader holds it. */
+    public static EcPublicKey lifecycleKey() {
+        PublishedKeys keys = keys(TestRecordKeys.jwks());
+        return keys.find(TestRecordKeys.keyId()).orElseThrow();
     }
 
     /** A reader of attestation results; refused records are reported to {@code securityEvents}. */

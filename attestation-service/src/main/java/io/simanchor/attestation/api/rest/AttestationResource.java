@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +28,7 @@ import io.vertx.core.Vertx;
  * authenticate by their evidence's signature, so these endpoints take no bearer token.
  */
 @Path("/api/v1/attestation")
+@PermitAll // devices: a nonce and evidence, checked by the evidence signature
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class AttestationResource {

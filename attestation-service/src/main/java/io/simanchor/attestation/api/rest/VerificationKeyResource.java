@@ -3,6 +3,7 @@ package io.simanchor.attestation.api.rest;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,6 +26,7 @@ import io.simanchor.support.crypto.StoredSigningKey;
  * produces. Public and cacheable; the key changes only when operators replace the keystore.
  */
 @Path("/.well-known/simanchor/verification")
+@PermitAll // public keys for relying parties
 public class VerificationKeyResource {
 
     private static final int MAX_AGE_SECONDS = 300;

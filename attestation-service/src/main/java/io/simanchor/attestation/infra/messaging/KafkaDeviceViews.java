@@ -20,6 +20,7 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.attestation.domain.DeviceView;
 import io.simanchor.attestation.domain.DeviceViews;
 import io.simanchor.attestation.domain.SecurityEvents;
+import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.messaging.TopicView;
@@ -43,7 +44,25 @@ public class KafkaDeviceViews implements DeviceViews {
         // Only records identity-service signed change the view (docs/security.md).
         this.snapshots = records.lifecycleReader("attestation-service", json, securityEvents::raise, clock);
         this.view = new TopicView("attestation-service-device-view", bootstrapServers,
-                List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)), this::apply, clock);
+                List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)),
+                new TopicView.RecordHandler<Checked<DeviceSnapshots.Snapshot>>() {
+
+                    @Override
+                    public void prepare() throws InterruptedException {
+                        snapshots.prepare();
+                    }
+
+                    @Override
+                    public Checked<DeviceSnapshots.Snapshot> check(ConsumerRecord<String, String> record) {
+                        return snapshots.check(record);
+                    }
+
+                    @Override
+                    public void apply(ConsumerRecord<String, String> record,
+                            Checked<DeviceSnapshots.Snapshot> checked) {
+                        KafkaDeviceViews.this.apply(record, checked);
+                    }
+                }, clock);
     }
 
     @Override
@@ -69,8 +88,8 @@ public class KafkaDeviceViews implements DeviceViews {
         view.close();
     }
 
-    void apply(ConsumerRecord<String, String> record) {
-        snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(), new DeviceView(
+    private void apply(ConsumerRecord<String, String> record, Checked<DeviceSnapshots.Snapshot> checked) {
+        snapshots.apply(record, checked, (snapshot, key) -> devices.put(snapshot.deviceId(), new DeviceView(
                 snapshot.deviceId(), snapshot.tenantId(), snapshot.hwModel(), key, snapshot.state())),
                 devices::remove);
     }

@@ -1,5 +1,6 @@
 package io.simanchor.identity.api.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -8,6 +9,7 @@ import io.simanchor.identity.domain.CertificateAuthority;
 
 /** Publishes the device CA chain, so relying parties can validate device certificates. */
 @Path("/api/v1/ca")
+@PermitAll // the public device CA chain
 public class CaResource {
 
     private final CertificateAuthority ca;

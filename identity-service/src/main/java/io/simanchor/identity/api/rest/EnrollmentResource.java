@@ -3,6 +3,7 @@ package io.simanchor.identity.api.rest;
 import java.net.URI;
 import java.time.Instant;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ import io.smallrye.common.annotation.NonBlocking;
  * {@code simanchor.identity.v1.Enrollment} service calls the same {@link EnrollmentService}.
  */
 @Path("/api/v1")
+@PermitAll // devices: authenticated by the SIM key that signs the CSR
 @Blocking
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package io.simanchor.identity.api.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ import io.smallrye.common.annotation.Blocking;
  * {@link KeyRotationService#proofMessage}), not by an operator token.
  */
 @Path("/api/v1/devices/{deviceId}")
+@PermitAll // devices: authenticated by the proof of the current key
 @Blocking
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

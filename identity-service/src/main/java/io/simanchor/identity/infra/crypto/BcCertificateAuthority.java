@@ -2,7 +2,6 @@ package io.simanchor.identity.infra.crypto;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -43,6 +42,7 @@ import io.simanchor.identity.domain.DeviceCertificate;
 import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.crypto.KeystoreLocation;
 
 /**
  * The device CA on Bouncy Castle's certificate builder, signing through the crypto seam's provider.
@@ -65,8 +65,10 @@ public class BcCertificateAuthority implements CertificateAuthority {
     private final ThreadLocal<ContentSigner> signers;
 
     BcCertificateAuthority(IdentityConfig config, SecureRandom random, Clock clock) {
-        this.keys = DeviceCaKeys.loadOrCreate(config.ca().keystorePath().map(Path::of),
-                config.ca().keystorePassword().orElse("").toCharArray(), config.ca().organization(), random, clock);
+        KeystoreLocation keystore = KeystoreLocation.of("simanchor.identity.ca", config.ca().keystorePath(),
+                config.ca().keystorePassword());
+        this.keys = DeviceCaKeys.loadOrCreate(keystore.path(), keystore.password(), config.ca().organization(), random,
+                clock);
         this.validity = config.ca().deviceCertificateValidity();
         this.random = random;
         this.clock = clock;

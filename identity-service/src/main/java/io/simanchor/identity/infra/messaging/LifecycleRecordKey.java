@@ -1,6 +1,5 @@
 package io.simanchor.identity.infra.messaging;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -16,6 +15,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.config.IdentityConfig;
+import io.simanchor.support.crypto.KeystoreLocation;
 import io.simanchor.support.crypto.StoredSigningKey;
 import io.simanchor.support.messaging.RecordSigner;
 
@@ -34,9 +34,9 @@ public class LifecycleRecordKey {
     private final RecordSigner signer;
 
     LifecycleRecordKey(IdentityConfig config, SecureRandom random, Clock clock) {
-        char[] password = config.records().keystorePassword().orElse("").toCharArray();
-        this.key = StoredSigningKey.loadOrCreate(PURPOSE, config.records().keystorePath().map(Path::of), password,
-                random, clock);
+        KeystoreLocation keystore = KeystoreLocation.of("simanchor.identity.records", config.records().keystorePath(),
+                config.records().keystorePassword());
+        this.key = StoredSigningKey.loadOrCreate(PURPOSE, keystore.path(), keystore.password(), random, clock);
         this.signer = RecordSigner.of(key.privateKey(), key.keyId(), Set.of(Topics.DEVICE_LIFECYCLE), random);
     }
 

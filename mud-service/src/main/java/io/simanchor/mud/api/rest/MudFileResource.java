@@ -1,5 +1,6 @@
 package io.simanchor.mud.api.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +23,7 @@ import io.smallrye.common.annotation.Blocking;
  */
 @Blocking
 @Path("/")
+@PermitAll // MUD files are public (RFC 8520 §1.3)
 public class MudFileResource {
 
     private final MudPublishing publishing;

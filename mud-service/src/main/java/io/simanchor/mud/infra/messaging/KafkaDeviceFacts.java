@@ -9,6 +9,7 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.mud.domain.DeviceFacts;
 import io.simanchor.mud.domain.PolicyManager;
 import io.simanchor.support.messaging.AttestationResults;
+import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.TopicView;
 
@@ -36,7 +37,26 @@ public final class KafkaDeviceFacts implements AutoCloseable {
         this.view = new TopicView("mud-service-device-facts", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
-                this::apply, clock);
+                new TopicView.RecordHandler<Checked<?>>() {
+
+                    @Override
+                    public void prepare() throws InterruptedException {
+                        snapshots.prepare();
+                        results.prepare();
+                    }
+
+                    @Override
+                    public Checked<?> check(ConsumerRecord<String, String> record) {
+                        return Topics.ATTESTATION_RESULTS.equals(record.topic())
+                                ? results.check(record)
+                                : snapshots.checkFacts(record);
+                    }
+
+                    @Override
+                    public void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
+                        KafkaDeviceFacts.this.apply(record, checked);
+                    }
+                }, clock);
     }
 
     public void start() {
@@ -53,21 +73,16 @@ public final class KafkaDeviceFacts implements AutoCloseable {
         view.close();
     }
 
-    void apply(ConsumerRecord<String, String> record) {
+    private void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
         if (Topics.ATTESTATION_RESULTS.equals(record.topic())) {
-            applyResult(record);
+            // The verdict of the verified EAR the record carries, never the record's own fields (docs/security.md).
+            results.apply(record, checked, result -> manager.appraised(result.deviceId(),
+                    new DeviceFacts.Attestation(result.status().claimValue(), result.policyId(), result.keyThumbprint(),
+                            result.appraisedAt())));
             return;
         }
-        snapshots.applyFacts(record, snapshot -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
+        snapshots.applyFacts(record, checked, snapshot -> manager.deviceChanged(new DeviceFacts(snapshot.deviceId(),
                 snapshot.tenantId(), snapshot.manufacturer(), snapshot.hwModel(), snapshot.keyThumbprint(),
                 snapshot.state(), null)));
-    }
-
-    private void applyResult(ConsumerRecord<String, String> record) {
-        // The verdict of the verified EAR the record carries, never the record's own fields (docs/security.md).
-        results.read(record)
-                .ifPresent(result -> manager.appraised(result.deviceId(), new DeviceFacts.Attestation(
-                        result.status().claimValue(), result.policyId(), result.keyThumbprint(),
-                        result.appraisedAt())));
     }
 }

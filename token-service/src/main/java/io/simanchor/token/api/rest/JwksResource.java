@@ -3,6 +3,7 @@ package io.simanchor.token.api.rest;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,6 +26,7 @@ import io.simanchor.token.infra.crypto.TokenSigningKeys;
  * operator rotates twice within that time; relying parties then refetch on an unknown {@code kid}).
  */
 @Path("/oauth2/jwks")
+@PermitAll // access-token keys are public
 public class JwksResource {
 
     static final String JWK_SET = "application/jwk-set+json";

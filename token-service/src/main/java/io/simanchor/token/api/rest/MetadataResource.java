@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,6 +19,7 @@ import io.simanchor.token.domain.TokenRequest;
 
 /** Authorization server metadata (RFC 8414 §2, §3). */
 @Path("/.well-known/oauth-authorization-server")
+@PermitAll // RFC 8414 metadata is public
 public class MetadataResource {
 
     private static final int MAX_AGE_SECONDS = 3600;

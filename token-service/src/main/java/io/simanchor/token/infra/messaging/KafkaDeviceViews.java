@@ -13,6 +13,7 @@ import io.simanchor.api.events.DeviceState;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.messaging.AttestationResults;
+import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.TopicView;
 import io.simanchor.token.domain.DeviceView;
@@ -46,7 +47,24 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
         this.view = new TopicView("token-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
-                this::apply, clock);
+                new TopicView.RecordHandler<Checked<?>>() {
+
+                    @Override
+                    public void prepare() throws InterruptedException {
+                        snapshots.prepare();
+                        results.prepare();
+                    }
+
+                    @Override
+                    public Checked<?> check(ConsumerRecord<String, String> record) {
+                        return KafkaDeviceViews.this.check(record);
+                    }
+
+                    @Override
+                    public void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
+                        KafkaDeviceViews.this.apply(record, checked);
+                    }
+                }, clock);
     }
 
     public void start() {
@@ -77,23 +95,28 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
         return devices.size();
     }
 
+    /** Checks and applies one record on the calling thread (tests feed the view by hand). */
     void apply(ConsumerRecord<String, String> record) {
+        apply(record, check(record));
+    }
+
+    private Checked<?> check(ConsumerRecord<String, String> record) {
+        return Topics.ATTESTATION_RESULTS.equals(record.topic()) ? results.check(record) : snapshots.check(record);
+    }
+
+    private void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
         if (Topics.ATTESTATION_RESULTS.equals(record.topic())) {
-            applyResult(record);
+            results.apply(record, checked, result -> {
+                DeviceView.Appraisal appraisal = new DeviceView.Appraisal(result.status(), result.appraisedAt());
+                // Records of one device share a partition and arrive in order; keep the newest regardless.
+                appraisals.merge(result.deviceId(), appraisal,
+                        (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
+            });
             return;
         }
         // A record the view cannot read forgets the device, not its latest appraisal: a contraindicated one
         // must still supersede older EARs once the device is readable again.
-        snapshots.apply(record, (snapshot, key) -> devices.put(snapshot.deviceId(),
+        snapshots.apply(record, checked, (snapshot, key) -> devices.put(snapshot.deviceId(),
                 new Device(snapshot.deviceId(), key, snapshot.state())), devices::remove);
-    }
-
-    private void applyResult(ConsumerRecord<String, String> record) {
-        results.read(record).ifPresent(result -> {
-            DeviceView.Appraisal appraisal = new DeviceView.Appraisal(result.status(), result.appraisedAt());
-            // Records of one device share a partition and arrive in order; keep the newest regardless.
-            appraisals.merge(result.deviceId(), appraisal,
-                    (known, latest) -> latest.appraisedAt().isBefore(known.appraisedAt()) ? known : latest);
-        });
     }
 }
