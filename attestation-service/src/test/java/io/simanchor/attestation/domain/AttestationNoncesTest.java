@@ -12,7 +12,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 import io.simanchor.attestation.domain.AttestationNonces.NonceCheck.Outcome;
-import io.simanchor.attestation.testing.MutableClock;
+import io.simanchor.support.testing.MutableClock;
 
 class AttestationNoncesTest {
 

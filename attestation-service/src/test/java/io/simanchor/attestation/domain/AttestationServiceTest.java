@@ -32,11 +32,11 @@ import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.attestation.testing.EvidenceSigner;
 import io.simanchor.attestation.testing.InMemoryPolicies;
 import io.simanchor.attestation.testing.InMemoryReferenceValues;
-import io.simanchor.attestation.testing.MutableClock;
 import io.simanchor.attestation.testing.TestPolicies;
 import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.testing.MutableClock;
 
 /** The verifier's checks, one hostile input at a time, with in-memory ports and real signatures. */
 class AttestationServiceTest {

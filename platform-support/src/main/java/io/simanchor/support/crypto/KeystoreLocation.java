@@ -20,7 +20,7 @@ public record KeystoreLocation(Optional<Path> path, char[] password) {
 
     /** The location the settings under {@code prefix} give, checked for the running launch mode. */
     public static KeystoreLocation of(String prefix, Optional<String> path, Optional<String> password) {
-        return of(prefix, path, password, LaunchMode.current() == LaunchMode.NORMAL);
+        return of(prefix, path, password, LaunchMode.current().isProduction());
     }
 
     /**

@@ -28,15 +28,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and {@link #findOrRefresh} reads the URL again for a {@code kid} it does not know, unless the URL answered
  * such a read less than {@code minRefreshInterval} ago, so a key published since the last refresh is found
  * while a flood of records naming made-up keys costs at most one request per interval. When the URL does
- * not answer that read, the key is not judged unknown: {@link Unavailable} is thrown, and the view reads the
- * record again later. A failed routine refresh is tried again after {@value #RETRY_AFTER_FAILURE_SECONDS} s,
- * not on every call.
+ * not answer that read, the key is not judged unknown at once: {@link Unavailable} is thrown, and the view
+ * reads the record again later; but only for {@value #UNAVAILABLE_GRACE_SECONDS} s after the URL stopped
+ * answering, so a record naming a made-up key during an outage of the publisher cannot hold a view for the
+ * whole outage: after that, unknown keys are unknown until the URL answers again. A view's routine refresh
+ * ({@link #refreshInBackgroundIfDue}) never makes its reader wait; a failed one is tried again after
+ * {@value #RETRY_AFTER_FAILURE_SECONDS} s.
  */
 public final class PublishedKeys {
 
     private static final Logger LOG = Logger.getLogger(PublishedKeys.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final long RETRY_AFTER_FAILURE_SECONDS = 5;
+    private static final long UNAVAILABLE_GRACE_SECONDS = 30;
 
     /** The publisher did not answer when a key it may have published since was looked for. */
     public static final class Unavailable extends RuntimeException {
@@ -61,6 +65,9 @@ public final class PublishedKeys {
     private boolean attempted;
     private long lastForcedAnswerNanos;
     private boolean forcedAnswered;
+    private long unansweredSinceNanos;
+    private boolean unanswered;
+    private boolean refreshingInBackground;
     private volatile boolean fetched;
 
     /**
@@ -100,14 +107,44 @@ public final class PublishedKeys {
         return keys.size();
     }
 
-    /** Reads the URL's key set if it has never answered or the refresh interval has passed. */
+    /**
+     * Reads the URL's key set if it has never answered or the refresh interval has passed (and no attempt
+     * failed in the last {@value #RETRY_AFTER_FAILURE_SECONDS} s); waits for the answer: for a thread of its own.
+     */
     public synchronized void refreshIfDue() {
-        long now = System.nanoTime();
-        if (url.isEmpty() || (fetched && now - lastFetchNanos < refreshInterval.toNanos())
-                || (attempted && now - lastAttemptNanos < Duration.ofSeconds(RETRY_AFTER_FAILURE_SECONDS).toNanos())) {
-            return;
+        if (due()) {
+            refresh();
         }
-        refresh();
+    }
+
+    /**
+     * {@link #refreshIfDue()} on another thread, returning at once: for a view's reader, which must not wait
+     * for a slow or unreachable publisher while records wait to be applied.
+     */
+    public void refreshInBackgroundIfDue() {
+        synchronized (this) {
+            if (refreshingInBackground || !due()) {
+                return;
+            }
+            refreshingInBackground = true;
+        }
+        Thread refresher = new Thread(() -> {
+            try {
+                refreshIfDue();
+            } finally {
+                synchronized (this) {
+                    refreshingInBackground = false;
+                }
+            }
+        }, "key-refresh");
+        refresher.setDaemon(true);
+        refresher.start();
+    }
+
+    private boolean due() {
+        long now = System.nanoTime();
+        return url.isPresent() && !(fetched && now - lastFetchNanos < refreshInterval.toNanos())
+                && !(attempted && now - lastAttemptNanos < Duration.ofSeconds(RETRY_AFTER_FAILURE_SECONDS).toNanos());
     }
 
     /**
@@ -143,6 +180,11 @@ public final class PublishedKeys {
                 return known;
             }
             if (!refresh()) {
+                if (unanswered && System.nanoTime() - unansweredSinceNanos >= Duration
+                        .ofSeconds(UNAVAILABLE_GRACE_SECONDS)
+                        .toNanos()) {
+                    return Optional.empty();
+                }
                 throw new Unavailable("The " + what + " could not be read to look for key " + keyId);
             }
             forcedAnswered = true;
@@ -153,6 +195,17 @@ public final class PublishedKeys {
 
     /** Reads the URL's key set again; keeps the known keys if that fails. Returns whether it answered. */
     private boolean refresh() {
+        boolean answered = fetchKeys();
+        if (answered) {
+            unanswered = false;
+        } else if (!unanswered) {
+            unanswered = true;
+            unansweredSinceNanos = System.nanoTime();
+        }
+        return answered;
+    }
+
+    private boolean fetchKeys() {
         attempted = true;
         lastAttemptNanos = System.nanoTime();
         try {

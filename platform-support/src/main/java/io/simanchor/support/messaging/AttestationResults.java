@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.simanchor.api.attestation.ArStatus;
 import io.simanchor.api.events.AttestationResultV1;
-import io.simanchor.api.events.CloudEventHeaders;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.PublishedKeys;
 import io.simanchor.support.ear.SignedEar;
@@ -71,15 +70,16 @@ public final class AttestationResults {
      */
     public void prepare() throws InterruptedException {
         verifierKeys.awaitFirstAnswer();
-        verifierKeys.refreshIfDue();
+        verifierKeys.refreshInBackgroundIfDue();
         rejected.rollOver();
     }
 
     /** The verified appraisal in {@code record}, or why there is none; no side effects, any thread. */
     public Checked<Appraisal> check(ConsumerRecord<String, String> record) {
-        if (record.key() == null
-                || !AttestationResultV1.TYPE.equals(TopicView.header(record, CloudEventHeaders.TYPE))) {
-            return new Checked.Ignored<>();
+        // The ce_type header is not signed, so it decides nothing: every record of the topic is an appraisal,
+        // and one without a verifiable EAR is refused whatever the header says.
+        if (record.key() == null) {
+            return new Checked.Refused<>(DeviceSnapshots.KEY_MISMATCH);
         }
         if (record.value() == null) {
             // attestation-service never writes a tombstone; on a compacted topic it would erase the verdict.

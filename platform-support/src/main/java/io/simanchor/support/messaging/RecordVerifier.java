@@ -15,8 +15,9 @@ import io.simanchor.support.jose.StrictJws;
  * Verifies a record's producer signature ({@link RecordSigner}) against the keys its producer publishes,
  * before the record may change a view. The same rules as every JWS the platform verifies ({@link Es256Jws}:
  * ES256 only, no key taken from the record, no critical extensions), plus the record type in {@code typ}, so
- * a JWS the producer signed for another purpose cannot pass for a record's signature. Runs on a view's
- * reader thread, which may wait for the publisher's key set ({@link PublishedKeys#findOrRefresh}).
+ * a JWS the producer signed for another purpose cannot pass for a record's signature. {@link #verify} runs
+ * on any thread (a view checks a poll's records on every core) and may wait for the publisher's key set
+ * ({@link PublishedKeys#findOrRefresh}); {@link #prepare} runs on the view's reader thread.
  */
 public final class RecordVerifier {
 
@@ -60,7 +61,7 @@ public final class RecordVerifier {
      */
     public void prepare() throws InterruptedException {
         keys.awaitFirstAnswer();
-        keys.refreshIfDue();
+        keys.refreshInBackgroundIfDue();
     }
 
     /**

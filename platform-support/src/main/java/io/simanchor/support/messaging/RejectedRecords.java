@@ -14,8 +14,8 @@ import io.simanchor.api.events.SecurityEventV1;
 /**
  * Reports the records a view refused as forged or unreadable (docs/security.md) as security events, without
  * letting a flood of them turn into a flood of events: within each minute the first {@code perMinute}
- * refusals are reported one by one, the rest are counted and reported as one {@value #SUMMARY} event when
- * the next minute's first record is judged. A view thread calls it, one record at a time.
+ * refusals are reported one by one, the rest are counted and reported as one {@value #SUMMARY} event once the
+ * minute is over, at the view's next poll ({@link #rollOver}). Only the view's reader thread calls it.
  */
 public final class RejectedRecords {
 

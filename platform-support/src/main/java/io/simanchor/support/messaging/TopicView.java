@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,6 +107,35 @@ public final class TopicView implements AutoCloseable {
         T check(ConsumerRecord<String, String> record);
 
         void apply(ConsumerRecord<String, String> record, T checked);
+
+        /** A handler of these three steps. */
+        static <T> RecordHandler<T> of(Preparation prepare, Function<ConsumerRecord<String, String>, T> check,
+                BiConsumer<ConsumerRecord<String, String>, T> apply) {
+            return new RecordHandler<>() {
+
+                @Override
+                public void prepare() throws InterruptedException {
+                    prepare.prepare();
+                }
+
+                @Override
+                public T check(ConsumerRecord<String, String> record) {
+                    return check.apply(record);
+                }
+
+                @Override
+                public void apply(ConsumerRecord<String, String> record, T checked) {
+                    apply.accept(record, checked);
+                }
+            };
+        }
+    }
+
+    /** {@link RecordHandler#prepare()} as a lambda. */
+    @FunctionalInterface
+    public interface Preparation {
+
+        void prepare() throws InterruptedException;
     }
 
     /** A poll with fewer records is checked on the reader thread: a hand-off would cost more than it saves. */
@@ -117,18 +148,8 @@ public final class TopicView implements AutoCloseable {
      */
     public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
             Consumer<ConsumerRecord<String, String>> handler, Clock clock) {
-        this(name, bootstrapServers, subscriptions, new RecordHandler<Object>() {
-
-            @Override
-            public Object check(ConsumerRecord<String, String> record) {
-                return null;
-            }
-
-            @Override
-            public void apply(ConsumerRecord<String, String> record, Object checked) {
-                handler.accept(record);
-            }
-        }, clock);
+        this(name, bootstrapServers, subscriptions, RecordHandler.of(() -> {
+        }, record -> null, (record, checked) -> handler.accept(record)), clock);
     }
 
     /**
@@ -194,6 +215,8 @@ public final class TopicView implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+                // A stray interrupt while the view runs: clear it, or the next poll or sleep fails again.
+                Thread.interrupted();
             } catch (Error e) {
                 // The reader ends with it (out of memory, say). A view nobody updates any more must not
                 // pass for current: it stays not caught up, so the service is no longer ready.

@@ -34,7 +34,6 @@ import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.PublishedKeys;
-import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
 import io.simanchor.support.messaging.RecordSigner;
 import io.simanchor.support.messaging.RecordVerifier;
@@ -86,17 +85,9 @@ public final class LifecycleRebuild {
 
             verifyOnly(signer, jwks, Math.min(devices, 100_000));
             report("read only (Kafka)", devices, rebuild(kafka.bootstrapServers(), "read-only", devices,
-                    new TopicView.RecordHandler<Void>() {
-
-                        @Override
-                        public Void check(ConsumerRecord<String, String> record) {
-                            return null;
-                        }
-
-                        @Override
-                        public void apply(ConsumerRecord<String, String> record, Void checked) {
-                        }
-                    }));
+                    TopicView.RecordHandler.<Void>of(() -> {
+                    }, record -> null, (record, checked) -> {
+                    })));
             for (int round = 1; round <= 2; round++) {
                 Map<String, DeviceSnapshotV1> view = new ConcurrentHashMap<>();
                 DeviceSnapshots snapshots = new DeviceSnapshots(JSON, new RecordVerifier(keys(jwks)),
@@ -104,25 +95,9 @@ public final class LifecycleRebuild {
                             throw new IllegalStateException("refused a genuine record: " + event);
                         }, 100, Clock.systemUTC()));
                 long took = rebuild(kafka.bootstrapServers(), "verified-" + round, devices,
-                        new TopicView.RecordHandler<Checked<DeviceSnapshots.Snapshot>>() {
-
-                            @Override
-                            public void prepare() throws InterruptedException {
-                                snapshots.prepare();
-                            }
-
-                            @Override
-                            public Checked<DeviceSnapshots.Snapshot> check(ConsumerRecord<String, String> record) {
-                                return snapshots.check(record);
-                            }
-
-                            @Override
-                            public void apply(ConsumerRecord<String, String> record,
-                                    Checked<DeviceSnapshots.Snapshot> checked) {
-                                snapshots.apply(record, checked,
-                                        (snapshot, key) -> view.put(snapshot.deviceId(), snapshot), view::remove);
-                            }
-                        });
+                        TopicView.RecordHandler.of(snapshots::prepare, snapshots::check,
+                                (record, checked) -> snapshots.apply(record, checked,
+                                        (snapshot, key) -> view.put(snapshot.deviceId(), snapshot), view::remove)));
                 if (view.size() != devices) {
                     throw new IllegalStateException("the view holds " + view.size() + " devices");
                 }
@@ -185,24 +160,10 @@ public final class LifecycleRebuild {
         long start = System.nanoTime();
         try (TopicView view = new TopicView("rebuild-" + name, bootstrap,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)),
-                new TopicView.RecordHandler<T>() {
-
-                    @Override
-                    public void prepare() throws InterruptedException {
-                        handler.prepare();
-                    }
-
-                    @Override
-                    public T check(ConsumerRecord<String, String> record) {
-                        return handler.check(record);
-                    }
-
-                    @Override
-                    public void apply(ConsumerRecord<String, String> record, T checked) {
-                        handler.apply(record, checked);
-                        seen.incrementAndGet();
-                    }
-                }, Clock.systemUTC())) {
+                TopicView.RecordHandler.of(handler::prepare, handler::check, (record, checked) -> {
+                    handler.apply(record, checked);
+                    seen.incrementAndGet();
+                }), Clock.systemUTC())) {
             view.start();
             while (!view.caughtUp() || seen.get() < devices) {
                 Thread.sleep(20);

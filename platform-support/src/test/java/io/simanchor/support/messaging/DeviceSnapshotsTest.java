@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,6 +31,7 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.Certificates;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.testing.DeviceEvents;
+import io.simanchor.support.testing.MutableClock;
 import io.simanchor.support.testing.TestRecordKeys;
 import io.simanchor.support.testing.TestRecordReaders;
 
@@ -141,6 +140,24 @@ class DeviceSnapshotsTest {
         assertThat(reasons()).containsExactly(DeviceSnapshots.KEY_MISMATCH);
     }
 
+    /** The type header is not signed: a copy of a genuine record with it stripped must not undo the device. */
+    @Test
+    void a_signed_snapshot_is_read_whatever_its_unsigned_type_header_says() {
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
+        ConsumerRecord<String, String> stripped = TestRecordKeys.signed(record(DEVICE, enrolled(genuine)));
+        stripped.headers().remove(CloudEventHeaders.TYPE);
+        ConsumerRecord<String, String> renamed = TestRecordKeys.signed(record(DEVICE, enrolled(genuine)));
+        renamed.headers().remove(CloudEventHeaders.TYPE);
+        renamed.headers()
+                .add(CloudEventHeaders.TYPE, "simanchor.device.state-changed.v9".getBytes(StandardCharsets.UTF_8));
+
+        apply(stripped);
+        apply(renamed);
+
+        assertThat(view.get(DEVICE)).isEqualTo(genuine);
+        assertThat(securityEvents).isEmpty();
+    }
+
     @Test
     void a_signed_record_the_view_cannot_read_still_forgets_the_device() {
         apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
@@ -153,25 +170,7 @@ class DeviceSnapshotsTest {
 
     @Test
     void a_flood_of_forged_records_is_reported_one_by_one_up_to_the_minute_budget_then_counted() {
-        Instant start = Instant.parse("2026-12-07T10:00:00Z");
-        Instant[] now = {start};
-        Clock clock = new Clock() {
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         RejectedRecords budget = new RejectedRecords("test-service", securityEvents::add, 3, clock);
 
         for (int i = 0; i < 1_000; i++) {
@@ -179,7 +178,7 @@ class DeviceSnapshotsTest {
         }
         assertThat(securityEvents).hasSize(3);
 
-        now[0] = start.plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         budget.rollOver();
 
         assertThat(securityEvents).hasSize(4);

@@ -31,7 +31,7 @@ public final class EndpointRules {
         return methods().that(areResourceMethods())
                 .should(declareWhoMayCallThem())
                 .because("an endpoint without a security annotation is denied (issue 28, docs/security.md)")
-                .allowEmptyShould(true);
+                .allowEmptyShould(false);
     }
 
     private static DescribedPredicate<JavaMethod> areResourceMethods() {

@@ -13,11 +13,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
 import io.simanchor.support.messaging.RecordVerifier;
 
@@ -34,20 +30,9 @@ public final class TestRecordKeys {
     /** The configuration property that gives a service identity-service's record keys inline. */
     public static final String PROPERTY = "simanchor.records.lifecycle-keys";
 
-    private static final ECKey KEY = newKey();
+    private static final ECKey KEY = TestEs256Keys.generate();
 
     private TestRecordKeys() {
-    }
-
-    private static ECKey newKey() {
-        try {
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true)
-                    .generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The {@code kid} of the key. */
@@ -57,7 +42,7 @@ public final class TestRecordKeys {
 
     /** The key set, as identity-service publishes it. */
     public static String jwks() {
-        return new JWKSet(KEY.toPublicJWK()).toString();
+        return TestEs256Keys.jwks(KEY);
     }
 
     /** The signature identity-service would give a record with {@code value}: a JWS, payload detached. */

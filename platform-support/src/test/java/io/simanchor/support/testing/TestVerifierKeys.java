@@ -9,11 +9,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
@@ -30,25 +26,14 @@ public final class TestVerifierKeys {
     /** The EAR profile (draft-ietf-rats-ear §3.1). */
     public static final String EAR_PROFILE = "tag:github.com,2023:veraison/ear";
 
-    private static final ECKey KEY = newKey();
+    private static final ECKey KEY = TestEs256Keys.generate();
 
     private TestVerifierKeys() {
     }
 
-    private static ECKey newKey() {
-        try {
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true)
-                    .generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The key set, as attestation-service publishes it. */
     public static String jwks() {
-        return new JWKSet(KEY.toPublicJWK()).toString();
+        return TestEs256Keys.jwks(KEY);
     }
 
     /** An EAR as attestation-service signs it: {@code status} for {@code deviceId}'s key, issued then. */

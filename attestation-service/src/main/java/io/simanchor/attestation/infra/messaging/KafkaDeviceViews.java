@@ -45,24 +45,7 @@ public class KafkaDeviceViews implements DeviceViews {
         this.snapshots = records.lifecycleReader("attestation-service", json, securityEvents::raise, clock);
         this.view = new TopicView("attestation-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)),
-                new TopicView.RecordHandler<Checked<DeviceSnapshots.Snapshot>>() {
-
-                    @Override
-                    public void prepare() throws InterruptedException {
-                        snapshots.prepare();
-                    }
-
-                    @Override
-                    public Checked<DeviceSnapshots.Snapshot> check(ConsumerRecord<String, String> record) {
-                        return snapshots.check(record);
-                    }
-
-                    @Override
-                    public void apply(ConsumerRecord<String, String> record,
-                            Checked<DeviceSnapshots.Snapshot> checked) {
-                        KafkaDeviceViews.this.apply(record, checked);
-                    }
-                }, clock);
+                TopicView.RecordHandler.of(snapshots::prepare, snapshots::check, this::apply), clock);
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import io.simanchor.attestation.testing.MutableClock;
 import io.simanchor.support.persistence.PersistenceException;
+import io.simanchor.support.testing.MutableClock;
 
 /**
  * The cache of policies and reference values answers lookups without ever reading on the caller's thread

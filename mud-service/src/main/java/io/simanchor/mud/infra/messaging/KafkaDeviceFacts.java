@@ -37,26 +37,10 @@ public final class KafkaDeviceFacts implements AutoCloseable {
         this.view = new TopicView("mud-service-device-facts", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
-                new TopicView.RecordHandler<Checked<?>>() {
-
-                    @Override
-                    public void prepare() throws InterruptedException {
-                        snapshots.prepare();
-                        results.prepare();
-                    }
-
-                    @Override
-                    public Checked<?> check(ConsumerRecord<String, String> record) {
-                        return Topics.ATTESTATION_RESULTS.equals(record.topic())
-                                ? results.check(record)
-                                : snapshots.checkFacts(record);
-                    }
-
-                    @Override
-                    public void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
-                        KafkaDeviceFacts.this.apply(record, checked);
-                    }
-                }, clock);
+                TopicView.RecordHandler.of(() -> {
+                    snapshots.prepare();
+                    results.prepare();
+                }, this::check, this::apply), clock);
     }
 
     public void start() {
@@ -71,6 +55,12 @@ public final class KafkaDeviceFacts implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         view.close();
+    }
+
+    private Checked<?> check(ConsumerRecord<String, String> record) {
+        return Topics.ATTESTATION_RESULTS.equals(record.topic())
+                ? results.check(record)
+                : snapshots.checkFacts(record);
     }
 
     private void apply(ConsumerRecord<String, String> record, Checked<?> checked) {

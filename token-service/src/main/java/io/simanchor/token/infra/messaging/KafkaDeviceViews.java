@@ -47,24 +47,10 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
         this.view = new TopicView("token-service-device-view", bootstrapServers,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
-                new TopicView.RecordHandler<Checked<?>>() {
-
-                    @Override
-                    public void prepare() throws InterruptedException {
-                        snapshots.prepare();
-                        results.prepare();
-                    }
-
-                    @Override
-                    public Checked<?> check(ConsumerRecord<String, String> record) {
-                        return KafkaDeviceViews.this.check(record);
-                    }
-
-                    @Override
-                    public void apply(ConsumerRecord<String, String> record, Checked<?> checked) {
-                        KafkaDeviceViews.this.apply(record, checked);
-                    }
-                }, clock);
+                TopicView.RecordHandler.of(() -> {
+                    snapshots.prepare();
+                    results.prepare();
+                }, this::check, this::apply), clock);
     }
 
     public void start() {

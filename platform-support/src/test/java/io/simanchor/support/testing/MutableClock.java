@@ -1,4 +1,4 @@
-package io.simanchor.attestation.testing;
+package io.simanchor.support.testing;
 
 import java.time.Clock;
 import java.time.Duration;
