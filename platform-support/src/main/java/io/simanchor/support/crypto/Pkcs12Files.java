@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -29,18 +28,11 @@ public final class Pkcs12Files {
         return keyStore;
     }
 
-    /** An empty keystore to fill and {@link #save}. */
+    /** An empty keystore to fill and {@link #saveNew}. */
     public static KeyStore empty() throws IOException, GeneralSecurityException {
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         return keyStore;
-    }
-
-    /** Writes {@code keyStore} to {@code path}: a temporary file in the same directory, then an atomic move. */
-    public static void save(KeyStore keyStore, Path path, char[] password)
-            throws IOException, GeneralSecurityException {
-        Path temporary = written(keyStore, path, password);
-        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.simanchor.identity.infra.crypto;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -53,7 +54,15 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
             }
             DeviceCaKeys keys = generate(organization, random, clock);
             if (path.isPresent()) {
-                keys.save(path.get(), password);
+                try {
+                    keys.save(path.get(), password);
+                } catch (FileAlreadyExistsException e) {
+                    // Another instance created it first: issue under its CA, not a second one.
+                    DeviceCaKeys first = load(path.get(), password);
+                    LOG.infof("Device CA loaded, written meanwhile by another instance [issuing: %s]",
+                            first.issuing().getSubjectX500Principal().getName());
+                    return first;
+                }
                 LOG.infof("Device CA generated and saved [issuing: %s, keystore: %s]",
                         keys.issuing().getSubjectX500Principal().getName(), path.get());
             } else {
@@ -80,7 +89,7 @@ public record DeviceCaKeys(X509Certificate root, X509Certificate issuing, Privat
     private void save(Path path, char[] password) throws IOException, GeneralSecurityException {
         KeyStore keyStore = Pkcs12Files.empty();
         keyStore.setKeyEntry(ISSUING_ALIAS, issuingKey, password, new X509Certificate[]{issuing, root});
-        Pkcs12Files.save(keyStore, path, password);
+        Pkcs12Files.saveNew(keyStore, path, password);
     }
 
     private static DeviceCaKeys generate(String organization, SecureRandom random, Clock clock)

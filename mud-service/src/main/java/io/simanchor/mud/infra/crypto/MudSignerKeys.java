@@ -1,6 +1,7 @@
 package io.simanchor.mud.infra.crypto;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -57,14 +58,7 @@ public record MudSignerKeys(X509Certificate root, X509Certificate signer, Privat
             SecureRandom random, Clock clock) {
         try {
             if (path.isPresent() && Files.exists(path.get())) {
-                KeyStore keyStore = Pkcs12Files.load(path.get(), password);
-                PrivateKey key = (PrivateKey) keyStore.getKey(ALIAS, password);
-                var chain = keyStore.getCertificateChain(ALIAS);
-                if (key == null || chain == null || chain.length != 2) {
-                    throw new GeneralSecurityException(
-                            "keystore has no '" + ALIAS + "' entry with a 2-certificate chain");
-                }
-                MudSignerKeys keys = new MudSignerKeys((X509Certificate) chain[1], (X509Certificate) chain[0], key);
+                MudSignerKeys keys = load(path.get(), password);
                 LOG.infof("MUD signing key loaded [signer: %s]", keys.signer().getSubjectX500Principal().getName());
                 return keys;
             }
@@ -73,7 +67,15 @@ public record MudSignerKeys(X509Certificate root, X509Certificate signer, Privat
                 KeyStore keyStore = Pkcs12Files.empty();
                 keyStore.setKeyEntry(ALIAS, keys.signerKey(), password,
                         new X509Certificate[]{keys.signer(), keys.root()});
-                Pkcs12Files.save(keyStore, path.get(), password);
+                try {
+                    Pkcs12Files.saveNew(keyStore, path.get(), password);
+                } catch (FileAlreadyExistsException e) {
+                    // Another instance created it first: sign with its key, not a second one.
+                    MudSignerKeys first = load(path.get(), password);
+                    LOG.infof("MUD signing key loaded, written meanwhile by another instance [signer: %s]",
+                            first.signer().getSubjectX500Principal().getName());
+                    return first;
+                }
                 LOG.infof("MUD signing key generated and saved [signer: %s, keystore: %s]",
                         keys.signer().getSubjectX500Principal().getName(), path.get());
             } else {
@@ -84,6 +86,16 @@ public record MudSignerKeys(X509Certificate root, X509Certificate signer, Privat
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("MUD signing keystore cannot be loaded or created: " + e.getMessage(), e);
         }
+    }
+
+    private static MudSignerKeys load(Path path, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = Pkcs12Files.load(path, password);
+        PrivateKey key = (PrivateKey) keyStore.getKey(ALIAS, password);
+        var chain = keyStore.getCertificateChain(ALIAS);
+        if (key == null || chain == null || chain.length != 2) {
+            throw new GeneralSecurityException("keystore has no '" + ALIAS + "' entry with a 2-certificate chain");
+        }
+        return new MudSignerKeys((X509Certificate) chain[1], (X509Certificate) chain[0], key);
     }
 
     private static MudSignerKeys generate(String organization, SecureRandom random, Clock clock)
