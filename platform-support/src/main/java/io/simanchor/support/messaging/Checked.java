@@ -19,8 +19,4 @@ public sealed interface Checked<T> {
     /** The record is its producer's, or carries nothing to verify, but cannot be read: it is logged. */
     record Unreadable<T>(String type, String cause) implements Checked<T> {
     }
-
-    /** The record is not for this view (another type, no key). */
-    record Ignored<T>() implements Checked<T> {
-    }
 }
