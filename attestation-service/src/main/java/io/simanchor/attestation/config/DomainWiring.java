@@ -22,6 +22,7 @@ import io.simanchor.attestation.infra.crypto.EarSigner;
 import io.simanchor.support.crypto.KeystoreLocation;
 import io.simanchor.support.crypto.MacKey;
 import io.simanchor.support.crypto.StoredSigningKey;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 
 /**
  * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
@@ -56,10 +57,11 @@ public class DomainWiring {
     @Singleton
     AttestationService attestationService(AttestationNonces nonces, DeviceViews devices, AppraisalPolicies policies,
             ReferenceValueStore referenceValues, AppraisalLedger ledger, ResultSigner signer,
-            SecurityEvents securityEvents, Clock clock, AttestationConfig config) {
+            SecurityEvents securityEvents, Clock clock, AttestationConfig config, RequestRateLimits limits) {
         return new AttestationService(nonces, devices, policies, referenceValues, ledger, signer, securityEvents,
                 clock, new AttestationService.Settings(config.maxClockSkew(), config.nonce().ttl(),
-                        config.result().lifetime()));
+                        config.result().lifetime()),
+                limits);
     }
 
     @Produces

@@ -24,6 +24,7 @@ import io.simanchor.support.jose.NumericDate;
 import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 
 /**
  * The verifier (RFC 9334 §3): issues nonces, checks evidence and appraises it into a signed EAR. Checks
@@ -54,10 +55,11 @@ public final class AttestationService {
     private final SecurityEvents securityEvents;
     private final Clock clock;
     private final Settings settings;
+    private final RequestRateLimits limits;
 
     public AttestationService(AttestationNonces nonces, DeviceViews devices, AppraisalPolicies policies,
             ReferenceValueStore referenceValues, AppraisalLedger ledger, ResultSigner signer,
-            SecurityEvents securityEvents, Clock clock, Settings settings) {
+            SecurityEvents securityEvents, Clock clock, Settings settings, RequestRateLimits limits) {
         this.nonces = nonces;
         this.devices = devices;
         this.policies = policies;
@@ -67,6 +69,7 @@ public final class AttestationService {
         this.securityEvents = securityEvents;
         this.clock = clock;
         this.settings = settings;
+        this.limits = limits;
     }
 
     /**
@@ -77,6 +80,7 @@ public final class AttestationService {
         if (deviceId == null || deviceId.isBlank() || deviceId.length() > 64) {
             throw new ProblemException(CommonProblems.MALFORMED_REQUEST, "deviceId must be 1 to 64 characters");
         }
+        limits.admit(RequestRateLimits.Scope.DEVICE, deviceId);
         return nonces.issue(deviceId);
     }
 
@@ -111,6 +115,9 @@ public final class AttestationService {
                 AttestationProblems.CLAIM_MISSING, "eat_nonce, ueid and iat are required");
         String deviceId = Ueid.deviceId(claims.ueid())
                 .orElseThrow(() -> refuse(AttestationProblems.UEID_INVALID, null, "The ueid names no device"));
+        // Before the view is read, the signature verified or any event raised: a flood naming one device costs
+        // a counter (issue 28, point 8).
+        limits.admit(RequestRateLimits.Scope.DEVICE, deviceId);
         DeviceView device = devices.find(deviceId)
                 .orElseThrow(() -> raise(AttestationProblems.DEVICE_UNKNOWN, null, deviceId, "No such device"));
 

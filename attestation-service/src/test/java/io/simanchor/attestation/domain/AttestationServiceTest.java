@@ -36,6 +36,8 @@ import io.simanchor.attestation.testing.TestPolicies;
 import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.jose.Es256Jws;
 import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.ratelimit.KeyedRateLimit;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 import io.simanchor.support.testing.MutableClock;
 
 /** The verifier's checks, one hostile input at a time, with in-memory ports and real signatures. */
@@ -57,10 +59,16 @@ class AttestationServiceTest {
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1));
 
     private final InMemoryReferenceValues referenceValues = referenceValues();
+    /** Limits no test here reaches: their own tests are in platform-support and AttestationRateLimitTest. */
+    private static final RequestRateLimits NO_LIMITS = new RequestRateLimits(
+            new KeyedRateLimit.Limit(1e9, 1_000_000), new KeyedRateLimit.Limit(1e9, 1_000_000), 1_000,
+            System::nanoTime);
+
     private final AttestationService verifier = new AttestationService(nonces,
             id -> Optional.ofNullable(views.get(id)),
             new InMemoryPolicies(), referenceValues,
-            this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock, SETTINGS);
+            this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock, SETTINGS,
+            NO_LIMITS);
 
     /** The ledger: a nonce's first use is recorded with its result, at once. */
     private CompletionStage<Boolean> recordFirstUse(byte[] nonceId, Instant expiresAt, AttestationResultV1 result) {
@@ -205,7 +213,7 @@ class AttestationServiceTest {
                             throw new UnsupportedOperationException();
                         }
                     }, this::recordFirstUse, result -> "ear:" + result.deviceId(), securityEvents::add, clock,
-                    SETTINGS);
+                    SETTINGS, NO_LIMITS);
             CompletableFuture<AttestationService.Verdict> verdict = slowStore.appraise(sim.sign(claims(c -> c)))
                     .toCompletableFuture();
 
@@ -247,7 +255,7 @@ class AttestationServiceTest {
         };
         AttestationService verifierWaiting = new AttestationService(nonces, id -> Optional.ofNullable(views.get(id)),
                 unread, referenceValues(), this::recordFirstUse, result -> "ear:" + result.deviceId(),
-                securityEvents::add, clock, SETTINGS);
+                securityEvents::add, clock, SETTINGS, NO_LIMITS);
 
         CompletableFuture<AttestationService.Verdict> verdict = verifierWaiting.appraise(sim.sign(claims(c -> c)))
                 .toCompletableFuture();

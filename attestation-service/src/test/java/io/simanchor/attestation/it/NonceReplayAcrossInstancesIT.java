@@ -64,6 +64,9 @@ class NonceReplayAcrossInstancesIT {
         env.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10d28taW5zdGFuY2Vz");
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", keystore.toString());
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PASSWORD", "it-secret");
+        // The races below appraise one device dozens of times in seconds, far beyond a device's budget.
+        env.put("SIMANCHOR_RATE_LIMITS_PER_SUBJECT_PER_SECOND", "1000");
+        env.put("SIMANCHOR_RATE_LIMITS_PER_SUBJECT_BURST", "1000");
         // The first instance writes the keystore, the second loads it: both sign with the same key.
         first = PackagedService.start("attestation-a", env);
         second = PackagedService.start("attestation-b", env);

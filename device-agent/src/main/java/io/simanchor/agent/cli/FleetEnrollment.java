@@ -140,11 +140,12 @@ final class FleetEnrollment {
             fleet.add(new SimulatedDevice(SimulatedSims.iccid(random), SoftwareKey.generate(random)));
         }
         try {
+            SimVendor vendor = SimVendor.registered(session.identity(), session.token(), "default", random);
             Await.result(BoundedConcurrency.map(fleet, settings.concurrency(),
                     device -> session.identity()
-                            .register(session.token(),
-                                    Map.of("iccid", device.iccid(), "imei", SimulatedSims.imei(random), "hwModel",
-                                            settings.hwModel(), "manufacturer", SimulatedSims.MANUFACTURER))));
+                            .register(session.token(), vendor.registration(device.iccid(),
+                                    SimulatedSims.imei(random), settings.hwModel(),
+                                    device.key().keyPair().getPublic()))));
         } catch (RuntimeException e) {
             throw new IllegalStateException("registering the fleet failed: " + e.getMessage(), e);
         }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.enroll.SoftwareKey;
-import io.simanchor.api.registry.SimEndorsement;
 
 /**
  * The fleet simulator as a SIM vendor and its operator: makes a vendor key, registers it for the tenant,
@@ -60,13 +58,11 @@ final class FleetManifest {
     }
 
     private Map<String, Object> run(IdentityClient identity, String token) {
-        SoftwareKey vendor = SoftwareKey.generate(random);
-        String vendorKeyId = "fleet-vendor-" + Long.toHexString(random.nextLong());
-        Await.result(identity.putVendorKey(token, settings.tenant(), vendorKeyId, publicKeyPem(vendor)));
-        out.printf("  vendor key %s registered for tenant %s%n", vendorKeyId, settings.tenant());
+        SimVendor vendor = SimVendor.registered(identity, token, settings.tenant(), random);
+        out.printf("  vendor key %s registered for tenant %s%n", vendor.keyId(), settings.tenant());
 
         long start = System.nanoTime();
-        writeManifest(vendor, vendorKeyId);
+        writeManifest(vendor);
         double generated = seconds(start);
         out.printf("  wrote %d endorsed records to %s (%.1f MB) in %.1f s%n", settings.records(), settings.manifest(),
                 size(settings.manifest()) / 1e6, generated);
@@ -96,13 +92,13 @@ final class FleetManifest {
         return figures;
     }
 
-    private void writeManifest(SoftwareKey vendor, String vendorKeyId) {
+    private void writeManifest(SimVendor vendor) {
         try {
             Files.createDirectories(settings.manifest().toAbsolutePath().getParent());
             // Key generation and signing dominate; do them on every core, then write in order.
             List<String> lines = IntStream.range(0, settings.records())
                     .parallel()
-                    .mapToObj(i -> record(vendor, vendorKeyId))
+                    .mapToObj(i -> record(vendor))
                     .toList();
             try (BufferedWriter writer = Files.newBufferedWriter(settings.manifest(), StandardCharsets.UTF_8)) {
                 for (String line : lines) {
@@ -115,20 +111,9 @@ final class FleetManifest {
         }
     }
 
-    private String record(SoftwareKey vendor, String vendorKeyId) {
-        String iccid = SimulatedSims.iccid(random);
-        String imei = SimulatedSims.imei(random);
-        String simKey = spki(SoftwareKey.generate(random));
-        byte[] endorsement = vendor
-                .sign(SimEndorsement.signedBytes(iccid, imei, settings.hwModel(), SimulatedSims.MANUFACTURER, simKey));
-        Map<String, String> record = new LinkedHashMap<>();
-        record.put("iccid", iccid);
-        record.put("imei", imei);
-        record.put("hwModel", settings.hwModel());
-        record.put("manufacturer", SimulatedSims.MANUFACTURER);
-        record.put("simPublicKey", simKey);
-        record.put("vendorKeyId", vendorKeyId);
-        record.put("endorsement", Base64.getEncoder().encodeToString(endorsement));
+    private String record(SimVendor vendor) {
+        Map<String, String> record = vendor.registration(SimulatedSims.iccid(random), SimulatedSims.imei(random),
+                settings.hwModel(), SoftwareKey.generate(random).keyPair().getPublic());
         try {
             return JSON.writeValueAsString(record);
         } catch (IOException e) {
@@ -144,17 +129,6 @@ final class FleetManifest {
             out.printf("    line %d: %s %s%n", error.path("line").asInt(), error.path("code").asText(),
                     error.path("detail").asText());
         }
-    }
-
-    private static String spki(SoftwareKey key) {
-        return Base64.getEncoder().encodeToString(key.keyPair().getPublic().getEncoded());
-    }
-
-    private static String publicKeyPem(SoftwareKey key) {
-        return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(key.keyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
     }
 
     private static long size(Path file) {

@@ -171,10 +171,11 @@ final class FleetSimulation {
     }
 
     private void register(Operator.Session session, List<Device> fleet) {
+        SimVendor vendor = SimVendor.registered(session.identity(), session.token(), "default", random);
         Await.result(BoundedConcurrency.map(fleet, settings.concurrency(),
                 device -> session.identity()
-                        .register(session.token(), Map.of("iccid", device.iccid, "imei", SimulatedSims.imei(random),
-                                "hwModel", settings.hwModel(), "manufacturer", SimulatedSims.MANUFACTURER))));
+                        .register(session.token(), vendor.registration(device.iccid, SimulatedSims.imei(random),
+                                settings.hwModel(), device.sim.element().publicKey()))));
         out.printf("  registered %d devices (%d with the agent, %d naive)%n", fleet.size(), settings.devices(),
                 settings.naiveDevices());
     }

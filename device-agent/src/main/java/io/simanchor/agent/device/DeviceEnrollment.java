@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import io.simanchor.agent.enroll.CsrBuilder;
 import io.simanchor.agent.enroll.IdentityClient;
 import io.simanchor.agent.http.MalformedAnswerException;
+import io.simanchor.agent.http.RateLimitRetry;
 import io.simanchor.agent.sim.SimSigner;
 
 /**
@@ -26,11 +27,18 @@ public final class DeviceEnrollment {
     private DeviceEnrollment() {
     }
 
-    /** Enrolls the SIM behind {@code sim}, whose ICCID is {@code iccid}. */
+    /** Attempts of an enrollment that the service refuses with 429, in all. */
+    static final int ATTEMPTS = 4;
+
+    /**
+     * Enrolls the SIM behind {@code sim}, whose ICCID is {@code iccid}. A 429 (the service's rate limits) starts
+     * over with a new challenge after the server's {@code Retry-After}.
+     */
     public static CompletionStage<Enrolled> enroll(IdentityClient identity, String iccid, SimSigner sim) {
-        return identity.createChallenge(iccid)
+        return RateLimitRetry.onTooManyRequests(() -> identity.createChallenge(iccid)
                 .thenCompose(challenge -> CsrBuilder.build(sim.element().publicKey(), challenge.nonce(), sim::sign)
-                        .thenCompose(csr -> identity.enroll(challenge.challengeId(), CsrBuilder.pem(csr))))
+                        .thenCompose(csr -> identity.enroll(challenge.challengeId(), CsrBuilder.pem(csr)))),
+                ATTEMPTS)
                 .thenCompose(enrollment -> {
                     List<X509Certificate> chain = parseChain(enrollment.certificateChain());
                     return sim.element()

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.agent.attest.AttestationClient;
 import io.simanchor.agent.attest.EvidenceBuilder;
+import io.simanchor.agent.cli.SimVendor;
 import io.simanchor.agent.device.DeviceCredentials;
 import io.simanchor.agent.device.DeviceEnrollment;
 import io.simanchor.agent.device.DeviceKeyRotation;
@@ -118,7 +120,6 @@ class DeviceAgentFlowsIT {
     @Test
     void a_device_with_its_key_in_a_pkcs11_token_enrolls_attests_gets_tokens_and_rotates_its_key() throws Exception {
         String iccid = "8988200000" + (100_000_000 + new SecureRandom().nextInt(899_999_999));
-        register(iccid);
         Delays delays = Delays.on(TIMER);
         SigningMetrics simMetrics = new SigningMetrics();
         TokenMetrics tokenMetrics = new TokenMetrics();
@@ -126,6 +127,7 @@ class DeviceAgentFlowsIT {
         try (SimSigner sim = new SimSigner(Pkcs11SecureElement.open(SoftHsmToken.config(SoftHsmToken.TOKEN)), delays,
                 simMetrics)) {
             IdentityClient identityClient = new IdentityClient(http, URI.create(identity.baseUrl()));
+            register(identityClient, iccid, sim.element().publicKey());
 
             enrolled = DeviceEnrollment.enroll(identityClient, iccid, sim)
                     .toCompletableFuture()
@@ -190,10 +192,12 @@ class DeviceAgentFlowsIT {
                 Map.of("measurements", genuineState().measurements()), 200).toCompletableFuture().join();
     }
 
-    private static void register(String iccid) {
-        new IdentityClient(http, URI.create(identity.baseUrl()))
-                .register(TestOidcResource.deviceAdmin(),
-                        Map.of("iccid", iccid, "imei", "490154203237518", "hwModel", MODEL, "manufacturer", "Acme"))
+    /** Registers the SIM as its vendor's manifest would: its key, endorsed by a vendor key of the tenant. */
+    private static void register(IdentityClient identityClient, String iccid, PublicKey simKey) {
+        SimVendor vendor = SimVendor.registered(identityClient, TestOidcResource.token("olivia", "policy-admin"),
+                "default", new SecureRandom());
+        identityClient.register(TestOidcResource.deviceAdmin(),
+                vendor.registration(iccid, "490154203237518", MODEL, "Acme", simKey))
                 .toCompletableFuture()
                 .join();
     }

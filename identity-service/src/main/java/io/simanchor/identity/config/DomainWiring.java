@@ -24,6 +24,7 @@ import io.simanchor.identity.domain.TenantService;
 import io.simanchor.identity.domain.TenantStore;
 import io.simanchor.identity.domain.VendorKeyStore;
 import io.simanchor.support.crypto.MacKey;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 
 /**
  * Builds the framework-free domain services from their ports; the only place they meet CDI. The clock
@@ -47,18 +48,19 @@ public class DomainWiring {
 
     @Produces
     @Singleton
-    EnrollmentService enrollmentService(RegistrationStore registrations, Challenges challenges,
+    EnrollmentService enrollmentService(RegistrationStore registrations, TenantStore tenants, Challenges challenges,
             ChallengeStore usedChallenges, DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts,
-            Clock clock, IdentityConfig config) {
-        return new EnrollmentService(registrations, challenges, usedChallenges, devices, ca, alerts, clock,
-                new MudUrls(config.mudBaseUrl()));
+            Clock clock, IdentityConfig config, RequestRateLimits limits) {
+        return new EnrollmentService(registrations, tenants, challenges, usedChallenges, devices, ca, alerts, clock,
+                new MudUrls(config.mudBaseUrl()), limits);
     }
 
     @Produces
     @Singleton
     KeyRotationService keyRotationService(DeviceStore devices, Challenges challenges, ChallengeStore usedChallenges,
-            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment) {
-        return new KeyRotationService(devices, challenges, usedChallenges, ca, alerts, clock, enrollment);
+            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment,
+            RequestRateLimits limits) {
+        return new KeyRotationService(devices, challenges, usedChallenges, ca, alerts, clock, enrollment, limits);
     }
 
     @Produces

@@ -21,6 +21,8 @@ import io.simanchor.support.crypto.EcPublicKey;
  * @param mudUrl MUD URL of the model
  * @param state lifecycle state
  * @param enrolledAt when it enrolled
+ * @param endorsed whether it enrolled with the SIM key its vendor endorsed; a key rotation keeps the flag, since
+ *     the new key is authorized by the old one
  */
 public record Device(
         String id,
@@ -33,18 +35,19 @@ public record Device(
         Instant certificateNotAfter,
         String mudUrl,
         DeviceState state,
-        Instant enrolledAt) {
+        Instant enrolledAt,
+        boolean endorsed) {
 
     /** This device with another state. */
     public Device withState(DeviceState newState) {
         return new Device(id, tenantId, registrationId, hwModel, manufacturer, key, certificateSerial,
-                certificateNotAfter, mudUrl, newState, enrolledAt);
+                certificateNotAfter, mudUrl, newState, enrolledAt, endorsed);
     }
 
     /** This device with a new key and the certificate for it. */
     public Device withKey(EcPublicKey newKey, DeviceCertificate certificate) {
         return new Device(id, tenantId, registrationId, hwModel, manufacturer, newKey, certificate.serialHex(),
-                certificate.notAfter(), mudUrl, state, enrolledAt);
+                certificate.notAfter(), mudUrl, state, enrolledAt, endorsed);
     }
 
     /** The device as lifecycle events carry it. */
@@ -52,6 +55,6 @@ public record Device(
         EcPublicKey.Jwk jwk = key.toJwk();
         return new DeviceSnapshotV1(id, tenantId, hwModel, manufacturer,
                 new EcPublicJwkV1(jwk.kty(), jwk.crv(), jwk.x(), jwk.y()), key.thumbprint(), certificateSerial,
-                certificateNotAfter, mudUrl, state);
+                certificateNotAfter, mudUrl, state, endorsed);
     }
 }

@@ -13,14 +13,17 @@ import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.Csr;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 
 /**
  * Enrollment (DESIGN.md §3.1): a device proves possession of its SIM key over a fresh server challenge
- * and receives its certificate. REST and gRPC endpoints both call this one service.
+ * and receives its certificate. REST and gRPC endpoints both call this one service. Requests naming an ICCID
+ * are rate limited per ICCID before any work (issue 28, point 8).
  */
 public final class EnrollmentService {
 
     private final RegistrationStore registrations;
+    private final TenantStore tenants;
     private final Challenges challenges;
     private final ChallengeStore usedChallenges;
     private final DeviceStore devices;
@@ -28,10 +31,13 @@ public final class EnrollmentService {
     private final SecurityAlerts alerts;
     private final Clock clock;
     private final MudUrls mudUrls;
+    private final RequestRateLimits limits;
 
-    public EnrollmentService(RegistrationStore registrations, Challenges challenges, ChallengeStore usedChallenges,
-            DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts, Clock clock, MudUrls mudUrls) {
+    public EnrollmentService(RegistrationStore registrations, TenantStore tenants, Challenges challenges,
+            ChallengeStore usedChallenges, DeviceStore devices, CertificateAuthority ca, SecurityAlerts alerts,
+            Clock clock, MudUrls mudUrls, RequestRateLimits limits) {
         this.registrations = registrations;
+        this.tenants = tenants;
         this.challenges = challenges;
         this.usedChallenges = usedChallenges;
         this.devices = devices;
@@ -39,6 +45,7 @@ public final class EnrollmentService {
         this.alerts = alerts;
         this.clock = clock;
         this.mudUrls = mudUrls;
+        this.limits = limits;
     }
 
     /**
@@ -47,6 +54,7 @@ public final class EnrollmentService {
      * exist; the enrollment that follows fails like any invalid challenge.
      */
     public IssuedChallenge createChallenge(Iccid iccid) {
+        limits.admit(RequestRateLimits.Scope.ICCID, iccid.value());
         return challenges.issue(Challenge.Purpose.ENROLLMENT, iccid.value());
     }
 
@@ -57,6 +65,8 @@ public final class EnrollmentService {
      */
     public Enrollment enroll(String challengeId, String csrPem) {
         Challenge challenge = open(challengeId, Challenge.Purpose.ENROLLMENT);
+        // Its ICCID is known once the challenge's MAC verified, before the CSR is parsed or anything is written.
+        limits.admit(RequestRateLimits.Scope.ICCID, challenge.subject());
         Csr csr = CsrDecoding.decode(csrPem);
         requireAnswered(challenge, csr, null, null);
         // The signature is checked before the registration is looked up, so a bad CSR is refused alike
@@ -83,9 +93,16 @@ public final class EnrollmentService {
             throw refuseUsing(challenge, IdentityProblems.ALREADY_ENROLLED, tenant, registration.deviceId().get(),
                     csr.publicKey().thumbprint(), "This SIM is already enrolled; rotate the key instead");
         }
-        if (registration.simKey().isPresent() && !registration.simKey().get().equals(csr.publicKey())) {
+        boolean endorsed = registration.simKey().isPresent();
+        if (endorsed && !registration.simKey().get().equals(csr.publicKey())) {
             throw refuseUsing(challenge, IdentityProblems.SIM_KEY_MISMATCH, tenant, null,
                     csr.publicKey().thumbprint(), "The key is not the SIM key endorsed for this registration");
+        }
+        // Asked again at enrollment: a tenant that stopped allowing unendorsed enrollment after registering
+        // devices without keys must not have them enrolled by whichever key answers first.
+        if (!endorsed && !tenants.allowsUnendorsedEnrollment(tenant)) {
+            throw refuseUsing(challenge, IdentityProblems.UNENDORSED_ENROLLMENT_REFUSED, tenant, null,
+                    csr.publicKey().thumbprint(), "The tenant enrolls only SIM keys its vendor endorsed");
         }
         // A key already bound to another device is refused by the store's unique index on the thumbprint,
         // inside the enrollment transaction (KeyAlreadyBoundException below). A pre-query would cost a
@@ -97,12 +114,13 @@ public final class EnrollmentService {
         Instant now = clock.instant();
         Device device = new Device(deviceId, tenant, registration.id(), registration.hwModel(),
                 registration.manufacturer(), csr.publicKey(), certificate.serialHex(), certificate.notAfter(), mudUrl,
-                DeviceState.ACTIVE, now);
+                DeviceState.ACTIVE, now, endorsed);
         try {
             devices.enroll(device, certificate, challenge, new DeviceEnrolledV1(device.snapshot(), now),
                     new AuditEntry(now, "device:" + deviceId, "device.enrolled", tenant, deviceId,
                             Map.of("iccid", registration.iccid().value(), "keyThumbprint", thumbprint,
-                                    "certificateSerial", certificate.serialHex())));
+                                    "certificateSerial", certificate.serialHex(), "endorsed",
+                                    Boolean.toString(endorsed))));
         } catch (ChallengeAlreadyUsedException e) {
             throw replayed(challenge);
         } catch (KeyAlreadyBoundException e) {

@@ -44,6 +44,12 @@ public final class IdentityProblems {
             "The ICCID is already registered with different data");
     public static final ProblemType ENDORSEMENT_INVALID = new ProblemType("ENDORSEMENT_INVALID", 400,
             "The vendor endorsement is missing or does not verify with the tenant's vendor key");
+    public static final ProblemType ENDORSEMENT_REQUIRED = new ProblemType("ENDORSEMENT_REQUIRED", 400,
+            "The tenant enrolls only SIM keys its vendor endorsed; the record needs 'simPublicKey', 'vendorKeyId' "
+                    + "and 'endorsement'");
+    public static final ProblemType UNENDORSED_ENROLLMENT_REFUSED = new ProblemType("UNENDORSED_ENROLLMENT_REFUSED",
+            403,
+            "The registration names no vendor-endorsed SIM key and its tenant does not allow unendorsed enrollment");
     public static final ProblemType VENDOR_KEY_INVALID = new ProblemType("VENDOR_KEY_INVALID", 400,
             "The vendor key is not a P-256 public key in PEM");
 

@@ -13,6 +13,7 @@ import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.crypto.Csr;
 import io.simanchor.support.crypto.EcdsaVerifier;
 import io.simanchor.support.problem.ProblemException;
+import io.simanchor.support.ratelimit.RequestRateLimits;
 
 /**
  * Key rotation by the device itself: a CSR for the new key over a fresh challenge (proof of possession
@@ -30,8 +31,12 @@ public final class KeyRotationService {
     private final Clock clock;
     private final EnrollmentService enrollment;
 
+    private final RequestRateLimits limits;
+
     public KeyRotationService(DeviceStore devices, Challenges challenges, ChallengeStore usedChallenges,
-            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment) {
+            CertificateAuthority ca, SecurityAlerts alerts, Clock clock, EnrollmentService enrollment,
+            RequestRateLimits limits) {
+        this.limits = limits;
         this.devices = devices;
         this.challenges = challenges;
         this.usedChallenges = usedChallenges;
@@ -43,6 +48,7 @@ public final class KeyRotationService {
 
     /** A challenge for rotating the key of an active device. */
     public IssuedChallenge createChallenge(String deviceId) {
+        limits.admit(RequestRateLimits.Scope.DEVICE, deviceId);
         return challenges.issue(Challenge.Purpose.KEY_ROTATION, activeDevice(deviceId).id());
     }
 
@@ -52,6 +58,7 @@ public final class KeyRotationService {
      * @param proof base64 DER ECDSA signature by the current key over {@link #proofMessage}
      */
     public EnrollmentService.Enrollment rotate(String deviceId, String challengeId, String csrPem, String proof) {
+        limits.admit(RequestRateLimits.Scope.DEVICE, deviceId);
         Challenge challenge = enrollment.open(challengeId, Challenge.Purpose.KEY_ROTATION);
         Device device = activeDevice(deviceId);
         Csr csr = CsrDecoding.decode(csrPem);

@@ -21,7 +21,8 @@ import io.simanchor.support.problem.ProblemException;
 /**
  * Registers expected devices, one by one or from a SIM vendor's manifest. Imports are idempotent: a
  * record identical to a stored registration changes nothing, a different one with the same ICCID is
- * refused. Vendor endorsements are checked against the tenant's registered vendor keys.
+ * refused. Vendor endorsements are checked against the tenant's registered vendor keys, and a record without
+ * an endorsed SIM key is refused unless its tenant explicitly allows unendorsed enrollment.
  */
 public final class RegistrationService {
 
@@ -51,7 +52,8 @@ public final class RegistrationService {
      */
     public boolean register(String tenantId, ManifestRecord record, String actor) {
         requireTenant(tenantId);
-        NewRegistration registration = validate(tenantId, record, new HashMap<>());
+        NewRegistration registration = validate(tenantId, record, new HashMap<>(),
+                record.simPublicKey() == null && tenants.allowsUnendorsedEnrollment(tenantId));
         boolean inserted = registrations.insertNew(List.of(registration)).get(0);
         if (!inserted) {
             requireSame(registration);
@@ -64,17 +66,18 @@ public final class RegistrationService {
     /** Imports a manifest; bad lines are reported, good ones stored. */
     public ImportReport importManifest(String tenantId, Iterator<ManifestLine> lines, String actor) {
         requireTenant(tenantId);
+        boolean unendorsedAllowed = tenants.allowsUnendorsedEnrollment(tenantId);
         Map<String, Optional<EcPublicKey>> keyCache = new HashMap<>();
         Tally tally = new Tally();
         List<ManifestLine> batch = new ArrayList<>(BATCH_SIZE);
         while (lines.hasNext()) {
             batch.add(lines.next());
             if (batch.size() == BATCH_SIZE) {
-                importBatch(tenantId, batch, keyCache, tally);
+                importBatch(tenantId, batch, keyCache, unendorsedAllowed, tally);
                 batch.clear();
             }
         }
-        importBatch(tenantId, batch, keyCache, tally);
+        importBatch(tenantId, batch, keyCache, unendorsedAllowed, tally);
         ImportReport report = tally.report();
         auditLog.append(audit(actor, tenantId, "registrations.imported", tenantId,
                 Map.of("received", Integer.toString(report.received()), "imported",
@@ -84,7 +87,7 @@ public final class RegistrationService {
     }
 
     private void importBatch(String tenantId, List<ManifestLine> batch, Map<String, Optional<EcPublicKey>> keyCache,
-            Tally tally) {
+            boolean unendorsedAllowed, Tally tally) {
         if (batch.isEmpty()) {
             return;
         }
@@ -95,7 +98,7 @@ public final class RegistrationService {
                 .distinct()
                 .forEach(keyId -> keyCache.computeIfAbsent(keyId, id -> vendorKey(tenantId, id)));
         List<Validated> validated = batch.parallelStream()
-                .map(line -> validateLine(tenantId, line, keyCache))
+                .map(line -> validateLine(tenantId, line, keyCache, unendorsedAllowed))
                 .collect(Collectors.toList());
         List<Validated> good = new ArrayList<>();
         for (Validated v : validated) {
@@ -140,12 +143,14 @@ public final class RegistrationService {
         }
     }
 
-    private Validated validateLine(String tenantId, ManifestLine line, Map<String, Optional<EcPublicKey>> keyCache) {
+    private Validated validateLine(String tenantId, ManifestLine line, Map<String, Optional<EcPublicKey>> keyCache,
+            boolean unendorsedAllowed) {
         if (line.record() == null) {
             return Validated.error(line.number(), IdentityProblems.INVALID_FIELD.code(), line.parseError());
         }
         try {
-            return new Validated(line.number(), validate(tenantId, line.record(), keyCache), null);
+            return new Validated(line.number(), validate(tenantId, line.record(), keyCache, unendorsedAllowed),
+                    null);
         } catch (ProblemException e) {
             if (e.type() == IdentityProblems.ENDORSEMENT_INVALID) {
                 alerts.raise(e.type().code(), tenantId, null, line.record().iccid(),
@@ -155,7 +160,8 @@ public final class RegistrationService {
         }
     }
 
-    private NewRegistration validate(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
+    private NewRegistration validate(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys,
+            boolean unendorsedAllowed) {
         Iccid iccid = new Iccid(record.iccid());
         Optional<EcPublicKey> simKey = Optional.empty();
         if (record.simPublicKey() != null) {
@@ -168,7 +174,7 @@ public final class RegistrationService {
         }
         NewRegistration registration = new NewRegistration(tenantId, iccid, record.imei(), record.hwModel(),
                 record.manufacturer(), simKey);
-        checkEndorsement(tenantId, record, keys);
+        checkEndorsement(tenantId, record, keys, unendorsedAllowed);
         return registration;
     }
 
@@ -187,8 +193,17 @@ public final class RegistrationService {
         }
     }
 
-    /** A pinned SIM key needs the vendor's endorsement; an endorsement, when given, must verify. */
-    private void checkEndorsement(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys) {
+    /**
+     * A record names the SIM key its vendor endorsed, unless the tenant allows unendorsed enrollment; a pinned
+     * SIM key needs the vendor's endorsement; an endorsement, when given, must verify.
+     */
+    private void checkEndorsement(String tenantId, ManifestRecord record, Map<String, Optional<EcPublicKey>> keys,
+            boolean unendorsedAllowed) {
+        if (record.simPublicKey() == null && !unendorsedAllowed) {
+            throw new ProblemException(IdentityProblems.ENDORSEMENT_REQUIRED,
+                    "Tenant '" + tenantId + "' enrolls only vendor-endorsed SIM keys: the record needs "
+                            + "'simPublicKey', 'vendorKeyId' and 'endorsement'");
+        }
         boolean endorsed = record.endorsement() != null || record.vendorKeyId() != null;
         if (!endorsed && record.simPublicKey() == null) {
             return;

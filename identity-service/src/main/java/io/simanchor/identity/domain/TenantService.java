@@ -39,6 +39,28 @@ public final class TenantService {
         return created;
     }
 
+    /**
+     * Allows or refuses enrollment without a vendor-endorsed SIM key for the tenant (refused unless set). An
+     * ICCID is printed on the SIM, so without an endorsed key the first key to answer a challenge for it is
+     * bound: only a tenant whose SIMs cannot carry endorsements should allow this.
+     */
+    public void setUnendorsedEnrollment(String tenantId, boolean allowed, String actor) {
+        if (tenantId == null || !tenants.setUnendorsedEnrollment(tenantId, allowed)) {
+            throw new ProblemException(IdentityProblems.TENANT_NOT_FOUND, "No such tenant");
+        }
+        auditLog.append(new AuditEntry(clock.instant(), actor,
+                allowed ? "tenant.unendorsed-enrollment-allowed" : "tenant.unendorsed-enrollment-refused", tenantId,
+                tenantId, Map.of()));
+    }
+
+    /** Whether the tenant allows enrollment without a vendor-endorsed SIM key. */
+    public boolean allowsUnendorsedEnrollment(String tenantId) {
+        if (tenantId == null || !tenants.exists(tenantId)) {
+            throw new ProblemException(IdentityProblems.TENANT_NOT_FOUND, "No such tenant");
+        }
+        return tenants.allowsUnendorsedEnrollment(tenantId);
+    }
+
     /** Registers or replaces the vendor key {@code keyId} (PEM SubjectPublicKeyInfo, P-256). */
     public EcPublicKey putVendorKey(String tenantId, String keyId, String publicKeyPem, String actor) {
         if (!tenants.exists(tenantId)) {

@@ -8,4 +8,13 @@ public interface TenantStore {
 
     /** Whether the tenant exists. */
     boolean exists(String tenantId);
+
+    /**
+     * Whether the tenant allows devices to enroll without a vendor-endorsed SIM key; false for a tenant that
+     * does not exist.
+     */
+    boolean allowsUnendorsedEnrollment(String tenantId);
+
+    /** Sets whether the tenant allows unendorsed enrollment; false if the tenant does not exist. */
+    boolean setUnendorsedEnrollment(String tenantId, boolean allowed);
 }

@@ -38,6 +38,7 @@ import io.restassured.http.ContentType;
 import io.simanchor.api.events.DeviceEnrolledV1;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
+import io.simanchor.identity.testing.IdentityApi;
 import io.simanchor.identity.testing.IdentityApi.Challenge;
 import io.simanchor.identity.testing.TestClock;
 import io.simanchor.identity.testing.TestDevice;
@@ -97,7 +98,8 @@ class EnrollmentTest {
             assertThat(event.type()).isEqualTo(DeviceEnrolledV1.TYPE);
             assertThat(event.id()).isNotBlank();
             assertThat(event.value()).contains("\"keyThumbprint\":\"" + device.publicKey().thumbprint() + "\"")
-                    .contains("\"state\":\"ACTIVE\"");
+                    .contains("\"state\":\"ACTIVE\"")
+                    .contains("\"endorsed\":true");
         }
     }
 
@@ -320,7 +322,8 @@ class EnrollmentTest {
     @Test
     void rsa_and_p384_keys_are_refused() {
         for (TestDevice device : List.of(TestDevice.rsa(), TestDevice.p384())) {
-            givenRegistered(device);
+            // No vendor endorses such a key (a registration refuses it), so only an unendorsed one can try.
+            IdentityApi.givenRegisteredUnendorsed(device);
             Challenge challenge = Challenge.of(challenge(device.iccid()));
             assertProblem(enroll(challenge.id(), device.csr(challenge.nonce())), 400,
                     device.keys().getPublic().getAlgorithm().equals("RSA") ? "CSR_MALFORMED" : "KEY_UNSUPPORTED");

@@ -6,9 +6,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -23,15 +20,13 @@ import io.simanchor.api.events.Topics;
 import io.simanchor.identity.domain.ManifestRecord;
 import io.simanchor.identity.testing.IdentityApi;
 import io.simanchor.identity.testing.TestDevice;
-import io.simanchor.support.crypto.PemCodec;
+import io.simanchor.identity.testing.TestVendor;
 import io.simanchor.support.testing.KafkaEvents;
 import io.simanchor.support.testing.TestOidcResource;
 
 /** Operators register devices one by one or from a vendor manifest; only with the right role. */
 @QuarkusTest
 class RegistrationAdminTest {
-
-    private static final KeyPair VENDOR = newVendorKey();
 
     @Test
     void admin_endpoints_need_a_token_and_the_right_role() {
@@ -57,12 +52,13 @@ class RegistrationAdminTest {
 
     @Test
     void single_registration_is_idempotent_and_conflicts_are_refused() {
-        Map<String, String> registration = Map.of("iccid", TestDevice.randomIccid(), "imei", TestDevice.randomImei(),
-                "hwModel", "tracker-x1", "manufacturer", "Acme Devices");
+        TestDevice device = TestDevice.p256();
+        Map<String, String> registration = TestVendor.endorsedFields(device, device, "default",
+                TestDevice.randomImei());
         post(registration).statusCode(201).body("created", is(true));
         post(registration).statusCode(200).body("created", is(false));
-        Map<String, String> different = new java.util.HashMap<>(registration);
-        different.put("imei", TestDevice.randomImei());
+        Map<String, String> different = new java.util.HashMap<>(
+                TestVendor.endorsedFields(device, TestDevice.p256(), "default", TestDevice.randomImei()));
         assertProblem(post(different), 409, "REGISTRATION_CONFLICT");
         different.put("tenantId", "no-such-tenant");
         assertProblem(post(different), 404, "TENANT_NOT_FOUND");
@@ -74,25 +70,26 @@ class RegistrationAdminTest {
         TestDevice endorsed = TestDevice.p256();
         TestDevice forged = TestDevice.p256();
         String manifest = String.join("\n",
-                line(TestDevice.randomIccid()),
+                endorsedLine(TestDevice.p256(), true),
                 endorsedLine(endorsed, true),
                 "{not json",
                 "{\"iccid\": \"" + TestDevice.randomIccid() + "\", \"colour\": \"red\"}",
                 endorsedLine(forged, false),
                 line("1234"),
+                line(TestDevice.randomIccid()),
                 "",
-                line(TestDevice.randomIccid()));
+                endorsedLine(TestDevice.p256(), true));
 
         bulk(manifest).statusCode(200)
-                .body("received", is(7))
+                .body("received", is(8))
                 .body("imported", is(3))
                 .body("unchanged", is(0))
-                .body("rejected", is(4))
-                .body("errors", hasSize(4))
-                .body("errors.line", is(List.of(3, 4, 5, 6)))
-                .body("errors.code",
-                        is(List.of("INVALID_FIELD", "INVALID_FIELD", "ENDORSEMENT_INVALID", "INVALID_ICCID")));
-        bulk(manifest).statusCode(200).body("imported", is(0)).body("unchanged", is(3)).body("rejected", is(4));
+                .body("rejected", is(5))
+                .body("errors", hasSize(5))
+                .body("errors.line", is(List.of(3, 4, 5, 6, 7)))
+                .body("errors.code", is(List.of("INVALID_FIELD", "INVALID_FIELD", "ENDORSEMENT_INVALID",
+                        "INVALID_ICCID", "ENDORSEMENT_REQUIRED")));
+        bulk(manifest).statusCode(200).body("imported", is(0)).body("unchanged", is(3)).body("rejected", is(5));
 
         try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
             events.awaitAtLeast(1, e -> forged.iccid().equals(e.key()) && e.value().contains("ENDORSEMENT_INVALID"),
@@ -102,9 +99,10 @@ class RegistrationAdminTest {
 
     @Test
     void manifest_record_that_changes_a_registration_is_a_conflict() {
-        String iccid = TestDevice.randomIccid();
-        bulk(line(iccid)).statusCode(200).body("imported", is(1));
-        bulk(line(iccid).replace("Acme Devices", "Other Devices")).statusCode(200)
+        givenVendorKey("default", "vendor-1");
+        TestDevice device = TestDevice.p256();
+        bulk(endorsedLine(device, true)).statusCode(200).body("imported", is(1));
+        bulk(endorsedLine(TestDevice.p256().cloneKeyTo(device), true)).statusCode(200)
                 .body("rejected", is(1))
                 .body("errors[0].code", is("REGISTRATION_CONFLICT"));
     }
@@ -127,9 +125,11 @@ class RegistrationAdminTest {
 
     @Test
     void manifest_path_works_with_a_literal_and_with_a_percent_encoded_colon() {
-        bulkAt("/api/v1/admin/registrations:bulk", line(TestDevice.randomIccid())).statusCode(200)
+        givenVendorKey("default", "vendor-1");
+        bulkAt("/api/v1/admin/registrations:bulk", endorsedLine(TestDevice.p256(), true)).statusCode(200)
                 .body("imported", is(1));
-        bulkAt("/api/v1/admin/registrations%3Abulk?tenant=default", line(TestDevice.randomIccid())).statusCode(200)
+        bulkAt("/api/v1/admin/registrations%3Abulk?tenant=default", endorsedLine(TestDevice.p256(), true))
+                .statusCode(200)
                 .body("imported", is(1));
     }
 
@@ -138,7 +138,7 @@ class RegistrationAdminTest {
         given().auth()
                 .oauth2(TestOidcResource.deviceAdmin())
                 .contentType(ContentType.JSON)
-                .body(Map.of("publicKey", vendorPem()))
+                .body(Map.of("publicKey", TestVendor.publicKeyPem()))
                 .put("/api/v1/admin/tenants/default/vendor-keys/v9")
                 .then()
                 .statusCode(403);
@@ -152,29 +152,12 @@ class RegistrationAdminTest {
 
     /** Registers the test vendor's key for the tenant (creating the tenant if needed). */
     static void givenVendorKey(String tenant, String keyId) {
-        String token = TestOidcResource.token("bob", "policy-admin");
-        given().auth()
-                .oauth2(token)
-                .put("/api/v1/admin/tenants/" + tenant)
-                .then()
-                .statusCode(org.hamcrest.Matchers
-                        .anyOf(is(200), is(201)));
-        given().auth()
-                .oauth2(token)
-                .contentType(ContentType.JSON)
-                .body(Map.of("publicKey", vendorPem()))
-                .put("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + keyId)
-                .then()
-                .statusCode(200);
+        TestVendor.givenVendorKey(tenant, keyId);
     }
 
     /** The test vendor's endorsement signature. */
     static byte[] vendorSign(byte[] message) {
-        return TestDevice.sign(VENDOR, message);
-    }
-
-    private static String vendorPem() {
-        return PemCodec.encode(PemCodec.PUBLIC_KEY, VENDOR.getPublic().getEncoded());
+        return TestVendor.sign(message);
     }
 
     @Test
@@ -183,7 +166,7 @@ class RegistrationAdminTest {
         TestDevice device = TestDevice.p256();
         String withNul = endorsedLine(device, true).replace("\"vendor-1\"", "\"vendor\\u0000\"");
 
-        bulk(String.join("\n", withNul, line(TestDevice.randomIccid()))).statusCode(200)
+        bulk(String.join("\n", withNul, endorsedLine(TestDevice.p256(), true))).statusCode(200)
                 .body("imported", is(1))
                 .body("rejected", is(1))
                 .body("errors.code", is(List.of("ENDORSEMENT_INVALID")));
@@ -226,15 +209,5 @@ class RegistrationAdminTest {
                 .body(manifest.getBytes(StandardCharsets.UTF_8))
                 .post(path)
                 .then();
-    }
-
-    private static KeyPair newVendorKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.restassured.http.ContentType;
 import io.simanchor.identity.testing.TestDevice;
+import io.simanchor.identity.testing.TestVendor;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
 import io.simanchor.support.testing.EmbeddedPostgresServer;
 import io.simanchor.support.testing.KeycloakServer;
@@ -81,6 +82,14 @@ class KeycloakAdminAccessIT {
                 .auth()
                 .oauth2(keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT))
                 .contentType(ContentType.JSON)
+                .body(Map.of("publicKey", TestVendor.publicKeyPem()))
+                .put("/api/v1/admin/tenants/default/vendor-keys/" + TestVendor.KEY_ID)
+                .then()
+                .statusCode(200);
+        given().baseUri(identity.baseUrl())
+                .auth()
+                .oauth2(keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT))
+                .contentType(ContentType.JSON)
                 .body(registration())
                 .post("/api/v1/admin/registrations")
                 .then()
@@ -121,8 +130,9 @@ class KeycloakAdminAccessIT {
                 .statusCode(200);
     }
 
+    /** A registration as a vendor's manifest names it: the SIM key, endorsed by the vendor key. */
     private static Map<String, String> registration() {
-        return Map.of("iccid", TestDevice.randomIccid(), "imei", TestDevice.randomImei(), "hwModel", "tracker-x1",
-                "manufacturer", "Acme Devices");
+        TestDevice device = TestDevice.p256();
+        return TestVendor.endorsedRecord(device, device, "default", TestDevice.randomImei());
     }
 }

@@ -12,18 +12,48 @@ import io.simanchor.support.testing.TestOidcResource;
 /** The service's REST API as tests drive it: short, readable steps of a device's or operator's flow. */
 public final class IdentityApi {
 
+    /** The hardware model tests register devices with. */
+    public static final String HW_MODEL = "tracker-x1";
+    /** The manufacturer tests register devices with. */
+    public static final String MANUFACTURER = "Acme Devices";
+    /** A tenant that allows enrollment without a vendor-endorsed SIM key (created on first use). */
+    public static final String UNENDORSED_TENANT = "unendorsed-allowed";
+
+    private static volatile boolean unendorsedTenantReady;
+
     private IdentityApi() {
     }
 
-    /** Registers the device in the default tenant as an operator would. */
+    /**
+     * Registers the device in the default tenant as a vendor's manifest would: pinned to the device's own SIM
+     * key, endorsed by the test vendor.
+     */
     public static void givenRegistered(TestDevice device) {
-        register(device, Map.of()).statusCode(201);
+        postRegistration(TestVendor.endorsedFields(device, device, "default", TestDevice.randomImei()))
+                .statusCode(201);
+    }
+
+    /**
+     * Registers the device without a SIM key, in {@link #UNENDORSED_TENANT}, which allows that: for keys a
+     * vendor would never endorse and for tests of what the enrollment itself refuses.
+     */
+    public static void givenRegisteredUnendorsed(TestDevice device) {
+        register(device, Map.of("tenantId", unendorsedTenant())).statusCode(201);
+    }
+
+    /** {@link #UNENDORSED_TENANT}, created and set to allow unendorsed enrollment on first use. */
+    public static String unendorsedTenant() {
+        if (!unendorsedTenantReady) {
+            TestVendor.allowUnendorsedEnrollment(UNENDORSED_TENANT, true);
+            unendorsedTenantReady = true;
+        }
+        return UNENDORSED_TENANT;
     }
 
     /** Registers the device with extra manifest fields (simPublicKey, endorsement...). */
     public static ValidatableResponse register(TestDevice device, Map<String, String> extra) {
         Map<String, String> body = new HashMap<>(Map.of("iccid", device.iccid(), "imei", TestDevice.randomImei(),
-                "hwModel", "tracker-x1", "manufacturer", "Acme Devices"));
+                "hwModel", HW_MODEL, "manufacturer", MANUFACTURER));
         body.putAll(extra);
         return postRegistration(body);
     }
@@ -54,9 +84,15 @@ public final class IdentityApi {
                 .then();
     }
 
-    /** Registers and enrolls the device; returns its device id. */
+    /** Registers (endorsed) and enrolls the device; returns its device id. */
     public static String givenEnrolled(TestDevice device) {
         givenRegistered(device);
+        return enrollNow(device);
+    }
+
+    /** Registers the device without a SIM key in {@link #UNENDORSED_TENANT} and enrolls it. */
+    public static String givenEnrolledUnendorsed(TestDevice device) {
+        givenRegisteredUnendorsed(device);
         return enrollNow(device);
     }
 

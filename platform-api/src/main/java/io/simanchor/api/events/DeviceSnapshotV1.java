@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param certificateNotAfter expiry of the current device certificate
  * @param mudUrl MUD URL of the model (RFC 8520)
  * @param state lifecycle state
+ * @param endorsed whether the device enrolled with the SIM key its vendor endorsed (the default); false only
+ *     where the tenant explicitly allows unendorsed enrollment, so a consumer can tell such devices apart
  */
 public record DeviceSnapshotV1(
         String deviceId,
@@ -28,5 +30,6 @@ public record DeviceSnapshotV1(
         String certificateSerial,
         Instant certificateNotAfter,
         String mudUrl,
-        DeviceState state) {
+        DeviceState state,
+        boolean endorsed) {
 }

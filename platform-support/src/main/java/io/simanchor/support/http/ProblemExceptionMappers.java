@@ -23,6 +23,7 @@ import io.simanchor.support.problem.CommonProblems;
 import io.simanchor.support.problem.Problem;
 import io.simanchor.support.problem.ProblemException;
 import io.simanchor.support.problem.ProblemType;
+import io.simanchor.support.ratelimit.RateLimitedException;
 
 /**
  * Turns every failure of a REST endpoint into an RFC 9457 {@code application/problem+json} response
@@ -36,6 +37,14 @@ public class ProblemExceptionMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return respond(e.type(), e.getMessage(), e);
+    }
+
+    /** RFC 6585 §4: 429 says how long to wait (RFC 9110 §10.2.3), so clients back off instead of hammering. */
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitedException e) {
+        return Response.fromResponse(respond(e.type(), e.getMessage(), e))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .build();
     }
 
     @ServerExceptionMapper

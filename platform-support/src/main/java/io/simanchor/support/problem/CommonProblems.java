@@ -24,6 +24,8 @@ public final class CommonProblems {
             "The request body is larger than this endpoint accepts");
     public static final ProblemType UNSUPPORTED_MEDIA_TYPE = new ProblemType("UNSUPPORTED_MEDIA_TYPE", 415,
             "The request body has a media type this endpoint does not accept");
+    public static final ProblemType RATE_LIMITED = new ProblemType("RATE_LIMITED", 429,
+            "Too many requests from this address or for this SIM or device; retry after the time given");
     public static final ProblemType INTERNAL_ERROR = new ProblemType("INTERNAL_ERROR", 500,
             "The service failed to handle the request");
     public static final ProblemType UNAVAILABLE = new ProblemType("UNAVAILABLE", 503,

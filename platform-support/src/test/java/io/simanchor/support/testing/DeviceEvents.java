@@ -52,7 +52,7 @@ public final class DeviceEvents implements AutoCloseable {
         EcPublicKey.Jwk jwk = key.toJwk();
         return new DeviceSnapshotV1(deviceId, "default", hwModel, "Acme", new EcPublicJwkV1(jwk.kty(), jwk.crv(),
                 jwk.x(), jwk.y()), key.thumbprint(), "01", Instant.now().plusSeconds(86_400),
-                "https://mud.simanchor.local/v1/models/" + hwModel, state);
+                "https://mud.simanchor.local/v1/models/" + hwModel, state, true);
     }
 
     public void enrolled(DeviceSnapshotV1 device) {

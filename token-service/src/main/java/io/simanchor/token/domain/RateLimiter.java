@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import io.simanchor.support.ratelimit.TokenBucket;
+
 /**
  * Token buckets, one for the whole instance and one per device. The global bucket is taken before any
  * signature is verified and protects the instance's CPU from a flood of forged requests. A device's bucket
@@ -32,8 +34,8 @@ public final class RateLimiter {
 
     private final Limits limits;
     private final LongSupplier nanoTime;
-    private final Bucket global;
-    private final Map<String, Bucket> devices = new ConcurrentHashMap<>();
+    private final TokenBucket global;
+    private final Map<String, TokenBucket> devices = new ConcurrentHashMap<>();
 
     /**
      * @param nanoTime a monotonic time in nanoseconds, {@link System#nanoTime} in service: buckets refill by
@@ -42,7 +44,7 @@ public final class RateLimiter {
     public RateLimiter(Limits limits, LongSupplier nanoTime) {
         this.limits = limits;
         this.nanoTime = nanoTime;
-        this.global = new Bucket(limits.globalPerSecond(), limits.globalBurst(), nanos());
+        this.global = new TokenBucket(limits.globalPerSecond(), limits.globalBurst(), nanos());
     }
 
     /** Takes one request from the instance's bucket: empty if allowed, else how long to wait. */
@@ -54,7 +56,7 @@ public final class RateLimiter {
     public Optional<Duration> acquireDevice(String deviceId) {
         long now = nanos();
         return devices.computeIfAbsent(deviceId,
-                id -> new Bucket(limits.perDevicePerSecond(), limits.perDeviceBurst(), now)).take(now);
+                id -> new TokenBucket(limits.perDevicePerSecond(), limits.perDeviceBurst(), now)).take(now);
     }
 
     /**
@@ -62,14 +64,14 @@ public final class RateLimiter {
      * and for a name no verified request has used, for which nothing is tracked.
      */
     public Optional<Duration> deviceWait(String deviceId) {
-        Bucket bucket = devices.get(deviceId);
+        TokenBucket bucket = devices.get(deviceId);
         return bucket == null ? Optional.empty() : bucket.waitBeforeNext(nanos());
     }
 
     /** Forgets devices whose bucket has been full for a while, so the map stays as large as the active fleet. */
     public void forgetIdle() {
         long now = nanos();
-        for (Iterator<Bucket> it = devices.values().iterator(); it.hasNext();) {
+        for (Iterator<TokenBucket> it = devices.values().iterator(); it.hasNext();) {
             if (it.next().full(now)) {
                 it.remove();
             }
@@ -83,51 +85,5 @@ public final class RateLimiter {
 
     private long nanos() {
         return nanoTime.getAsLong();
-    }
-
-    private static final class Bucket {
-
-        private final double perNano;
-        private final double capacity;
-        private double tokens;
-        private long updatedAt;
-
-        Bucket(double perSecond, int capacity, long now) {
-            this.perNano = perSecond / 1e9;
-            this.capacity = capacity;
-            this.tokens = capacity;
-            this.updatedAt = now;
-        }
-
-        synchronized Optional<Duration> take(long now) {
-            Optional<Duration> wait = waitBeforeNext(now);
-            if (wait.isEmpty()) {
-                tokens -= 1;
-            }
-            return wait;
-        }
-
-        synchronized Optional<Duration> waitBeforeNext(long now) {
-            refill(now);
-            if (tokens >= 1) {
-                return Optional.empty();
-            }
-            long waitNanos = (long) Math.ceil((1 - tokens) / perNano);
-            return Optional.of(Duration.ofNanos(waitNanos));
-        }
-
-        synchronized boolean full(long now) {
-            refill(now);
-            return tokens >= capacity;
-        }
-
-        private void refill(long now) {
-            // Compared by difference: System.nanoTime may be negative, and may wrap.
-            long elapsed = now - updatedAt;
-            if (elapsed > 0) {
-                tokens = Math.min(capacity, tokens + elapsed * perNano);
-                updatedAt = now;
-            }
-        }
     }
 }

@@ -94,7 +94,7 @@ public class EnrollmentGrpcService implements Enrollment {
             case 403 -> Status.PERMISSION_DENIED;
             case 404 -> Status.NOT_FOUND;
             case 409 -> Status.ALREADY_EXISTS;
-            case 413 -> Status.RESOURCE_EXHAUSTED;
+            case 413, 429 -> Status.RESOURCE_EXHAUSTED;
             case 503 -> Status.UNAVAILABLE;
             default -> type.status() < 500 ? Status.FAILED_PRECONDITION : Status.INTERNAL;
         };

@@ -43,12 +43,13 @@ public class DeviceAdminResource {
     /** A device as operators see it. */
     public record DeviceView(String deviceId, String tenantId, String hwModel, String manufacturer, String state,
             String keyThumbprint, String curve, String certificateSerial, Instant certificateNotAfter, String mudUrl,
-            Instant enrolledAt) {
+            Instant enrolledAt, boolean endorsed) {
 
         static DeviceView of(Device device) {
             return new DeviceView(device.id(), device.tenantId(), device.hwModel(), device.manufacturer(),
                     device.state().name(), device.key().thumbprint(), device.key().curve().jwkName(),
-                    device.certificateSerial(), device.certificateNotAfter(), device.mudUrl(), device.enrolledAt());
+                    device.certificateSerial(), device.certificateNotAfter(), device.mudUrl(), device.enrolledAt(),
+                    device.endorsed());
         }
     }
 

@@ -2,6 +2,7 @@ package io.simanchor.identity.api.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -42,12 +43,36 @@ public class TenantAdminResource {
     public record TenantResponse(String tenantId, boolean created) {
     }
 
+    /**
+     * How a tenant's devices enroll.
+     *
+     * @param unendorsedEnrollment whether a registration without a vendor-endorsed SIM key may enroll (false
+     *     unless an operator set it: the first key to answer a challenge for such an ICCID is bound)
+     */
+    public record EnrollmentPolicy(Boolean unendorsedEnrollment) {
+    }
+
     @PUT
     public Response create(@PathParam("tenantId") String tenantId) {
         boolean created = tenants.createTenant(tenantId, identity.getPrincipal().getName());
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
                 .entity(new TenantResponse(tenantId, created))
                 .build();
+    }
+
+    @GET
+    @Path("/enrollment-policy")
+    public EnrollmentPolicy enrollmentPolicy(@PathParam("tenantId") String tenantId) {
+        return new EnrollmentPolicy(tenants.allowsUnendorsedEnrollment(tenantId));
+    }
+
+    @PUT
+    @Path("/enrollment-policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public EnrollmentPolicy setEnrollmentPolicy(@PathParam("tenantId") String tenantId, EnrollmentPolicy policy) {
+        Requests.require(policy != null && policy.unendorsedEnrollment() != null, "unendorsedEnrollment");
+        tenants.setUnendorsedEnrollment(tenantId, policy.unendorsedEnrollment(), identity.getPrincipal().getName());
+        return new EnrollmentPolicy(tenants.allowsUnendorsedEnrollment(tenantId));
     }
 
     @PUT

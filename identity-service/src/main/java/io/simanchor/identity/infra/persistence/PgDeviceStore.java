@@ -33,7 +33,7 @@ import io.simanchor.support.problem.ProblemException;
 public class PgDeviceStore implements DeviceStore {
 
     private static final String COLUMNS = "id, tenant_id, registration_id, hw_model, manufacturer, key_spki, "
-            + "certificate_serial, certificate_not_after, mud_url, state, enrolled_at";
+            + "certificate_serial, certificate_not_after, mud_url, state, enrolled_at, endorsed";
 
     private final Jdbc jdbc;
     private final IdentityEventOutbox outbox;
@@ -63,7 +63,7 @@ public class PgDeviceStore implements DeviceStore {
                     }
                 }
                 try (PreparedStatement insert = connection.prepareStatement("insert into device (" + COLUMNS
-                        + ", key_thumbprint, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ", key_thumbprint, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, device.id());
                     insert.setString(2, device.tenantId());
                     insert.setLong(3, device.registrationId());
@@ -75,8 +75,9 @@ public class PgDeviceStore implements DeviceStore {
                     insert.setString(9, device.mudUrl());
                     insert.setString(10, device.state().name());
                     insert.setTimestamp(11, Timestamp.from(device.enrolledAt()));
-                    insert.setString(12, device.key().thumbprint());
-                    insert.setTimestamp(13, Timestamp.from(device.enrolledAt()));
+                    insert.setBoolean(12, device.endorsed());
+                    insert.setString(13, device.key().thumbprint());
+                    insert.setTimestamp(14, Timestamp.from(device.enrolledAt()));
                     insert.executeUpdate();
                 }
                 bindKey(connection, device.id(), device.key(), device.enrolledAt());
@@ -291,6 +292,6 @@ public class PgDeviceStore implements DeviceStore {
                 EcPublicKey.fromSpki(row.getBytes("key_spki")),
                 row.getString("certificate_serial"), row.getTimestamp("certificate_not_after").toInstant(),
                 row.getString("mud_url"), DeviceState.valueOf(row.getString("state")),
-                row.getTimestamp("enrolled_at").toInstant());
+                row.getTimestamp("enrolled_at").toInstant(), row.getBoolean("endorsed"));
     }
 }

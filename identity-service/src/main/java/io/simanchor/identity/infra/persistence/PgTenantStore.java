@@ -45,6 +45,31 @@ public class PgTenantStore implements TenantStore, VendorKeyStore {
     }
 
     @Override
+    public boolean allowsUnendorsedEnrollment(String tenantId) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement select = connection
+                    .prepareStatement("select unendorsed_enrollment from tenant where id = ?")) {
+                select.setString(1, tenantId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() && rows.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean setUnendorsedEnrollment(String tenantId, boolean allowed) {
+        return jdbc.read(connection -> {
+            try (PreparedStatement update = connection
+                    .prepareStatement("update tenant set unendorsed_enrollment = ? where id = ?")) {
+                update.setBoolean(1, allowed);
+                update.setString(2, tenantId);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public void put(String tenantId, String keyId, EcPublicKey key) {
         jdbc.read(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
