@@ -4,10 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.is;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +24,7 @@ public final class TestVendor {
     /** The id the vendor key is registered under in each tenant. */
     public static final String KEY_ID = "test-vendor";
 
-    private static final KeyPair KEY = newKey();
+    private static final KeyPair KEY = TestDevice.p256().keys();
     private static final Set<String> REGISTERED_IN = ConcurrentHashMap.newKeySet();
 
     private TestVendor() {
@@ -96,15 +93,5 @@ public final class TestVendor {
                 .then()
                 .statusCode(200)
                 .body("unendorsedEnrollment", is(allowed));
-    }
-
-    private static KeyPair newKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
