@@ -52,6 +52,33 @@ class PolicyAdminApiTest {
     }
 
     @Test
+    void reference_values_and_policies_apply_to_every_tenant_so_only_a_platform_operator_changes_them() {
+        String tenantPolicyAdmin = TestOidcResource.tenantToken("tina", "acme", "policy-admin");
+        given().auth()
+                .oauth2(tenantPolicyAdmin)
+                .contentType("application/json")
+                .body(measurements(DIGEST))
+                .put("/api/v1/admin/reference-values/m-tenant/1.0")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("PLATFORM_OPERATOR_REQUIRED"));
+        given().auth()
+                .oauth2(tenantPolicyAdmin)
+                .contentType("application/json")
+                .body(Map.of("policyId", "tenant-says-so"))
+                .put("/api/v1/admin/appraisal-policies/m-tenant")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("PLATFORM_OPERATOR_REQUIRED"));
+        given().auth()
+                .oauth2(tenantPolicyAdmin)
+                .get("/api/v1/admin/reference-values/m-tenant/1.0")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("REFERENCE_VALUES_NOT_FOUND"));
+    }
+
+    @Test
     void provisioned_reference_values_are_audited_and_readable() throws Exception {
         as("policy-admin").body(measurements(DIGEST))
                 .put("/api/v1/admin/reference-values/m2/2.0")

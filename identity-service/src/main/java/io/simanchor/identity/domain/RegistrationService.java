@@ -28,6 +28,8 @@ public final class RegistrationService {
 
     /** Records verified and stored together; bounds memory for manifests of any size. */
     static final int BATCH_SIZE = 2000;
+    /** Security event: a registration named an ICCID another tenant registered. */
+    static final String ICCID_OF_ANOTHER_TENANT = "ICCID_OF_ANOTHER_TENANT";
 
     private final RegistrationStore registrations;
     private final VendorKeyStore vendorKeys;
@@ -137,6 +139,7 @@ public final class RegistrationService {
             if (current != null && v.registration().sameAs(current)) {
                 tally.unchanged++;
             } else {
+                alertIfOtherTenant(v.registration(), current);
                 tally.reject(new ImportReport.LineError(v.line(), IdentityProblems.REGISTRATION_CONFLICT.code(),
                         "ICCID " + v.registration().iccid() + " is already registered with different data"));
             }
@@ -233,8 +236,21 @@ public final class RegistrationService {
     private void requireSame(NewRegistration registration) {
         Registration stored = registrations.findByIccid(registration.iccid()).orElseThrow();
         if (!registration.sameAs(stored)) {
+            alertIfOtherTenant(registration, stored);
             throw new ProblemException(IdentityProblems.REGISTRATION_CONFLICT,
                     "ICCID " + registration.iccid() + " is already registered with different data");
+        }
+    }
+
+    /**
+     * ICCIDs are unique across tenants, so a conflict with another tenant's registration tells the operator that
+     * the SIM is someone else's, and may be an attempt to claim it before its tenant imports it: raised, with
+     * both tenants, for the platform's security staff (issue 28, point 7).
+     */
+    private void alertIfOtherTenant(NewRegistration registration, Registration stored) {
+        if (stored != null && !stored.tenantId().equals(registration.tenantId())) {
+            alerts.raise(ICCID_OF_ANOTHER_TENANT, registration.tenantId(), null, registration.iccid().value(),
+                    Map.of("registeredTenant", stored.tenantId()));
         }
     }
 

@@ -1,19 +1,27 @@
 package io.simanchor.identity.it;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.simanchor.identity.testing.IdentityApi.Challenge;
 import io.simanchor.identity.testing.TestDevice;
 import io.simanchor.identity.testing.TestVendor;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
@@ -23,7 +31,8 @@ import io.simanchor.support.testing.PackagedService;
 
 /**
  * The packaged identity-service against a real Keycloak (realm from k8s/base/keycloak), PostgreSQL and
- * Kafka: an operator token with the role is let in, no token is 401, a token without the role is 403.
+ * Kafka: an operator token with the role is let in, no token is 401, a token without the role is 403, and an
+ * operator of one tenant (the realm's tenant mapper) finds, imports and changes nothing of another tenant.
  */
 class KeycloakAdminAccessIT {
 
@@ -128,6 +137,82 @@ class KeycloakAdminAccessIT {
                 .get("/api/v1/admin/devices")
                 .then()
                 .statusCode(200);
+    }
+
+    @Test
+    void an_operator_of_one_tenant_cannot_see_or_change_another_tenant() throws Exception {
+        String platformOperator = keycloak.clientToken(KeycloakServer.OPERATOR_CLIENT);
+        String suffix = Long.toString(System.nanoTime(), 36);
+        String tenantA = "kc-a-" + suffix;
+        String tenantB = "kc-b-" + suffix;
+        for (String tenant : new String[]{tenantA, tenantB}) {
+            platform(platformOperator).put("/api/v1/admin/tenants/" + tenant).then().statusCode(201);
+            platform(platformOperator).contentType(ContentType.JSON)
+                    .body(Map.of("publicKey", TestVendor.publicKeyPem()))
+                    .put("/api/v1/admin/tenants/" + tenant + "/vendor-keys/" + TestVendor.KEY_ID)
+                    .then()
+                    .statusCode(200);
+        }
+        String deviceOfB = enrolled(platformOperator, tenantB);
+        keycloak.addTenantOperator("operator-" + tenantA, tenantA, "device-admin", "policy-admin", "auditor");
+        String operatorOfA = keycloak.clientToken("operator-" + tenantA);
+        assertThat(claims(operatorOfA).path("tenant").asText()).isEqualTo(tenantA);
+
+        platform(operatorOfA).get("/api/v1/admin/devices/" + deviceOfB)
+                .then()
+                .statusCode(404)
+                .body("code", is("DEVICE_NOT_FOUND"));
+        platform(operatorOfA).contentType("application/x-ndjson")
+                .body(("{\"iccid\":\"" + TestDevice.randomIccid() + "\",\"imei\":\"" + TestDevice.randomImei()
+                        + "\",\"hwModel\":\"tracker-x1\",\"manufacturer\":\"Acme Devices\"}\n")
+                        .getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/admin/registrations:bulk?tenant=" + tenantB)
+                .then()
+                .statusCode(403)
+                .body("code", is("TENANT_NOT_PERMITTED"));
+        platform(operatorOfA).contentType(ContentType.JSON)
+                .body(Map.of("unendorsedEnrollment", true))
+                .put("/api/v1/admin/tenants/" + tenantB + "/enrollment-policy")
+                .then()
+                .statusCode(404)
+                .body("code", is("TENANT_NOT_FOUND"));
+        platform(operatorOfA).get("/api/v1/admin/tenants/" + tenantA + "/enrollment-policy").then().statusCode(200);
+        platform(platformOperator).get("/api/v1/admin/devices/" + deviceOfB)
+                .then()
+                .statusCode(200)
+                .body("tenantId", is(tenantB));
+    }
+
+    private static RequestSpecification platform(String token) {
+        return given().baseUri(identity.baseUrl()).auth().oauth2(token);
+    }
+
+    /** Registers an endorsed device in the tenant and enrolls it; its device id. */
+    private static String enrolled(String operatorToken, String tenant) {
+        TestDevice device = TestDevice.p256();
+        platform(operatorToken).contentType(ContentType.JSON)
+                .body(TestVendor.endorsedRecord(device, device, tenant, TestDevice.randomImei()))
+                .post("/api/v1/admin/registrations")
+                .then()
+                .statusCode(201);
+        Challenge challenge = Challenge.of(given().baseUri(identity.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(Map.of("iccid", device.iccid()))
+                .post("/api/v1/enrollment/challenges")
+                .then()
+                .statusCode(201));
+        return given().baseUri(identity.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(Map.of("challengeId", challenge.id(), "csr", device.csr(challenge.nonce())))
+                .post("/api/v1/enrollments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("deviceId");
+    }
+
+    private static JsonNode claims(String jwt) throws IOException {
+        return new ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     }
 
     /** A registration as a vendor's manifest names it: the SIM key, endorsed by the vendor key. */

@@ -308,4 +308,25 @@ class DevicePolicyApiTest {
                 .body("code", equalTo("DEVICE_POLICY_NOT_FOUND"));
         given().get("/api/v1/admin/devices/{id}/policy", id).then().statusCode(401);
     }
+
+    @Test
+    void an_operator_of_another_tenant_finds_no_policy_for_the_device() throws Exception {
+        String id = TestDevices.newId();
+        try (KafkaEvents policies = KafkaEvents.of(Topics.MUD_POLICIES)) {
+            events.enrolled(tracker(TestDevices.newKey(), DeviceState.ACTIVE, id));
+            awaitPolicy(policies, id, "quarantine");
+        }
+        String ownTenant = TestOidcResource.tenantToken("olga", "default", "auditor");
+        String otherTenant = TestOidcResource.tenantToken("otto", "globex", "auditor");
+
+        given().auth().oauth2(ownTenant).get("/api/v1/admin/devices/{id}/policy", id).then().statusCode(200);
+        for (String path : new String[]{"/policy", "/policy.nft?address=10.64.0.2"}) {
+            given().auth()
+                    .oauth2(otherTenant)
+                    .get("/api/v1/admin/devices/{id}" + path, id)
+                    .then()
+                    .statusCode(404)
+                    .body("code", equalTo("DEVICE_POLICY_NOT_FOUND"));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.simanchor.mud.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -59,6 +60,24 @@ class MudFileApiTest {
                 .statusCode(403)
                 .body("code", equalTo("FORBIDDEN"));
         as("device-admin").get("/api/v1/admin/mud").then().statusCode(403);
+    }
+
+    @Test
+    void a_models_file_applies_to_every_tenant_so_only_a_platform_operator_uploads_it() {
+        given().auth()
+                .oauth2(TestOidcResource.tenantToken("tina", "acme", "policy-admin"))
+                .contentType(MUD_JSON)
+                .body(rfcExampleFor("lightbulb-tenant").getBytes(StandardCharsets.UTF_8))
+                .put("/api/v1/admin/mud/{manufacturer}/{model}", MudFiles.RFC_MANUFACTURER, "lightbulb-tenant")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("PLATFORM_OPERATOR_REQUIRED"));
+        given().auth()
+                .oauth2(TestOidcResource.tenantToken("tina", "acme", "auditor"))
+                .get("/api/v1/admin/mud")
+                .then()
+                .statusCode(200)
+                .body("mudUrl", not(hasItem(containsString("lightbulb-tenant"))));
     }
 
     @Test

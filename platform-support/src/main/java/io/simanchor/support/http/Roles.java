@@ -10,6 +10,13 @@ public final class Roles {
     /** Reads devices and audit data, changes nothing. */
     public static final String AUDITOR = "auditor";
 
+    /**
+     * Acts for every tenant, and changes what applies to all of them: new tenants, reference values, appraisal
+     * policies, MUD files, token keys. Without it an operator acts only for the tenant its token names
+     * ({@link OperatorScope}).
+     */
+    public static final String PLATFORM_OPERATOR = "platform-operator";
+
     private Roles() {
     }
 }

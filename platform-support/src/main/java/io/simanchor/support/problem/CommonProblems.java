@@ -13,6 +13,10 @@ public final class CommonProblems {
             "Authentication is required");
     public static final ProblemType FORBIDDEN = new ProblemType("FORBIDDEN", 403,
             "The caller lacks the role this operation needs");
+    public static final ProblemType TENANT_NOT_PERMITTED = new ProblemType("TENANT_NOT_PERMITTED", 403,
+            "The operator acts for another tenant");
+    public static final ProblemType PLATFORM_OPERATOR_REQUIRED = new ProblemType("PLATFORM_OPERATOR_REQUIRED", 403,
+            "This setting applies to every tenant: it needs the platform-operator role");
     public static final ProblemType NOT_FOUND = new ProblemType("NOT_FOUND", 404, "No such resource");
     public static final ProblemType METHOD_NOT_ALLOWED = new ProblemType("METHOD_NOT_ALLOWED", 405,
             "The resource does not support this method");

@@ -1,6 +1,7 @@
 package io.simanchor.support.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,8 +16,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A real Keycloak for integration tests, started from the distribution that {@code ./platform test}
@@ -26,19 +31,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class KeycloakServer implements AutoCloseable {
 
-    /** Operator client with device-admin, policy-admin and auditor. */
+    /** Platform operator client: device-admin, policy-admin, auditor and platform-operator. */
     public static final String OPERATOR_CLIENT = "operator-cli";
-    /** Dashboard client with auditor only. */
+    /** Dashboard client: auditor of every tenant (auditor and platform-operator). */
     public static final String MONITORING_CLIENT = "monitoring-cli";
 
     private final ManagedProcess process;
     private final int port;
     private final Map<String, String> secrets;
+    private final String adminPassword;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
 
-    private KeycloakServer(ManagedProcess process, int port, Map<String, String> secrets) {
+    private KeycloakServer(ManagedProcess process, int port, Map<String, String> secrets, String adminPassword) {
         this.process = process;
         this.port = port;
-        this.secrets = secrets;
+        this.secrets = new ConcurrentHashMap<>(secrets);
+        this.adminPassword = adminPassword;
     }
 
     /** Starts Keycloak and waits until the realm answers; fails with a clear message if it cannot. */
@@ -53,16 +62,17 @@ public final class KeycloakServer implements AutoCloseable {
         }
         int port = FreePorts.next();
         Map<String, String> secrets = Map.of(OPERATOR_CLIENT, randomSecret(), MONITORING_CLIENT, randomSecret());
+        String adminPassword = randomSecret();
         Map<String, String> environment = Map.of(
                 "SIMANCHOR_OPERATOR_CLIENT_SECRET", secrets.get(OPERATOR_CLIENT),
                 "SIMANCHOR_MONITORING_CLIENT_SECRET", secrets.get(MONITORING_CLIENT),
                 "KC_BOOTSTRAP_ADMIN_USERNAME", "admin",
-                "KC_BOOTSTRAP_ADMIN_PASSWORD", randomSecret());
+                "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         ManagedProcess process = ManagedProcess.start(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--db=dev-mem", "--http-host=127.0.0.1", "--http-port=" + port,
                 "--http-management-port=" + FreePorts.next(), "--import-realm"), environment, home,
                 logDir.resolve("keycloak-" + port + ".log"));
-        KeycloakServer server = new KeycloakServer(process, port, secrets);
+        KeycloakServer server = new KeycloakServer(process, port, secrets, adminPassword);
         ReadinessProbe.awaitOk(URI.create(server.realmUrl() + "/.well-known/openid-configuration"),
                 Duration.ofSeconds(240), process::isAlive, process::logTail);
         return server;
@@ -75,27 +85,100 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** An access token for a confidential client of the realm (client-credentials grant). */
     public String clientToken(String clientId) {
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(secrets.get(clientId), StandardCharsets.UTF_8);
+        return token(realmUrl(), "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret="
+                + encode(secrets.get(clientId)));
+    }
+
+    /**
+     * Adds an operator client for one tenant through Keycloak's admin API, as a realm administrator would: a
+     * confidential client with a service account, the protocol mappers of {@link #OPERATOR_CLIENT} (audience
+     * and tenant), the user attribute {@code tenant} and these realm roles. Get its tokens with
+     * {@link #clientToken}.
+     */
+    public void addTenantOperator(String clientId, String tenant, String... realmRoles) {
+        String admin = token("http://127.0.0.1:" + port + "/realms/master",
+                "grant_type=password&client_id=admin-cli&username=admin&password=" + encode(adminPassword));
+        String api = "http://127.0.0.1:" + port + "/admin/realms/simanchor";
+        ArrayNode mappers = (ArrayNode) adminCall(admin, "GET", api + "/clients?clientId=" + OPERATOR_CLIENT, null)
+                .get(0)
+                .get("protocolMappers");
+        mappers.forEach(mapper -> ((ObjectNode) mapper).remove("id"));
+        String secret = randomSecret();
+        ObjectNode client = json.createObjectNode()
+                .put("clientId", clientId)
+                .put("publicClient", false)
+                .put("secret", secret)
+                .put("serviceAccountsEnabled", true)
+                .put("standardFlowEnabled", false)
+                .put("directAccessGrantsEnabled", false);
+        client.putObject("attributes").put("access.token.signed.response.alg", "ES256");
+        client.set("protocolMappers", mappers);
+        adminCall(admin, "POST", api + "/clients", client);
+        String clientUuid = adminCall(admin, "GET", api + "/clients?clientId=" + clientId, null).get(0)
+                .get("id")
+                .asText();
+        ObjectNode user = (ObjectNode) adminCall(admin, "GET", api + "/clients/" + clientUuid + "/service-account-user",
+                null);
+        user.putObject("attributes").putArray("tenant").add(tenant);
+        String userUrl = api + "/users/" + user.get("id").asText();
+        adminCall(admin, "PUT", userUrl, user);
+        ArrayNode roles = json.createArrayNode();
+        for (String role : realmRoles) {
+            roles.add(adminCall(admin, "GET", api + "/roles/" + role, null));
+        }
+        adminCall(admin, "POST", userUrl + "/role-mappings/realm", roles);
+        secrets.put(clientId, secret);
+    }
+
+    private String token(String realmUrl, String form) {
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+        }
+        return parse(response.body()).get("access_token").asText();
+    }
+
+    private JsonNode adminCall(String adminToken, String method, String url, JsonNode body) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .method(method, publisher)
+                .build());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + url + " failed: " + response.statusCode() + " "
+                    + response.body());
+        }
+        return response.body().isEmpty() ? json.nullNode() : parse(response.body());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(
-                        "token request failed: " + response.statusCode() + " " + response.body());
-            }
-            return new ObjectMapper().readTree(response.body()).get("access_token").asText();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -27,6 +28,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
 
+    private static final String PLATFORM_OPERATOR = "platform-operator";
     public static final String ISSUER = "https://oidc.test.simanchor.local/realms/simanchor";
     private static final KeyPair KEYS = newKeyPair();
 
@@ -42,12 +44,22 @@ public class TestOidcResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
     }
 
-    /** A bearer token for {@code user} with these realm roles, valid for five minutes. */
+    /**
+     * A bearer token for a platform operator {@code user} with these realm roles (and {@code platform-operator},
+     * so it acts for every tenant), valid for five minutes.
+     */
     public static String token(String user, String... roles) {
-        return sign(claims(user, roles).build(), KEYS);
+        String[] platformRoles = Arrays.copyOf(roles, roles.length + 1);
+        platformRoles[roles.length] = PLATFORM_OPERATOR;
+        return sign(claims(user, platformRoles).build(), KEYS);
     }
 
-    /** The claims of {@link #token}, for tests that spoil one of them. */
+    /** A bearer token for an operator of one tenant (claim {@code tenant}) with these realm roles. */
+    public static String tenantToken(String user, String tenant, String... roles) {
+        return sign(claims(user, roles).claim("tenant", tenant).build(), KEYS);
+    }
+
+    /** The claims of a token with exactly these roles and no tenant, for tests that spoil or add one. */
     public static JWTClaimsSet.Builder claims(String user, String... roles) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer(ISSUER)

@@ -389,6 +389,12 @@ class TokenApiTest {
                 .post("/api/v1/admin/keys:rotate")
                 .then()
                 .statusCode(403);
+        given().auth()
+                .oauth2(TestOidcResource.tenantToken("tina", "acme", "policy-admin"))
+                .post("/api/v1/admin/keys:rotate")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("PLATFORM_OPERATOR_REQUIRED"));
         String current = given().auth()
                 .oauth2(TestOidcResource.token("pat", "policy-admin"))
                 .post("/api/v1/admin/keys:rotate")

@@ -16,12 +16,14 @@ import io.simanchor.api.attestation.MeasurementV1;
 import io.simanchor.attestation.domain.AppraisalPolicy;
 import io.simanchor.attestation.domain.PolicyAdministration;
 import io.simanchor.attestation.domain.ReferenceValues;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * What appraisal compares evidence with: reference values per (model, software version) and the appraisal
- * policy per model. Changes need {@code policy-admin} and are audited; auditors may read.
+ * policy per model. They apply to every tenant's devices of the model, so changes need {@code policy-admin}
+ * and {@code platform-operator} ({@link OperatorScope}) and are audited; auditors may read.
  */
 @Path("/api/v1/admin")
 @Blocking
@@ -46,6 +48,7 @@ public class PolicyAdminResource {
     @RolesAllowed(Roles.POLICY_ADMIN)
     public ReferenceValues putReferenceValues(@PathParam("hwmodel") String hwModel,
             @PathParam("swversion") String swVersion, ReferenceValuesRequest request) {
+        OperatorScope.of(identity).requirePlatformWide();
         return administration.provisionReferenceValues(hwModel, swVersion,
                 request == null ? null : request.measurements(), identity.getPrincipal().getName());
     }
@@ -63,6 +66,7 @@ public class PolicyAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.POLICY_ADMIN)
     public AppraisalPolicy putPolicy(@PathParam("hwmodel") String hwModel, AppraisalPolicy policy) {
+        OperatorScope.of(identity).requirePlatformWide();
         return administration.setPolicy(hwModel, policy, identity.getPrincipal().getName());
     }
 

@@ -22,11 +22,12 @@ import io.simanchor.identity.domain.Device;
 import io.simanchor.identity.domain.DeviceLifecycleService;
 import io.simanchor.identity.domain.DeviceQuery;
 import io.simanchor.identity.domain.IdentityProblems;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.simanchor.support.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
-/** Operators read and manage enrolled devices. */
+/** Operators read and manage the enrolled devices of the tenants they act for ({@link OperatorScope}). */
 @Path("/api/v1/admin/devices")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,7 +66,7 @@ public class DeviceAdminResource {
     @Path("/{deviceId}")
     @RolesAllowed({Roles.DEVICE_ADMIN, Roles.AUDITOR})
     public DeviceView get(@PathParam("deviceId") String deviceId) {
-        return DeviceView.of(lifecycle.get(deviceId));
+        return DeviceView.of(visible(deviceId));
     }
 
     @GET
@@ -74,7 +75,7 @@ public class DeviceAdminResource {
             @QueryParam("hwModel") String hwModel, @QueryParam("pageToken") String pageToken,
             @QueryParam("pageSize") @DefaultValue("100") String pageSizeText) {
         int pageSize = pageSize(pageSizeText);
-        DeviceQuery query = new DeviceQuery(Optional.ofNullable(tenant), Optional.ofNullable(state).map(this::state),
+        DeviceQuery query = new DeviceQuery(scope().listFilter(tenant), Optional.ofNullable(state).map(this::state),
                 Optional.ofNullable(hwModel), Optional.ofNullable(pageToken), pageSize);
         List<DeviceView> devices = lifecycle.list(query).stream().map(DeviceView::of).toList();
         String next = devices.size() == pageSize ? devices.get(devices.size() - 1).deviceId() : null;
@@ -110,7 +111,21 @@ public class DeviceAdminResource {
         if (reason != null && reason.length() > 512) {
             throw new ProblemException(IdentityProblems.INVALID_FIELD, "'reason' is at most 512 characters");
         }
+        visible(deviceId);
         return DeviceView.of(lifecycle.changeState(deviceId, target, reason, identity.getPrincipal().getName()));
+    }
+
+    /** The device, if the operator acts for its tenant; a device of another tenant is not found, like none. */
+    private Device visible(String deviceId) {
+        Device device = lifecycle.get(deviceId);
+        if (!scope().covers(device.tenantId())) {
+            throw new ProblemException(IdentityProblems.DEVICE_NOT_FOUND, "No such device");
+        }
+        return device;
+    }
+
+    private OperatorScope scope() {
+        return OperatorScope.of(identity);
     }
 
     /** Read here: a parameter JAX-RS fails to convert is answered 404, as if the collection did not exist. */

@@ -11,7 +11,6 @@ import java.util.NoSuchElementException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,6 +29,7 @@ import io.simanchor.identity.domain.ImportReport;
 import io.simanchor.identity.domain.ManifestLine;
 import io.simanchor.identity.domain.ManifestRecord;
 import io.simanchor.identity.domain.RegistrationService;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.smallrye.common.annotation.Blocking;
 
@@ -73,7 +73,7 @@ public class RegistrationAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(RegistrationRequest request) {
         Requests.require(request != null, "body");
-        String tenant = request.tenantId() == null ? "default" : request.tenantId();
+        String tenant = OperatorScope.of(identity).tenantOr(request.tenantId());
         boolean created = registrations.register(tenant, request.toRecord(), actor());
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
                 .entity(new RegistrationResponse(request.iccid(), created))
@@ -82,13 +82,15 @@ public class RegistrationAdminResource {
 
     /**
      * Imports a manifest: one JSON object per line (fields of {@link RegistrationRequest} without
-     * {@code tenantId}). Always 200 with a report; bad lines are listed with their number and reason.
+     * {@code tenantId}) into {@code tenant}, by default the operator's own ({@code default} for a platform
+     * operator). Always 200 with a report; bad lines are listed with their number and reason.
      */
     @POST
     @Path("/registrations:bulk")
     @Consumes({NDJSON, JSONL})
-    public ImportReport importManifest(@QueryParam("tenant") @DefaultValue("default") String tenant, InputStream body) {
-        return registrations.importManifest(tenant, new ManifestLines(body), actor());
+    public ImportReport importManifest(@QueryParam("tenant") String tenant, InputStream body) {
+        return registrations.importManifest(OperatorScope.of(identity).tenantOr(tenant), new ManifestLines(body),
+                actor());
     }
 
     private String actor() {

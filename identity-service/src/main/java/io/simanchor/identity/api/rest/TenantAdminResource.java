@@ -11,12 +11,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.simanchor.identity.domain.IdentityProblems;
 import io.simanchor.identity.domain.TenantService;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
+import io.simanchor.support.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
-/** Tenants and the SIM vendor keys they trust (trust anchors: role policy-admin). */
+/**
+ * Tenants and the SIM vendor keys they trust (trust anchors: role policy-admin). Only a platform operator
+ * creates tenants, registers vendor keys and allows unendorsed enrollment; a tenant's operators read their own
+ * tenant's policy and may tighten it, and no other tenant exists for them.
+ */
 @Path("/api/v1/admin/tenants/{tenantId}")
 @Blocking
 @RolesAllowed(Roles.POLICY_ADMIN)
@@ -54,6 +61,7 @@ public class TenantAdminResource {
 
     @PUT
     public Response create(@PathParam("tenantId") String tenantId) {
+        OperatorScope.of(identity).requirePlatformWide();
         boolean created = tenants.createTenant(tenantId, identity.getPrincipal().getName());
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK)
                 .entity(new TenantResponse(tenantId, created))
@@ -63,14 +71,20 @@ public class TenantAdminResource {
     @GET
     @Path("/enrollment-policy")
     public EnrollmentPolicy enrollmentPolicy(@PathParam("tenantId") String tenantId) {
-        return new EnrollmentPolicy(tenants.allowsUnendorsedEnrollment(tenantId));
+        return new EnrollmentPolicy(tenants.allowsUnendorsedEnrollment(visible(tenantId)));
     }
 
     @PUT
     @Path("/enrollment-policy")
     @Consumes(MediaType.APPLICATION_JSON)
     public EnrollmentPolicy setEnrollmentPolicy(@PathParam("tenantId") String tenantId, EnrollmentPolicy policy) {
+        visible(tenantId);
         Requests.require(policy != null && policy.unendorsedEnrollment() != null, "unendorsedEnrollment");
+        if (policy.unendorsedEnrollment()) {
+            // Loosening lets the first key to answer a challenge bind an ICCID of this tenant: a platform decision.
+            // Tightening is the tenant's own (issue 28, point 7).
+            OperatorScope.of(identity).requirePlatformWide();
+        }
         tenants.setUnendorsedEnrollment(tenantId, policy.unendorsedEnrollment(), identity.getPrincipal().getName());
         return new EnrollmentPolicy(tenants.allowsUnendorsedEnrollment(tenantId));
     }
@@ -80,8 +94,20 @@ public class TenantAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public VendorKeyResponse putVendorKey(@PathParam("tenantId") String tenantId, @PathParam("keyId") String keyId,
             VendorKeyRequest request) {
+        visible(tenantId);
+        // A vendor key is a trust anchor: with one, a tenant's operator could endorse any SIM key for an ICCID
+        // that another tenant has not registered yet. Trust anchors are the platform's decision.
+        OperatorScope.of(identity).requirePlatformWide();
         Requests.require(request != null && request.publicKey() != null, "publicKey");
         EcPublicKey key = tenants.putVendorKey(tenantId, keyId, request.publicKey(), identity.getPrincipal().getName());
         return new VendorKeyResponse(tenantId, keyId, key.thumbprint());
+    }
+
+    /** The tenant, if the operator acts for it: another tenant is not found, whether it exists or not. */
+    private String visible(String tenantId) {
+        if (!OperatorScope.of(identity).covers(tenantId)) {
+            throw new ProblemException(IdentityProblems.TENANT_NOT_FOUND, "No such tenant");
+        }
+        return tenantId;
     }
 }

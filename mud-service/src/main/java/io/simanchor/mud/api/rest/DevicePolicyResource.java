@@ -11,15 +11,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.simanchor.api.events.MudPolicyV1;
 import io.simanchor.mud.domain.MudProblems;
 import io.simanchor.mud.domain.NftablesRuleset;
 import io.simanchor.mud.domain.PolicyStore;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.simanchor.support.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
-/** A device's effective policy as last published, and as an nftables ruleset for its gateway. */
+/** A device's effective policy as last published, and as an nftables ruleset for its gateway; per tenant. */
 @Path("/api/v1/admin/devices/{id}")
 @Blocking
 @RolesAllowed({Roles.POLICY_ADMIN, Roles.DEVICE_ADMIN, Roles.AUDITOR})
@@ -27,10 +29,12 @@ public class DevicePolicyResource {
 
     private final PolicyStore policies;
     private final NftablesRuleset nftables;
+    private final SecurityIdentity identity;
 
-    DevicePolicyResource(PolicyStore policies, NftablesRuleset nftables) {
+    DevicePolicyResource(PolicyStore policies, NftablesRuleset nftables, SecurityIdentity identity) {
         this.policies = policies;
         this.nftables = nftables;
+        this.identity = identity;
     }
 
     /** The policy with its tier, the facts it was derived from ({@code basis}) and why ({@code reasons}). */
@@ -54,7 +58,9 @@ public class DevicePolicyResource {
     }
 
     private MudPolicyV1 find(String deviceId) {
+        // A device of a tenant the operator does not act for has no policy it can see (issue 28, point 7).
         return policies.find(deviceId)
+                .filter(policy -> OperatorScope.of(identity).covers(policy.tenantId()))
                 .orElseThrow(() -> new ProblemException(MudProblems.DEVICE_POLICY_NOT_FOUND,
                         "No effective policy for this device"));
     }

@@ -16,12 +16,13 @@ import jakarta.ws.rs.core.Response;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.simanchor.mud.domain.ModelKey;
 import io.simanchor.mud.domain.MudPublishing;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * MUD files per model: a {@code policy-admin} uploads them (validated, signed, versioned, audited); auditors
- * may list them.
+ * MUD files per model: a {@code policy-admin} who is also a {@code platform-operator} uploads them (a model's file
+ * applies to every tenant's devices; validated, signed, versioned, audited); auditors may list them.
  */
 @Path("/api/v1/admin/mud")
 @Blocking
@@ -43,6 +44,7 @@ public class MudAdminResource {
     @RolesAllowed(Roles.POLICY_ADMIN)
     public Response put(@PathParam("manufacturer") String manufacturer, @PathParam("model") String model,
             byte[] body) {
+        OperatorScope.of(identity).requirePlatformWide();
         MudPublishing.Published published = publishing.publish(new ModelKey(manufacturer, model),
                 body == null ? new byte[0] : body, identity.getPrincipal().getName());
         MudFileSummary summary = MudFileSummary.of(published.version());

@@ -9,11 +9,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.simanchor.support.http.OperatorScope;
 import io.simanchor.support.http.Roles;
 import io.simanchor.token.infra.crypto.TokenSigningKeys;
 import io.smallrye.common.annotation.Blocking;
 
-/** Operator actions on the token signing keys. */
+/** Operator actions on the token signing keys, which sign every tenant's tokens: for platform operators. */
 @Path("/api/v1/admin")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,6 +33,7 @@ public class KeyAdminResource {
     @Path("keys:rotate")
     @RolesAllowed(Roles.POLICY_ADMIN)
     public Map<String, String> rotate() {
+        OperatorScope.of(identity).requirePlatformWide();
         return Map.of("currentKeyId", keys.rotateNow(identity.getPrincipal().getName()));
     }
 }
