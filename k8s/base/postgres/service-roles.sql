@@ -8,9 +8,11 @@
 -- What the application role may do within its schema is granted by the service's own migration
 -- (V<n>__least_privilege.sql): read and write its tables, only append to its audit log.
 
+REVOKE ALL ON DATABASE @DATABASE@ FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE ROLE @SCHEMA@_owner LOGIN PASSWORD '@OWNER_PASSWORD@';
 CREATE ROLE @SCHEMA@_app LOGIN PASSWORD '@APP_PASSWORD@';
-GRANT CONNECT, TEMPORARY ON DATABASE @DATABASE@ TO @SCHEMA@_owner, @SCHEMA@_app;
+GRANT CONNECT ON DATABASE @DATABASE@ TO @SCHEMA@_owner, @SCHEMA@_app;
 CREATE SCHEMA @SCHEMA@ AUTHORIZATION @SCHEMA@_owner;
 -- Nobody else may create objects in or look into the schema; PUBLIC gets nothing on it by default.
 REVOKE ALL ON SCHEMA @SCHEMA@ FROM PUBLIC;

@@ -62,7 +62,7 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
         }
         postgres = EmbeddedPostgresServer.start();
         kafka = EmbeddedKafkaBroker.start();
-        Map<String, String> env = PackagedService.environment(postgres, kafka);
+        Map<String, String> env = PackagedService.environment(postgres, "token", kafka);
         env.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY", "aW50ZXJvcC1vbmx5LWtleS1lbmNyeXB0aW9uLXNlY3JldC0zMmJ5dGVz");
         env.put("SIMANCHOR_TOKEN_EAR_VERIFIER_JWKS", new JWKSet(verifierKey.toPublicJWK()).toString());
         tokenService = PackagedService.start("token-service",

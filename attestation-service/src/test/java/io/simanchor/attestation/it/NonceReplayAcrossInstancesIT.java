@@ -60,7 +60,7 @@ class NonceReplayAcrossInstancesIT {
         kafka = EmbeddedKafkaBroker.start();
         Path keystore = Path.of("target", "it-verifier-key.p12").toAbsolutePath();
         Files.deleteIfExists(keystore);
-        Map<String, String> env = PackagedService.environment(postgres, kafka);
+        Map<String, String> env = PackagedService.environment(postgres, "attestation", kafka);
         env.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10d28taW5zdGFuY2Vz");
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", keystore.toString());
         env.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PASSWORD", "it-secret");

@@ -77,7 +77,7 @@ class DeviceAgentFlowsIT {
         Files.deleteIfExists(data.resolve("device-ca.p12"));
         Files.deleteIfExists(data.resolve("ear.p12"));
         Files.deleteIfExists(data.resolve("lifecycle-records.p12"));
-        Map<String, String> common = PackagedService.environment(postgres, kafka);
+        Map<String, String> common = PackagedService.environment(postgres, "identity", kafka);
 
         Map<String, String> identityEnv = new HashMap<>(common);
         identityEnv.put("SIMANCHOR_IDENTITY_CA_KEYSTORE_PATH", data.resolve("device-ca.p12").toString());
@@ -91,6 +91,7 @@ class DeviceAgentFlowsIT {
         // The services that read the lifecycle topic trust identity-service's record key as published.
         common.put("SIMANCHOR_RECORDS_LIFECYCLE_KEYS_URL", identity.baseUrl() + "/.well-known/simanchor/record-keys");
         Map<String, String> attestationEnv = new HashMap<>(common);
+        attestationEnv.putAll(postgres.environment("attestation"));
         attestationEnv.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10aGUtYWdlbnQ");
         attestationEnv.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", data.resolve("ear.p12").toString());
         attestationEnv.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PASSWORD", "it-ear-secret");
@@ -98,6 +99,7 @@ class DeviceAgentFlowsIT {
                 Path.of("../attestation-service/target/quarkus-app/quarkus-run.jar"), baseUrl -> attestationEnv);
 
         Map<String, String> tokenEnv = new HashMap<>(common);
+        tokenEnv.putAll(postgres.environment("token"));
         tokenEnv.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY", "aXQtb25seS10b2tlbi1rZXktZW5jcnlwdGlvbi1zZWNyZXQ");
         tokenEnv.put("SIMANCHOR_TOKEN_EAR_VERIFIER_JWKS_URL",
                 attestation.baseUrl() + "/.well-known/simanchor/verification");

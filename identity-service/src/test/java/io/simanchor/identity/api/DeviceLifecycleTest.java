@@ -37,6 +37,7 @@ import io.simanchor.identity.testing.IdentityApi;
 import io.simanchor.identity.testing.TestDevice;
 import io.simanchor.support.audit.AuditEntry;
 import io.simanchor.support.testing.KafkaEvents;
+import io.simanchor.support.testing.PostgresTestResource;
 import io.simanchor.support.testing.TestOidcResource;
 
 /** Operators suspend, resume and revoke devices; devices rotate their own keys. All audited and published. */
@@ -243,9 +244,11 @@ class DeviceLifecycleTest {
     }
 
     @Test
-    void audit_log_refuses_updates_and_deletes() throws SQLException {
+    void audit_log_refuses_updates_and_deletes_even_to_its_owner() throws SQLException {
         givenEnrolled(TestDevice.p256());
-        try (Connection connection = dataSource.getConnection()) {
+        // The service's own role may not even try (DatabasePrivilegesTest); the trigger stops the owner too.
+        try (Connection connection = PostgresTestResource.server().dataSource("identity", "owner").getConnection()) {
+            connection.setSchema("identity");
             for (String sql : List.of("update audit_log set actor = 'mallory'", "delete from audit_log",
                     "truncate audit_log")) {
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {

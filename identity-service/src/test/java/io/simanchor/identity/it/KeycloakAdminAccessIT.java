@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +47,8 @@ class KeycloakAdminAccessIT {
         postgres = EmbeddedPostgresServer.start();
         kafka = EmbeddedKafkaBroker.start();
         keycloak = KeycloakServer.start(Path.of("target"));
-        identity = PackagedService.start("identity-service", Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", postgres.username(),
-                "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
+        Map<String, String> environment = new HashMap<>(postgres.environment("identity"));
+        environment.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
                 "SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3Ita2V5Y2xvYWs",
@@ -58,6 +57,7 @@ class KeycloakAdminAccessIT {
                 "SIMANCHOR_IDENTITY_CA_KEYSTORE_PASSWORD", "it-ca-secret",
                 "SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PATH", keystore("lifecycle-records.p12"),
                 "SIMANCHOR_IDENTITY_RECORDS_KEYSTORE_PASSWORD", "it-records-secret"));
+        identity = PackagedService.start("identity-service", environment);
     }
 
     /** A fresh keystore file under target/, so every run makes its own keys. */

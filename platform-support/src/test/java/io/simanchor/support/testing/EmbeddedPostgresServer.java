@@ -3,6 +3,7 @@ package io.simanchor.support.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +43,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String BINARIES_RESOURCE = "/postgres-linux-x86_64.txz";
     private static final String DATABASE = "simanchor";
     private static final String SUPERUSER = "postgres";
+    /** Every service's schema: each gets the roles of k8s/base/postgres/service-roles.sql. */
+    private static final List<String> SERVICE_SCHEMAS = List.of("identity", "attestation", "mud", "token");
+    private static final String SERVICE_ROLES_RESOURCE = "postgres/service-roles.sql";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final boolean RUNNING_AS_ROOT = new UnixSystem().getUid() == 0;
 
@@ -90,6 +96,35 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return jdbcUrl(DATABASE);
     }
 
+    /**
+     * What a service in this cluster connects with: its application role for the connection pool and its owner
+     * role for Flyway, as {@code ./platform} configures it (k8s/base/postgres/service-roles.sql).
+     *
+     * @param schema identity, attestation, mud or token
+     */
+    public Map<String, String> quarkusConfig(String schema) {
+        requireService(schema);
+        return Map.of("quarkus.datasource.jdbc.url", jdbcUrl(), "quarkus.datasource.username", schema + "_app",
+                "quarkus.datasource.password", password(), "quarkus.flyway.username", schema + "_owner",
+                "quarkus.flyway.password", password());
+    }
+
+    /** {@link #quarkusConfig} as environment variables, for a packaged service. */
+    public Map<String, String> environment(String schema) {
+        Map<String, String> environment = new HashMap<>();
+        quarkusConfig(schema).forEach((key, value) -> environment
+                .put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        return environment;
+    }
+
+    /** A data source connected as a role of {@code schema}'s service: {@code app} or {@code owner}. */
+    public PGSimpleDataSource dataSource(String schema, String role) {
+        requireService(schema);
+        PGSimpleDataSource dataSource = dataSource();
+        dataSource.setUser(schema + "_" + role);
+        return dataSource;
+    }
+
     /** A data source for the test database: a new connection for each {@code getConnection}, no pool. */
     public PGSimpleDataSource dataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -108,6 +143,27 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "test";
     }
 
+    private static void requireService(String schema) {
+        if (!SERVICE_SCHEMAS.contains(schema)) {
+            throw new IllegalArgumentException("no service schema '" + schema + "'; one of " + SERVICE_SCHEMAS);
+        }
+    }
+
+    /** The repository's role script for one service, its placeholders filled in. */
+    private String serviceRolesSql(String schema) {
+        try (InputStream in = EmbeddedPostgresServer.class.getResourceAsStream(SERVICE_ROLES_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SERVICE_ROLES_RESOURCE + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@SCHEMA@", schema)
+                    .replace("@DATABASE@", DATABASE)
+                    .replace("@OWNER_PASSWORD@", password())
+                    .replace("@APP_PASSWORD@", password());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
@@ -122,15 +178,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, password());
                     Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + DATABASE);
-                return;
             } catch (SQLException e) {
                 last = e;
                 sleep(Duration.ofMillis(200));
+                continue;
             }
+            createServiceRoles();
+            return;
         }
         process.close();
         throw new IllegalStateException("PostgreSQL not ready after " + STARTUP_TIMEOUT + ":\n" + process.logTail(),
                 last);
+    }
+
+    /** Runs the repository's role script for every service once; a failure there is the test run's failure. */
+    private void createServiceRoles() {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), SUPERUSER, password());
+                Statement statement = connection.createStatement()) {
+            for (String schema : SERVICE_SCHEMAS) {
+                statement.execute(serviceRolesSql(schema));
+            }
+        } catch (SQLException e) {
+            process.close();
+            throw new IllegalStateException("the services' database roles cannot be created: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -61,13 +61,12 @@ public final class PackagedService implements AutoCloseable {
 
     /**
      * The environment every packaged SIM Anchor service needs to run against test infrastructure: the
-     * database, the broker, and operator tokens verified with {@link TestOidcResource}'s key.
+     * database (as the roles of the service whose schema is {@code schema}), the broker, and operator tokens
+     * verified with {@link TestOidcResource}'s key.
      */
-    public static Map<String, String> environment(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+    public static Map<String, String> environment(EmbeddedPostgresServer postgres, String schema,
+            EmbeddedKafkaBroker kafka) {
+        Map<String, String> env = new HashMap<>(postgres.environment(schema));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put(environmentName(TestRecordKeys.PROPERTY), TestRecordKeys.jwks());
         env.put(environmentName(TestVerifierKeys.PROPERTY), TestVerifierKeys.jwks());

@@ -6,11 +6,18 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a {@code @QuarkusTest} at a real PostgreSQL server ({@link EmbeddedPostgresServer}), started once
- * per test JVM and shared by every test class.
+ * per test JVM and shared by every test class. The service connects as in production: its pool as the
+ * service's application role, Flyway as its owner role. Name the service's schema with the init argument
+ * {@value #SCHEMA}.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Init argument: the service's schema (identity, attestation, mud or token). */
+    public static final String SCHEMA = "schema";
+
     private static EmbeddedPostgresServer server;
+
+    private String schema;
 
     /** The shared server, started on first use. */
     public static synchronized EmbeddedPostgresServer server() {
@@ -22,10 +29,17 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     @Override
+    public void init(Map<String, String> initArgs) {
+        schema = initArgs.get(SCHEMA);
+        if (schema == null) {
+            throw new IllegalStateException("@QuarkusTestResource(PostgresTestResource.class) needs the init argument '"
+                    + SCHEMA + "': the service's schema");
+        }
+    }
+
+    @Override
     public Map<String, String> start() {
-        EmbeddedPostgresServer postgres = server();
-        return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(), "quarkus.datasource.username",
-                postgres.username(), "quarkus.datasource.password", postgres.password());
+        return server().quarkusConfig(schema);
     }
 
     @Override

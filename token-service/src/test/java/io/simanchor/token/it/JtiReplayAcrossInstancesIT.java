@@ -51,7 +51,7 @@ class JtiReplayAcrossInstancesIT {
     static void startTwoInstances() throws IOException {
         postgres = EmbeddedPostgresServer.start();
         kafka = EmbeddedKafkaBroker.start();
-        Map<String, String> env = PackagedService.environment(postgres, kafka);
+        Map<String, String> env = PackagedService.environment(postgres, "token", kafka);
         env.put("SIMANCHOR_TOKEN_ISSUER", ISSUER);
         env.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY",
                 "aXQtb25seS1rZXktZW5jcnlwdGlvbi1zZWNyZXQtZm9yLXR3by1pbnN0YW5jZXM");

@@ -1,0 +1,26 @@
+package io.simanchor.token.infra.persistence;
+
+import java.util.List;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.simanchor.support.testing.ServiceDatabasePrivilegesContract;
+
+/** token-service's PostgreSQL role may do what the service needs in its own schema and nothing more. */
+@QuarkusTest
+class DatabasePrivilegesTest extends ServiceDatabasePrivilegesContract {
+
+    @Override
+    protected String schema() {
+        return "token";
+    }
+
+    @Override
+    protected List<String> appendOnlyTables() {
+        return List.of("audit_log");
+    }
+
+    @Override
+    protected String stateTable() {
+        return "signing_key";
+    }
+}
