@@ -86,7 +86,7 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
         DeviceSnapshotV1 snapshot = new DeviceSnapshotV1(deviceId, "default", "tracker-x1", "Acme",
                 new EcPublicJwkV1("EC", "P-256", deviceKey.getX().toString(), deviceKey.getY().toString()),
                 deviceKey.computeThumbprint().toString(), "01", Instant.now().plusSeconds(86_400),
-                "https://mud.simanchor.local/v1/models/tracker-x1", DeviceState.ACTIVE, true);
+                "https://mud.simanchor.local/v1/models/tracker-x1", DeviceState.ACTIVE, true, 1);
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.SPEC_VERSION,
                 CloudEventHeaders.SPEC_VERSION_1_0.getBytes(StandardCharsets.UTF_8));

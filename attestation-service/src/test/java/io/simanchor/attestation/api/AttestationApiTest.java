@@ -378,6 +378,25 @@ class AttestationApiTest {
         post(device.sim().compact(claims(device, nonce(device)))).statusCode(200);
     }
 
+    /** A genuine record written to the topic again must not bring a revoked device back (issue 28). */
+    @Test
+    void a_replayed_lifecycle_record_does_not_bring_a_revoked_device_back_and_is_reported() {
+        Device device = enrolledDevice();
+        lifecycle.stateChanged(DeviceEvents.snapshot(device.id(), MODEL, device.sim().publicKey(),
+                DeviceState.REVOKED, 2), DeviceState.ACTIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertProblem(post(device.sim().compact(claims(device, nonce(device)))), 403,
+                        "DEVICE_NOT_ACTIVE"));
+
+        try (KafkaEvents events = KafkaEvents.of(Topics.SECURITY_EVENTS)) {
+            lifecycle.enrolled(device.snapshot());
+            events.awaitAtLeast(1, event -> device.id().equals(event.key())
+                    && event.value().contains("\"reasonCode\":\"RECORD_REPLAYED\""), Duration.ofSeconds(10));
+        }
+        assertProblem(post(device.sim().compact(claims(device, nonce(device)))), 403, "DEVICE_NOT_ACTIVE");
+    }
+
     @Test
     void an_unreadable_lifecycle_record_is_skipped_and_the_view_keeps_reading() {
         lifecycle.garbage(UUID.randomUUID().toString());

@@ -23,6 +23,7 @@ import io.simanchor.support.crypto.EcPublicKey;
  * @param enrolledAt when it enrolled
  * @param endorsed whether it enrolled with the SIM key its vendor endorsed; a key rotation keeps the flag, since
  *     the new key is authorized by the old one
+ * @param revision 1 at enrollment, one more with every change ({@link DeviceSnapshotV1#revision()})
  */
 public record Device(
         String id,
@@ -36,18 +37,19 @@ public record Device(
         String mudUrl,
         DeviceState state,
         Instant enrolledAt,
-        boolean endorsed) {
+        boolean endorsed,
+        long revision) {
 
     /** This device with another state. */
     public Device withState(DeviceState newState) {
         return new Device(id, tenantId, registrationId, hwModel, manufacturer, key, certificateSerial,
-                certificateNotAfter, mudUrl, newState, enrolledAt, endorsed);
+                certificateNotAfter, mudUrl, newState, enrolledAt, endorsed, revision + 1);
     }
 
     /** This device with a new key and the certificate for it. */
     public Device withKey(EcPublicKey newKey, DeviceCertificate certificate) {
         return new Device(id, tenantId, registrationId, hwModel, manufacturer, newKey, certificate.serialHex(),
-                certificate.notAfter(), mudUrl, state, enrolledAt, endorsed);
+                certificate.notAfter(), mudUrl, state, enrolledAt, endorsed, revision + 1);
     }
 
     /** The device as lifecycle events carry it. */
@@ -55,6 +57,6 @@ public record Device(
         EcPublicKey.Jwk jwk = key.toJwk();
         return new DeviceSnapshotV1(id, tenantId, hwModel, manufacturer,
                 new EcPublicJwkV1(jwk.kty(), jwk.crv(), jwk.x(), jwk.y()), key.thumbprint(), certificateSerial,
-                certificateNotAfter, mudUrl, state, endorsed);
+                certificateNotAfter, mudUrl, state, endorsed, revision);
     }
 }

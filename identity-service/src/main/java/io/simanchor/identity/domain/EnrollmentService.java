@@ -114,7 +114,7 @@ public final class EnrollmentService {
         Instant now = clock.instant();
         Device device = new Device(deviceId, tenant, registration.id(), registration.hwModel(),
                 registration.manufacturer(), csr.publicKey(), certificate.serialHex(), certificate.notAfter(), mudUrl,
-                DeviceState.ACTIVE, now, endorsed);
+                DeviceState.ACTIVE, now, endorsed, 1);
         try {
             devices.enroll(device, certificate, challenge, new DeviceEnrolledV1(device.snapshot(), now),
                     new AuditEntry(now, "device:" + deviceId, "device.enrolled", tenant, deviceId,

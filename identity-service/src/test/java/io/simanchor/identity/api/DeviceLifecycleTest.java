@@ -66,6 +66,9 @@ class DeviceLifecycleTest {
             assertThat(changes).extracting(KafkaEvents.Event::value)
                     .anySatisfy(v -> assertThat(v).contains("\"state\":\"SUSPENDED\"").contains("\"actor\":\"alice\""))
                     .anySatisfy(v -> assertThat(v).contains("\"state\":\"REVOKED\"").contains("decommissioned"));
+            // Each change one revision on from the enrollment's 1, so a reader can refuse a replayed older one.
+            assertThat(changes).extracting(e -> e.value().replaceAll(".*\"revision\":(\\d+).*", "$1"))
+                    .containsExactly("2", "3", "4");
         }
         assertThat(auditActions(deviceId)).containsExactly("device.enrolled", "device.state-changed",
                 "device.state-changed", "device.state-changed");
@@ -166,6 +169,25 @@ class DeviceLifecycleTest {
 
         assertThat(applied).as("refused: the snapshot carries the retired key").isFalse();
         assertThat(devices.findById(deviceId).orElseThrow().state()).isEqualTo(DeviceState.ACTIVE);
+    }
+
+    @Test
+    void a_state_change_read_before_other_changes_is_refused_even_when_they_led_back_to_its_state() {
+        String deviceId = givenEnrolled(TestDevice.p256());
+        Device readBefore = devices.findById(deviceId).orElseThrow();
+        action(deviceId, "suspend", "maintenance").statusCode(200);
+        action(deviceId, "resume", "done").statusCode(200);
+
+        Device revoked = readBefore.withState(DeviceState.REVOKED);
+        Instant now = Instant.now();
+        boolean applied = devices.changeState(revoked, DeviceState.ACTIVE,
+                new DeviceStateChangedV1(revoked.snapshot(), DeviceState.ACTIVE, "", "test", now),
+                new AuditEntry(now, "test", "device.state-changed", readBefore.tenantId(), deviceId, Map.of()));
+
+        assertThat(applied).as("refused: its snapshot's revision (2) is one the device already had").isFalse();
+        Device current = devices.findById(deviceId).orElseThrow();
+        assertThat(current.state()).isEqualTo(DeviceState.ACTIVE);
+        assertThat(current.revision()).isEqualTo(3);
     }
 
     @Test

@@ -102,7 +102,7 @@ public final class PolicyBurst {
                     new EcPublicJwkV1(jwk.kty(), jwk.crv(), jwk.x(), jwk.y()), key.thumbprint(), "01",
                     Instant.now().plus(Duration.ofDays(365)), new MudUrls("https://mud.simanchor.local").fileUrl(
                             manufacturer, model),
-                    DeviceState.ACTIVE, true));
+                    DeviceState.ACTIVE, true, 1));
         }
         System.out.printf("MUD manager burst: %,d devices (run %s, model %s/%s)%n", devices, run, manufacturer, model);
         try (KafkaProducer<String, String> producer = producer(bootstrap);

@@ -43,7 +43,7 @@ public final class TestDevices {
         EcPublicKey.Jwk jwk = key.toJwk();
         return new DeviceSnapshotV1(deviceId, "default", model, manufacturer,
                 new EcPublicJwkV1(jwk.kty(), jwk.crv(), jwk.x(), jwk.y()), key.thumbprint(), "01",
-                Instant.now().plusSeconds(86_400), MudFiles.URLS.fileUrl(manufacturer, model), state, true);
+                Instant.now().plusSeconds(86_400), MudFiles.URLS.fileUrl(manufacturer, model), state, true, 1);
     }
 
     /** An appraisal of {@code device}'s current key with {@code status}, made now. */

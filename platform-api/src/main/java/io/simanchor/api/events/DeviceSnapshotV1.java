@@ -19,6 +19,10 @@ import java.time.Instant;
  * @param state lifecycle state
  * @param endorsed whether the device enrolled with the SIM key its vendor endorsed (the default); false only
  *     where the tenant explicitly allows unendorsed enrollment, so a consumer can tell such devices apart
+ * @param revision the device's revision: 1 at enrollment, one more with every change identity-service
+ *     publishes. A consumer drops a record with a lower revision than one it has applied: a genuine record
+ *     written to the topic again (replayed) must not move the device back in its history. 0 in records
+ *     published before the field existed
  */
 public record DeviceSnapshotV1(
         String deviceId,
@@ -31,5 +35,6 @@ public record DeviceSnapshotV1(
         Instant certificateNotAfter,
         String mudUrl,
         DeviceState state,
-        boolean endorsed) {
+        boolean endorsed,
+        long revision) {
 }

@@ -41,7 +41,7 @@ class EventFixturesTest {
                     "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"),
             "cn-I_WNMClehiVp51i_0VpOENW1upEerA8sEam5hn-s", "5f1e0c7d9a2b4c6e8f00112233445566",
             Instant.parse("2027-11-22T10:15:30Z"), "https://mud.simanchor.example/v1/models/tracker-x1",
-            DeviceState.ACTIVE, true);
+            DeviceState.ACTIVE, true, 1);
 
     @Test
     void device_enrolled_matches_its_fixture() throws IOException {
@@ -54,7 +54,7 @@ class EventFixturesTest {
         DeviceSnapshotV1 suspended = new DeviceSnapshotV1(ENROLLED.deviceId(), ENROLLED.tenantId(),
                 ENROLLED.hwModel(), ENROLLED.manufacturer(), ENROLLED.publicKey(), ENROLLED.keyThumbprint(),
                 ENROLLED.certificateSerial(), ENROLLED.certificateNotAfter(), ENROLLED.mudUrl(),
-                DeviceState.SUSPENDED, true);
+                DeviceState.SUSPENDED, true, 2);
         assertRoundTrip("device-state-changed-v1.json", DeviceStateChangedV1.class,
                 new DeviceStateChangedV1(suspended, DeviceState.ACTIVE, "stolen vehicle reported",
                         "service-account-operator-cli", Instant.parse("2026-11-22T11:00:00Z")));
@@ -65,7 +65,7 @@ class EventFixturesTest {
         DeviceSnapshotV1 rotated = new DeviceSnapshotV1(ENROLLED.deviceId(), ENROLLED.tenantId(),
                 ENROLLED.hwModel(), ENROLLED.manufacturer(), ENROLLED.publicKey(),
                 "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "7a00112233445566778899aabbccddee",
-                ENROLLED.certificateNotAfter(), ENROLLED.mudUrl(), DeviceState.ACTIVE, true);
+                ENROLLED.certificateNotAfter(), ENROLLED.mudUrl(), DeviceState.ACTIVE, true, 2);
         assertRoundTrip("device-key-rotated-v1.json", DeviceKeyRotatedV1.class,
                 new DeviceKeyRotatedV1(rotated, ENROLLED.keyThumbprint(), Instant.parse("2026-11-22T12:00:00Z")));
     }

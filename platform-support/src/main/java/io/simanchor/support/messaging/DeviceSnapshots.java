@@ -1,6 +1,8 @@
 package io.simanchor.support.messaging;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -42,11 +44,22 @@ import io.simanchor.support.crypto.EcPublicKey;
  * Reading is split as {@link TopicView.RecordHandler} wants it: {@link #check} and {@link #checkFacts} verify
  * and parse without side effects, on any thread; {@link #apply} and {@link #applyFacts} act on the result on
  * the view's reader thread.
+ *
+ * <p>
+ * A signature proves who wrote a record, not that it is the latest: a genuine record written to the topic
+ * again (with the broker's administrator credentials, say) would move a device back in its history. Each
+ * snapshot carries the device's revision, and a record older than one already applied is refused as
+ * {@link #REPLAYED}.
  */
 public final class DeviceSnapshots {
 
     /** The reason code for a signed snapshot under a record key other than its device id. */
     public static final String KEY_MISMATCH = "RECORD_KEY_MISMATCH";
+    /**
+     * The reason code for a genuine record older than one the view has applied for the same device: written to
+     * the topic again, it would move the device back in its history (a revoked device back to active).
+     */
+    public static final String REPLAYED = "RECORD_REPLAYED";
 
     private static final Logger LOG = Logger.getLogger(DeviceSnapshots.class);
 
@@ -63,6 +76,8 @@ public final class DeviceSnapshots {
     private final ObjectReader snapshots;
     private final RecordVerifier signatures;
     private final RejectedRecords rejected;
+    /** The highest revision applied per device; read and written on the view's reader thread only. */
+    private final Map<String, Long> revisions = new HashMap<>();
 
     public DeviceSnapshots(ObjectMapper json, RecordVerifier signatures, RejectedRecords rejected) {
         this.json = json;
@@ -161,16 +176,53 @@ public final class DeviceSnapshots {
         });
     }
 
+    /**
+     * Whether the snapshot is older than one applied before: identity-service publishes a device's revisions in
+     * order, on one partition, so a lower one can only be a copy. The same revision again (a redelivery) is
+     * not refused; it carries the same state. A view keeps the revisions of the devices it forgot, too.
+     */
+    private boolean replayed(DeviceSnapshotV1 device) {
+        Long applied = revisions.get(device.deviceId());
+        if (applied != null && device.revision() < applied) {
+            return true;
+        }
+        revisions.put(device.deviceId(), device.revision());
+        return false;
+    }
+
+    /**
+     * The revision a signed record the view cannot read still shows, if it shows one: a device forgotten over
+     * it must not come back through a copy of an older record.
+     */
+    private void rememberRevisionOf(ConsumerRecord<String, String> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        try {
+            JsonNode revision = json.readTree(record.value()).path("device").path("revision");
+            if (revision.canConvertToLong()) {
+                revisions.merge(record.key(), revision.asLong(), Math::max);
+            }
+        } catch (IOException e) {
+            // Nothing to remember: the view keeps the revision it had.
+        }
+    }
+
     private void act(ConsumerRecord<String, String> record, Checked<?> checked, Consumer<Snapshot> accepted,
             Consumer<String> unreadable) {
         rejected.rollOver();
         if (checked instanceof Checked.Accepted<?> ok && ok.value() instanceof Snapshot snapshot) {
+            if (replayed(snapshot.device())) {
+                rejected.reject(record, REPLAYED);
+                return;
+            }
             accepted.accept(snapshot);
         } else if (checked instanceof Checked.Refused<?> refused) {
             rejected.reject(record, refused.reasonCode());
         } else if (checked instanceof Checked.Unreadable<?> bad) {
             LOG.warnf("Skipped an unreadable %s record [partition: %d, offset: %d, type: %s, cause: %s]",
                     Topics.DEVICE_LIFECYCLE, record.partition(), record.offset(), bad.type(), bad.cause());
+            rememberRevisionOf(record);
             unreadable.accept(record.key());
         }
     }

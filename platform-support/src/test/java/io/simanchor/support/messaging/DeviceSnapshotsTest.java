@@ -159,6 +159,32 @@ class DeviceSnapshotsTest {
     }
 
     @Test
+    void a_genuine_record_older_than_one_applied_is_refused_as_replayed() {
+        DeviceSnapshotV1 revoked = revision(genuine, DeviceState.REVOKED, 2);
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(revoked))));
+
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(revoked))));
+
+        assertThat(view.get(DEVICE)).as("still revoked; the same revision again changes nothing").isEqualTo(revoked);
+        assertThat(reasons()).containsExactly(DeviceSnapshots.REPLAYED);
+    }
+
+    @Test
+    void a_device_forgotten_over_an_unreadable_record_does_not_come_back_through_an_older_one() {
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
+        apply(TestRecordKeys.signed(record(DEVICE,
+                "{\"device\":{\"deviceId\":\"" + DEVICE + "\",\"state\":\"DECOMMISSIONED\",\"revision\":2}}")));
+        assertThat(view).isEmpty();
+
+        apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
+
+        assertThat(view).isEmpty();
+        assertThat(reasons()).containsExactly(DeviceSnapshots.REPLAYED);
+    }
+
+    @Test
     void a_signed_record_the_view_cannot_read_still_forgets_the_device() {
         apply(TestRecordKeys.signed(record(DEVICE, enrolled(genuine))));
 
@@ -204,6 +230,12 @@ class DeviceSnapshotsTest {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static DeviceSnapshotV1 revision(DeviceSnapshotV1 device, DeviceState state, long revision) {
+        return new DeviceSnapshotV1(device.deviceId(), device.tenantId(), device.hwModel(), device.manufacturer(),
+                device.publicKey(), device.keyThumbprint(), device.certificateSerial(), device.certificateNotAfter(),
+                device.mudUrl(), state, device.endorsed(), revision);
     }
 
     private static String enrolled(DeviceSnapshotV1 device) {

@@ -47,12 +47,18 @@ public final class DeviceEvents implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
-    /** A snapshot of an enrolled device of model {@code hwModel} with this key and state. */
+    /** A snapshot of an enrolled device of model {@code hwModel} with this key and state, at revision 1. */
     public static DeviceSnapshotV1 snapshot(String deviceId, String hwModel, EcPublicKey key, DeviceState state) {
+        return snapshot(deviceId, hwModel, key, state, 1);
+    }
+
+    /** The same snapshot at another revision. */
+    public static DeviceSnapshotV1 snapshot(String deviceId, String hwModel, EcPublicKey key, DeviceState state,
+            long revision) {
         EcPublicKey.Jwk jwk = key.toJwk();
         return new DeviceSnapshotV1(deviceId, "default", hwModel, "Acme", new EcPublicJwkV1(jwk.kty(), jwk.crv(),
                 jwk.x(), jwk.y()), key.thumbprint(), "01", Instant.now().plusSeconds(86_400),
-                "https://mud.simanchor.local/v1/models/" + hwModel, state, true);
+                "https://mud.simanchor.local/v1/models/" + hwModel, state, true, revision);
     }
 
     public void enrolled(DeviceSnapshotV1 device) {

@@ -33,7 +33,7 @@ import io.simanchor.support.problem.ProblemException;
 public class PgDeviceStore implements DeviceStore {
 
     private static final String COLUMNS = "id, tenant_id, registration_id, hw_model, manufacturer, key_spki, "
-            + "certificate_serial, certificate_not_after, mud_url, state, enrolled_at, endorsed";
+            + "certificate_serial, certificate_not_after, mud_url, state, enrolled_at, endorsed, revision";
 
     private final Jdbc jdbc;
     private final IdentityEventOutbox outbox;
@@ -63,7 +63,7 @@ public class PgDeviceStore implements DeviceStore {
                     }
                 }
                 try (PreparedStatement insert = connection.prepareStatement("insert into device (" + COLUMNS
-                        + ", key_thumbprint, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ", key_thumbprint, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     insert.setString(1, device.id());
                     insert.setString(2, device.tenantId());
                     insert.setLong(3, device.registrationId());
@@ -76,8 +76,9 @@ public class PgDeviceStore implements DeviceStore {
                     insert.setString(10, device.state().name());
                     insert.setTimestamp(11, Timestamp.from(device.enrolledAt()));
                     insert.setBoolean(12, device.endorsed());
-                    insert.setString(13, device.key().thumbprint());
-                    insert.setTimestamp(14, Timestamp.from(device.enrolledAt()));
+                    insert.setLong(13, device.revision());
+                    insert.setString(14, device.key().thumbprint());
+                    insert.setTimestamp(15, Timestamp.from(device.enrolledAt()));
                     insert.executeUpdate();
                 }
                 bindKey(connection, device.id(), device.key(), device.enrolledAt());
@@ -95,15 +96,17 @@ public class PgDeviceStore implements DeviceStore {
     @Override
     public boolean changeState(Device changed, DeviceState expected, Object event, AuditEntry entry) {
         boolean applied = jdbc.inTransaction(connection -> {
-            // Also on the key the event's snapshot carries: after a rotation committed since the device was
-            // read, the state change would publish the retired key as the device's latest record.
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update device set state = ?, updated_at = ? where id = ? and state = ? and key_thumbprint = ?")) {
+            // Also on the revision the event's snapshot follows: after any change committed since the device was
+            // read (a rotation, or a state change and back), this one would publish a stale snapshot.
+            try (PreparedStatement update = connection.prepareStatement("update device set state = ?, updated_at = ?, "
+                    + "revision = ? where id = ? and state = ? and key_thumbprint = ? and revision = ?")) {
                 update.setString(1, changed.state().name());
                 update.setTimestamp(2, Timestamp.from(entry.at()));
-                update.setString(3, changed.id());
-                update.setString(4, expected.name());
-                update.setString(5, changed.key().thumbprint());
+                update.setLong(3, changed.revision());
+                update.setString(4, changed.id());
+                update.setString(5, expected.name());
+                update.setString(6, changed.key().thumbprint());
+                update.setLong(7, changed.revision() - 1);
                 if (update.executeUpdate() != 1) {
                     return false;
                 }
@@ -136,15 +139,18 @@ public class PgDeviceStore implements DeviceStore {
                 bindKey(connection, rotated.id(), rotated.key(), entry.at());
                 try (PreparedStatement update = connection.prepareStatement(
                         "update device set key_spki = ?, key_thumbprint = ?, certificate_serial = ?, "
-                                + "certificate_not_after = ?, updated_at = ? where id = ? and state = 'ACTIVE'")) {
+                                + "certificate_not_after = ?, updated_at = ?, revision = ? "
+                                + "where id = ? and state = 'ACTIVE' and revision = ?")) {
                     update.setBytes(1, rotated.key().spki());
                     update.setString(2, rotated.key().thumbprint());
                     update.setString(3, certificate.serialHex());
                     update.setTimestamp(4, Timestamp.from(certificate.notAfter()));
                     update.setTimestamp(5, Timestamp.from(entry.at()));
-                    update.setString(6, rotated.id());
+                    update.setLong(6, rotated.revision());
+                    update.setString(7, rotated.id());
+                    update.setLong(8, rotated.revision() - 1);
                     if (update.executeUpdate() != 1) {
-                        throw new ProblemException(IdentityProblems.DEVICE_NOT_ACTIVE, "The device is not active");
+                        throw notRotatable(connection, rotated.id());
                     }
                 }
                 insertCertificate(connection, rotated, certificate, entry.at());
@@ -286,12 +292,29 @@ public class PgDeviceStore implements DeviceStore {
         return e;
     }
 
+    /**
+     * Why a rotation's update found no row: the device is not active, or it changed since it was read (suspended
+     * and resumed), so the rotation's snapshot would not be its next revision.
+     */
+    private static ProblemException notRotatable(Connection connection, String deviceId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select state from device where id = ?")) {
+            select.setString(1, deviceId);
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next() && DeviceState.ACTIVE.name().equals(row.getString(1))) {
+                    return new ProblemException(IdentityProblems.STATE_TRANSITION_INVALID,
+                            "The device changed meanwhile; request a new challenge");
+                }
+            }
+        }
+        return new ProblemException(IdentityProblems.DEVICE_NOT_ACTIVE, "The device is not active");
+    }
+
     private static Device toDevice(ResultSet row) throws SQLException {
         return new Device(row.getString("id"), row.getString("tenant_id"), row.getLong("registration_id"),
                 row.getString("hw_model"), row.getString("manufacturer"),
                 EcPublicKey.fromSpki(row.getBytes("key_spki")),
                 row.getString("certificate_serial"), row.getTimestamp("certificate_not_after").toInstant(),
                 row.getString("mud_url"), DeviceState.valueOf(row.getString("state")),
-                row.getTimestamp("enrolled_at").toInstant(), row.getBoolean("endorsed"));
+                row.getTimestamp("enrolled_at").toInstant(), row.getBoolean("endorsed"), row.getLong("revision"));
     }
 }
