@@ -161,11 +161,7 @@ class DeviceLifecycleTest {
         Device readBefore = devices.findById(deviceId).orElseThrow();
         rotateToNewKey(device, deviceId);
 
-        Device suspended = readBefore.withState(DeviceState.SUSPENDED);
-        Instant now = Instant.now();
-        boolean applied = devices.changeState(suspended, DeviceState.ACTIVE,
-                new DeviceStateChangedV1(suspended.snapshot(), DeviceState.ACTIVE, "", "test", now),
-                new AuditEntry(now, "test", "device.state-changed", readBefore.tenantId(), deviceId, Map.of()));
+        boolean applied = changeFrom(readBefore, DeviceState.SUSPENDED);
 
         assertThat(applied).as("refused: the snapshot carries the retired key").isFalse();
         assertThat(devices.findById(deviceId).orElseThrow().state()).isEqualTo(DeviceState.ACTIVE);
@@ -178,16 +174,22 @@ class DeviceLifecycleTest {
         action(deviceId, "suspend", "maintenance").statusCode(200);
         action(deviceId, "resume", "done").statusCode(200);
 
-        Device revoked = readBefore.withState(DeviceState.REVOKED);
-        Instant now = Instant.now();
-        boolean applied = devices.changeState(revoked, DeviceState.ACTIVE,
-                new DeviceStateChangedV1(revoked.snapshot(), DeviceState.ACTIVE, "", "test", now),
-                new AuditEntry(now, "test", "device.state-changed", readBefore.tenantId(), deviceId, Map.of()));
+        boolean applied = changeFrom(readBefore, DeviceState.REVOKED);
 
         assertThat(applied).as("refused: its snapshot's revision (2) is one the device already had").isFalse();
         Device current = devices.findById(deviceId).orElseThrow();
         assertThat(current.state()).isEqualTo(DeviceState.ACTIVE);
         assertThat(current.revision()).isEqualTo(3);
+    }
+
+    /** Changes the ACTIVE device to {@code target} from a copy read earlier, straight through the store. */
+    private boolean changeFrom(Device readBefore, DeviceState target) {
+        Device changed = readBefore.withState(target);
+        Instant now = Instant.now();
+        return devices.changeState(changed, DeviceState.ACTIVE,
+                new DeviceStateChangedV1(changed.snapshot(), DeviceState.ACTIVE, "", "test", now),
+                new AuditEntry(now, "test", "device.state-changed", readBefore.tenantId(), readBefore.id(),
+                        Map.of()));
     }
 
     @Test
