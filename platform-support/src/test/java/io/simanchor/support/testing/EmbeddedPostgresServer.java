@@ -44,7 +44,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String DATABASE = "simanchor";
     private static final String SUPERUSER = "postgres";
     /** Every service's schema: each gets the roles of k8s/base/postgres/service-roles.sql. */
-    private static final List<String> SERVICE_SCHEMAS = List.of("identity", "attestation", "mud", "token");
+    public static final List<String> SERVICE_SCHEMAS = List.of("identity", "attestation", "mud", "token");
     private static final String SERVICE_ROLES_RESOURCE = "postgres/service-roles.sql";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final boolean RUNNING_AS_ROOT = new UnixSystem().getUid() == 0;

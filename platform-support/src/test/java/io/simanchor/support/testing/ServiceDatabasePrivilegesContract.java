@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 public abstract class ServiceDatabasePrivilegesContract {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
-    private static final List<String> SERVICE_SCHEMAS = List.of("identity", "attestation", "mud", "token");
 
     /** The service's schema. */
     protected abstract String schema();
@@ -74,12 +73,13 @@ public abstract class ServiceDatabasePrivilegesContract {
     void no_other_service_reaches_this_schema() throws SQLException {
         Config config = ConfigProvider.getConfig();
         String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
-        for (String other : SERVICE_SCHEMAS) {
+        for (String other : EmbeddedPostgresServer.SERVICE_SCHEMAS) {
             if (other.equals(schema())) {
                 continue;
             }
             for (String role : List.of(other + "_app", other + "_owner")) {
-                try (Connection connection = DriverManager.getConnection(url, role, "test")) {
+                try (Connection connection = DriverManager.getConnection(url, role,
+                        PostgresTestResource.server().password())) {
                     assertRefused(connection, "select count(*) from " + schema() + "." + stateTable());
                     assertRefused(connection, "insert into " + schema() + ".audit_log default values");
                     assertRefused(connection, "create table " + schema() + ".intruder (id int)");
