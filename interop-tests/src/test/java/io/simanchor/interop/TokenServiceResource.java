@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -93,9 +94,10 @@ public final class TokenServiceResource implements QuarkusTestResourceLifecycleM
         headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(CloudEventHeaders.SOURCE, "/simanchor/identity-service".getBytes(StandardCharsets.UTF_8));
         headers.add(CloudEventHeaders.TYPE, DeviceEnrolledV1.TYPE.getBytes(StandardCharsets.UTF_8));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer())) {
+        Properties properties = kafka.adminProperties("interop-enroll");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
+                new StringSerializer())) {
             producer.send(TestRecordKeys.signed(new ProducerRecord<>(Topics.DEVICE_LIFECYCLE, null, deviceId,
                     JSON.writeValueAsString(new DeviceEnrolledV1(snapshot, Instant.now())), headers)))
                     .get(30, TimeUnit.SECONDS);

@@ -67,7 +67,7 @@ class AttestationApiTest {
 
     @BeforeAll
     static void publisher() {
-        lifecycle = new DeviceEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        lifecycle = new DeviceEvents();
     }
 
     @BeforeEach

@@ -114,7 +114,7 @@ class NonceReplayAcrossInstancesIT {
 
     /** Publishes the device's enrollment and waits until both instances appraise its evidence. */
     private static void enrollEverywhere(String deviceId, EvidenceSigner sim) {
-        try (DeviceEvents lifecycle = new DeviceEvents(kafka.bootstrapServers())) {
+        try (DeviceEvents lifecycle = new DeviceEvents(kafka.administration())) {
             lifecycle.enrolled(DeviceEvents.snapshot(deviceId, MODEL, sim.publicKey(), DeviceState.ACTIVE));
         }
         for (PackagedService instance : List.of(first, second)) {

@@ -91,7 +91,8 @@ class DeviceAgentFlowsIT {
         // The services that read the lifecycle topic trust identity-service's record key as published.
         common.put("SIMANCHOR_RECORDS_LIFECYCLE_KEYS_URL", identity.baseUrl() + "/.well-known/simanchor/record-keys");
         Map<String, String> attestationEnv = new HashMap<>(common);
-        attestationEnv.putAll(postgres.environment("attestation"));
+        // Its own database roles and its own Kafka principal: the broker refuses it another service's topics.
+        attestationEnv.putAll(PackagedService.environment(postgres, "attestation", kafka));
         attestationEnv.put("SIMANCHOR_ATTESTATION_NONCE_MAC_KEY", "aXQtb25seS1ub25jZS1tYWMta2V5LWZvci10aGUtYWdlbnQ");
         attestationEnv.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PATH", data.resolve("ear.p12").toString());
         attestationEnv.put("SIMANCHOR_ATTESTATION_RESULT_KEYSTORE_PASSWORD", "it-ear-secret");
@@ -99,7 +100,8 @@ class DeviceAgentFlowsIT {
                 Path.of("../attestation-service/target/quarkus-app/quarkus-run.jar"), baseUrl -> attestationEnv);
 
         Map<String, String> tokenEnv = new HashMap<>(common);
-        tokenEnv.putAll(postgres.environment("token"));
+        // Its own database roles and its own Kafka principal: the broker refuses it another service's topics.
+        tokenEnv.putAll(PackagedService.environment(postgres, "token", kafka));
         tokenEnv.put("SIMANCHOR_TOKEN_KEYS_ENCRYPTION_KEY", "aXQtb25seS10b2tlbi1rZXktZW5jcnlwdGlvbi1zZWNyZXQ");
         tokenEnv.put("SIMANCHOR_TOKEN_EAR_VERIFIER_JWKS_URL",
                 attestation.baseUrl() + "/.well-known/simanchor/verification");

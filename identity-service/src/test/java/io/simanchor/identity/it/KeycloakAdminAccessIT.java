@@ -48,8 +48,10 @@ class KeycloakAdminAccessIT {
         kafka = EmbeddedKafkaBroker.start();
         keycloak = KeycloakServer.start(Path.of("target"));
         Map<String, String> environment = new HashMap<>(postgres.environment("identity"));
+        kafka.connection("identity-service")
+                .settings()
+                .forEach((key, value) -> environment.put(PackagedService.environmentName("kafka." + key), value));
         environment.putAll(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
                 "SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3Ita2V5Y2xvYWs",
                 // The packaged service runs in production mode, where every keystore is required (issue 28).

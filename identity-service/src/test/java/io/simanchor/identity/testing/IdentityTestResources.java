@@ -11,7 +11,7 @@ import io.simanchor.support.testing.TestOidcResource;
  * role) and a real Kafka broker, started once per test JVM, and verifies operator tokens with the test OIDC key.
  */
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = PostgresTestResource.SCHEMA, value = "identity"))
-@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = KafkaTestResource.PRINCIPAL, value = "identity-service"))
 @QuarkusTestResource(TestOidcResource.class)
 public final class IdentityTestResources {
 

@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +18,7 @@ import io.simanchor.mud.domain.MudCatalog;
 import io.simanchor.mud.domain.MudPublishing;
 import io.simanchor.mud.domain.PolicyManager;
 import io.simanchor.mud.infra.messaging.KafkaDeviceFacts;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
 import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
@@ -50,7 +50,7 @@ public class ServiceLifecycle {
 
     ServiceLifecycle(MudCatalog catalog, MudPublishing publishing, PolicyManager manager, KafkaDeviceFacts facts,
             DataSource dataSource, OutboxSignal signal, Jdbc jdbc, MudConfig config, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         this.catalog = catalog;
         this.publishing = publishing;
         this.manager = manager;
@@ -60,7 +60,7 @@ public class ServiceLifecycle {
         this.clock = clock;
         OutboxRelayConfig events = config.events();
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("mud-service", RELAY_LOCK,
-                bootstrapServers, List.of(events.compactedTopic(Topics.MUD_POLICIES),
+                kafka, List.of(events.compactedTopic(Topics.MUD_POLICIES),
                         events.topic(Topics.SECURITY_EVENTS)),
                 config.housekeeping().outboxRetention()));
     }

@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.api.events.MudPolicyV1;
@@ -31,6 +29,7 @@ import io.simanchor.mud.infra.messaging.KafkaDeviceFacts;
 import io.simanchor.mud.infra.persistence.PgMudFileStore;
 import io.simanchor.mud.infra.persistence.PgPolicyStore;
 import io.simanchor.support.crypto.KeystoreLocation;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.outbox.OutboxWriter;
 import io.simanchor.support.outbox.SecurityEventOutbox;
@@ -104,13 +103,13 @@ public class ServiceWiring {
     @Singleton
     KafkaDeviceFacts deviceFacts(PolicyManager manager, ObjectMapper json, SignedRecordsConfig records, Jdbc jdbc,
             OutboxWriter outbox, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         // Only records identity-service signed, and verdicts from EARs the verifier signed, change a device's
         // policy (docs/security.md); every refused record is a security event.
         SecurityEventOutbox securityEvents = new SecurityEventOutbox(jdbc, outbox);
         return new KafkaDeviceFacts(manager,
                 records.lifecycleReader("mud-service", json, securityEvents::raise, clock),
-                records.attestationReader("mud-service", json, securityEvents::raise, clock), bootstrapServers, clock);
+                records.attestationReader("mud-service", json, securityEvents::raise, clock), kafka, clock);
     }
 
     @Produces

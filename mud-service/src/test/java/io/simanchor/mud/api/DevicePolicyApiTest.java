@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class DevicePolicyApiTest {
 
     @BeforeAll
     static void setUp() {
-        events = new DeviceEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        events = new DeviceEvents();
     }
 
     /** The tracker's MUD file is stored (uploading it again changes nothing). */

@@ -57,9 +57,10 @@ import io.simanchor.support.messaging.RecordSigner;
  * (mud-service refuses anything else, docs/security.md); this runs on the platform's machine, beside them.
  *
  * <p>
- * Arguments: {@code bootstrap-servers devices record-keystore record-keystore-password-file ear-keystore
+ * Arguments: {@code kafka-client-properties devices record-keystore record-keystore-password-file ear-keystore
  * ear-keystore-password-file [manufacturer] [model]}; defaults for the last two
- * {@code "SIM Anchor Simulated Devices" tracker-x1}.
+ * {@code "SIM Anchor Simulated Devices" tracker-x1}. The client properties (bootstrap servers and TLS)
+ * are ./platform's administration client's, target/platform/kafka/admin-client.properties.
  */
 public final class PolicyBurst {
 
@@ -79,10 +80,13 @@ public final class PolicyBurst {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 6) {
-            throw new IllegalArgumentException("usage: PolicyBurst bootstrap-servers devices record-keystore "
+            throw new IllegalArgumentException("usage: PolicyBurst kafka-client-properties devices record-keystore "
                     + "record-keystore-password-file ear-keystore ear-keystore-password-file [manufacturer] [model]");
         }
-        String bootstrap = args[0];
+        Properties bootstrap = new Properties();
+        try (var in = Files.newInputStream(Path.of(args[0]))) {
+            bootstrap.load(in);
+        }
         int devices = Integer.parseInt(args[1]);
         char[] password = Files.readString(Path.of(args[3])).strip().toCharArray();
         StoredSigningKey recordKey = StoredSigningKey.loadExisting(RECORD_KEY, Path.of(args[2]), password);
@@ -197,15 +201,17 @@ public final class PolicyBurst {
         return value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(),
-                new StringSerializer());
+    private static KafkaProducer<String, String> producer(Properties client) {
+        Properties properties = new Properties();
+        properties.putAll(client);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
     }
 
-    private static KafkaConsumer<String, String> consumer(String bootstrap) {
+    private static KafkaConsumer<String, String> consumer(Properties client) {
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.putAll(client);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "mud-bench-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -48,6 +49,17 @@ public final class Pkcs12Files {
         } catch (UnsupportedOperationException e) {
             throw new IOException("the keystore's file system has no hard links, which creating it once needs: "
                     + "create " + path + " before the first start", e);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Writes {@code keyStore} over {@code path} atomically (a temporary file, then a rename). */
+    public static void replace(KeyStore keyStore, Path path, char[] password)
+            throws IOException, GeneralSecurityException {
+        Path temporary = written(keyStore, path, password);
+        try {
+            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);
         }

@@ -75,7 +75,7 @@ public final class TopicView implements AutoCloseable {
     }
 
     private final String name;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final RecordHandler<Object> handler;
     private final Clock clock;
@@ -146,9 +146,9 @@ public final class TopicView implements AutoCloseable {
      * @param handler applies one record to the view; called on the reader thread only, in partition order.
      *        It must not throw for a record it cannot read (skip and log it), or the reader restarts.
      */
-    public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
+    public TopicView(String name, KafkaConnection kafka, List<Subscription> subscriptions,
             Consumer<ConsumerRecord<String, String>> handler, Clock clock) {
-        this(name, bootstrapServers, subscriptions, RecordHandler.of(() -> {
+        this(name, kafka, subscriptions, RecordHandler.of(() -> {
         }, record -> null, (record, checked) -> handler.accept(record)), clock);
     }
 
@@ -157,10 +157,10 @@ public final class TopicView implements AutoCloseable {
      * @param handler checks records, several at once, then applies them one by one in partition order
      */
     @SuppressWarnings("unchecked")
-    public TopicView(String name, String bootstrapServers, List<Subscription> subscriptions,
+    public TopicView(String name, KafkaConnection kafka, List<Subscription> subscriptions,
             RecordHandler<?> handler, Clock clock) {
         this.name = name;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         subscriptions.forEach(subscription -> this.subscriptions.put(subscription.topic(), subscription));
         this.handler = (RecordHandler<Object>) handler;
         this.clock = clock;
@@ -294,9 +294,7 @@ public final class TopicView implements AutoCloseable {
     }
 
     private Properties properties() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+        Properties properties = kafka.properties(name);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jboss.logging.Logger;
 
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.persistence.PersistenceException;
 
 /**
@@ -83,7 +84,7 @@ public final class DirectPublisher implements AutoCloseable {
      * @param storedWithin how long events may then wait for the outbox's commit before the caller is told
      *        they are not durable
      */
-    public record Settings(String service, String bootstrapServers, List<NewTopic> topics, Duration linger,
+    public record Settings(String service, KafkaConnection kafka, List<NewTopic> topics, Duration linger,
             Duration acknowledgedWithin, Duration storedWithin) {
 
         public Settings {
@@ -344,7 +345,7 @@ public final class DirectPublisher implements AutoCloseable {
      */
     private Producer<String, String> probe() throws InterruptedException {
         try {
-            KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
+            KafkaTopics.ensure(settings.kafka(), settings.topics());
         } catch (InterruptedException e) {
             throw e;
         } catch (ExecutionException e) {
@@ -434,7 +435,7 @@ public final class DirectPublisher implements AutoCloseable {
     }
 
     private Producer<String, String> newProducer() {
-        Properties properties = EventProducers.acknowledgedByAll(settings.bootstrapServers(),
+        Properties properties = EventProducers.acknowledgedByAll(settings.kafka(),
                 settings.service() + "-direct-" + producerCount.incrementAndGet());
         properties.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(settings.linger().toMillis()));
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);

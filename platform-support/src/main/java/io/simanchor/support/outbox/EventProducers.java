@@ -5,6 +5,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.simanchor.support.messaging.KafkaConnection;
+
 /**
  * What every producer of the platform's events shares ({@link KafkaOutboxRelay}, {@link DirectPublisher}):
  * acknowledged by every in-sync replica, idempotent (a retried send is written once, in order per
@@ -15,10 +17,8 @@ final class EventProducers {
     private EventProducers() {
     }
 
-    static Properties acknowledgedByAll(String bootstrapServers, String clientId) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    static Properties acknowledgedByAll(KafkaConnection kafka, String clientId) {
+        Properties properties = kafka.properties(clientId);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);

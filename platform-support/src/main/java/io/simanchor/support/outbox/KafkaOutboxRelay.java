@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.RecordSigner;
 
 /**
@@ -41,7 +42,7 @@ public final class KafkaOutboxRelay {
      *
      * @param service the service name: CloudEvents source {@code /simanchor/<service>} and the producer's client id
      * @param lockKey PostgreSQL advisory lock key, unique per service schema
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param kafka where Kafka is and how the relay authenticates
      * @param topics topics the relay creates if missing (with their configs)
      * @param pollInterval how often the relay looks for events when nothing woke it
      * @param batchLinger after a round that published less than a full batch, how long events may gather
@@ -51,7 +52,7 @@ public final class KafkaOutboxRelay {
      *        removes it after the service's retention, or is deleted as soon as the broker has it (a
      *        retention of zero)
      */
-    public record Settings(String service, long lockKey, String bootstrapServers, List<NewTopic> topics,
+    public record Settings(String service, long lockKey, KafkaConnection kafka, List<NewTopic> topics,
             Duration pollInterval, Duration batchLinger, int batchSize, boolean keepPublished) {
 
         public Settings {
@@ -89,7 +90,7 @@ public final class KafkaOutboxRelay {
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
         worker.start();
-        LOG.infof("Outbox relay started [bootstrap: %s]", settings.bootstrapServers());
+        LOG.infof("Outbox relay started [%s]", settings.kafka());
     }
 
     /** Stops the relay thread after its current round. */
@@ -227,13 +228,13 @@ public final class KafkaOutboxRelay {
         if (topicsReady) {
             return;
         }
-        KafkaTopics.ensure(settings.bootstrapServers(), settings.topics());
+        KafkaTopics.ensure(settings.kafka(), settings.topics());
         topicsReady = true;
     }
 
     private KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Properties properties = EventProducers.acknowledgedByAll(settings.bootstrapServers(),
+            Properties properties = EventProducers.acknowledgedByAll(settings.kafka(),
                     settings.service() + "-outbox");
             properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

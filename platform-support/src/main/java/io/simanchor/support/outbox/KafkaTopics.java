@@ -11,6 +11,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import io.simanchor.support.messaging.KafkaConnection;
+
 /**
  * Creates a service's topics with its settings before it first publishes: a broker that creates topics on
  * first use would give them its own defaults (partitions, clean-up policy) instead.
@@ -21,10 +23,9 @@ final class KafkaTopics {
     }
 
     /** Creates what is missing; returns once every topic exists, or throws if the broker did not say so in time. */
-    static void ensure(String bootstrapServers, List<NewTopic> topics)
+    static void ensure(KafkaConnection kafka, List<NewTopic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties properties = kafka.properties("topic-setup");
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         try (Admin admin = Admin.create(properties)) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
+import io.simanchor.support.messaging.KafkaConnection;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -72,9 +73,9 @@ public interface OutboxRelayConfig {
      * @param outboxRetention how long the service keeps a published row: zero deletes it at publication,
      *        anything longer marks it for housekeeping to remove after that long
      */
-    default KafkaOutboxRelay.Settings relaySettings(String service, long lockKey, String bootstrapServers,
+    default KafkaOutboxRelay.Settings relaySettings(String service, long lockKey, KafkaConnection kafka,
             List<NewTopic> topics, Duration outboxRetention) {
-        return new KafkaOutboxRelay.Settings(service, lockKey, bootstrapServers, topics, pollInterval(),
+        return new KafkaOutboxRelay.Settings(service, lockKey, kafka, topics, pollInterval(),
                 batchLinger(), batchSize(), !outboxRetention.isZero());
     }
 }

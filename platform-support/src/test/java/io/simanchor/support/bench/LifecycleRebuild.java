@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,6 +35,7 @@ import io.simanchor.support.crypto.CryptoProviders;
 import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.crypto.PublishedKeys;
 import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.RecordSigner;
 import io.simanchor.support.messaging.RecordVerifier;
 import io.simanchor.support.messaging.RejectedRecords;
@@ -73,18 +74,17 @@ public final class LifecycleRebuild {
         String jwks = JSON.writeValueAsString(Map.of("keys", List.of(Map.of("kty", jwk.kty(), "crv", jwk.crv(), "x",
                 jwk.x(), "y", jwk.y(), "kid", publicKey.thumbprint()))));
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminProperties("rebuild-bench"))) {
                 admin.createTopics(List.of(new NewTopic(Topics.DEVICE_LIFECYCLE, partitions, (short) 1)))
                         .all()
                         .get(30, TimeUnit.SECONDS);
             }
             long start = System.nanoTime();
-            publish(kafka.bootstrapServers(), signer, devices);
+            publish(kafka.connection("identity-service"), signer, devices);
             System.out.printf("  published and signed in %.1f s%n", (System.nanoTime() - start) / 1e9);
 
             verifyOnly(signer, jwks, Math.min(devices, 100_000));
-            report("read only (Kafka)", devices, rebuild(kafka.bootstrapServers(), "read-only", devices,
+            report("read only (Kafka)", devices, rebuild(kafka.connection("token-service"), "read-only", devices,
                     TopicView.RecordHandler.<Void>of(() -> {
                     }, record -> null, (record, checked) -> {
                     })));
@@ -94,7 +94,7 @@ public final class LifecycleRebuild {
                         new RejectedRecords("bench", event -> {
                             throw new IllegalStateException("refused a genuine record: " + event);
                         }, 100, Clock.systemUTC()));
-                long took = rebuild(kafka.bootstrapServers(), "verified-" + round, devices,
+                long took = rebuild(kafka.connection("token-service"), "verified-" + round, devices,
                         TopicView.RecordHandler.of(snapshots::prepare, snapshots::check,
                                 (record, checked) -> snapshots.apply(record, checked,
                                         (snapshot, key) -> view.put(snapshot.deviceId(), snapshot), view::remove)));
@@ -136,13 +136,14 @@ public final class LifecycleRebuild {
                 Duration.ofMinutes(5), Duration.ofSeconds(10), HttpClient.newHttpClient());
     }
 
-    private static void publish(String bootstrap, RecordSigner signer, int devices) throws Exception {
+    private static void publish(KafkaConnection kafka, RecordSigner signer, int devices) throws Exception {
         KeyPair deviceKey = Certificates.newP256KeyPair(new SecureRandom());
         EcPublicKey key = EcPublicKey.of(deviceKey.getPublic());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024),
-                new StringSerializer(), new StringSerializer())) {
+        Properties properties = kafka.properties("rebuild-bench");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
+                new StringSerializer())) {
             Instant now = Instant.now();
             for (int i = 0; i < devices; i++) {
                 DeviceSnapshotV1 device = DeviceEvents.snapshot("bench-" + i, "tracker-x1", key, DeviceState.ACTIVE);
@@ -154,11 +155,11 @@ public final class LifecycleRebuild {
     }
 
     /** Nanoseconds a fresh view takes from its start until it has caught up with {@code devices} records. */
-    private static <T> long rebuild(String bootstrap, String name, int devices, TopicView.RecordHandler<T> handler)
+    private static <T> long rebuild(KafkaConnection kafka, String name, int devices, TopicView.RecordHandler<T> handler)
             throws Exception {
         AtomicLong seen = new AtomicLong();
         long start = System.nanoTime();
-        try (TopicView view = new TopicView("rebuild-" + name, bootstrap,
+        try (TopicView view = new TopicView("rebuild-" + name, kafka,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)),
                 TopicView.RecordHandler.of(handler::prepare, handler::check, (record, checked) -> {
                     handler.apply(record, checked);

@@ -14,11 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,7 +36,7 @@ class TopicViewTest {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafkaBroker.start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.adminProperties("view-test"))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -59,7 +57,7 @@ class TopicViewTest {
         AtomicBoolean failedOnce = new AtomicBoolean();
         publish(TOPIC, "enrolled-key-1", "active-key-2", "revoked", "fails-once", "after-restart");
 
-        try (TopicView view = new TopicView("view-test-reader", kafka.bootstrapServers(),
+        try (TopicView view = new TopicView("view-test-reader", kafka.administration(),
                 List.of(TopicView.Subscription.fromBeginning(TOPIC)), record -> {
                     if (record.value().equals("fails-once") && failedOnce.compareAndSet(false, true)) {
                         throw new IllegalStateException("the handler fails once");
@@ -79,11 +77,11 @@ class TopicViewTest {
     @Test
     void a_view_whose_reader_died_is_no_longer_caught_up() throws Exception {
         String topic = "view-test-fatal";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.adminProperties("view-test"))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         publish(topic, "enrolled");
-        try (TopicView view = new TopicView("view-test-fatal-reader", kafka.bootstrapServers(),
+        try (TopicView view = new TopicView("view-test-fatal-reader", kafka.administration(),
                 List.of(TopicView.Subscription.fromBeginning(topic)), record -> {
                     if (record.value().equals("fatal")) {
                         throw new StackOverflowError("the handler fails for good");
@@ -105,14 +103,12 @@ class TopicViewTest {
     @Test
     void records_checked_together_are_applied_in_partition_order_each_with_its_own_check() throws Exception {
         String topic = "view-test-parallel";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.adminProperties("view-test"))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Map<String, List<String>> published = new HashMap<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.adminProperties("view-test"),
+                new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 3_000; i++) {
                 String key = "device-" + (i % 7);
                 String value = key + "/" + i;
@@ -122,7 +118,7 @@ class TopicViewTest {
             producer.flush();
         }
         Map<String, List<String>> applied = new ConcurrentHashMap<>();
-        try (TopicView view = new TopicView("view-test-parallel-reader", kafka.bootstrapServers(),
+        try (TopicView view = new TopicView("view-test-parallel-reader", kafka.administration(),
                 List.of(TopicView.Subscription.fromBeginning(topic)), TopicView.RecordHandler.of(() -> {
                 }, record -> "checked " + record.value(), (record, checked) -> {
                     if (checked.equals("checked " + record.value())) {
@@ -146,10 +142,8 @@ class TopicViewTest {
     }
 
     private static void publish(String topic, String... values) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.adminProperties("view-test"),
+                new StringSerializer(), new StringSerializer())) {
             for (String value : values) {
                 producer.send(new ProducerRecord<>(topic, "device-1", value)).get(30, TimeUnit.SECONDS);
             }

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.api.events.CloudEventHeaders;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.persistence.Jdbc;
 import io.simanchor.support.persistence.PersistenceException;
 import io.simanchor.support.testing.EmbeddedKafkaBroker;
@@ -103,7 +104,7 @@ class DirectPublisherTest {
 
     @Test
     void events_go_to_the_topic_as_cloud_events_and_the_caller_waits_for_the_broker() throws Exception {
-        start(kafka.bootstrapServers());
+        start(kafka.administration());
         awaitDirect(ANSWERED_WITHIN);
         String key = UUID.randomUUID().toString();
 
@@ -124,7 +125,7 @@ class DirectPublisherTest {
 
     @Test
     void while_no_broker_answers_events_go_to_the_outbox_and_the_caller_waits_for_its_commit() throws Exception {
-        start("127.0.0.1:" + FreePorts.next());
+        start(nowhere());
 
         publisher.publish(List.of(event("a", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -134,7 +135,7 @@ class DirectPublisherTest {
 
     @Test
     void when_the_broker_stops_events_go_to_the_outbox_and_direct_publication_resumes_after() throws Exception {
-        start(kafka.bootstrapServers());
+        start(kafka.administration());
         awaitDirect(ANSWERED_WITHIN);
         kafka.stopBroker();
         try {
@@ -164,7 +165,7 @@ class DirectPublisherTest {
     @Test
     void a_producer_that_fails_every_send_is_replaced_once_kafka_answers() throws Exception {
         List<Producer<String, String>> made = new CopyOnWriteArrayList<>();
-        start(kafka.bootstrapServers(), properties -> {
+        start(kafka.administration(), properties -> {
             Producer<String, String> producer = new KafkaProducer<>(properties);
             made.add(producer);
             return producer;
@@ -189,7 +190,7 @@ class DirectPublisherTest {
     @Test
     void a_producer_that_cannot_be_made_is_tried_again_after_ever_longer_pauses() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        start(kafka.bootstrapServers(), properties -> {
+        start(kafka.administration(), properties -> {
             attempts.incrementAndGet();
             throw new IllegalStateException("a setting the producer refuses");
         });
@@ -207,7 +208,7 @@ class DirectPublisherTest {
     @Test
     void topics_the_broker_refuses_to_create_are_asked_for_again_after_ever_longer_pauses() throws Exception {
         long refusedBefore = createTopicsRefusedForConfig();
-        start(kafka.bootstrapServers(),
+        start(kafka.administration(),
                 new NewTopic("refused-" + UUID.randomUUID(), 1, (short) 1).configs(Map.of("cleanup.policy", "none")),
                 Duration.ofMillis(1_500), KafkaProducer::new);
         publisher.publish(List.of(event("meanwhile", "first"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -237,7 +238,7 @@ class DirectPublisherTest {
         // Answers only when told to; every later producer is a real one.
         MockProducer<String, String> first = new MockProducer<>(cluster, false, null, new StringSerializer(),
                 new StringSerializer());
-        start(kafka.bootstrapServers(), Duration.ofSeconds(30),
+        start(kafka.administration(), Duration.ofSeconds(30),
                 properties -> first.history().isEmpty() && !first.closed() ? first : new KafkaProducer<>(properties));
         awaitDirect(ANSWERED_WITHIN);
         CompletableFuture<Void> unanswered = publisher.publish(List.of(event("unanswered", "first")))
@@ -256,7 +257,7 @@ class DirectPublisherTest {
 
     @Test
     void when_one_event_of_a_decision_fails_all_of_them_go_to_the_outbox_under_their_ids() throws Exception {
-        start(kafka.bootstrapServers());
+        start(kafka.administration());
         awaitDirect(ANSWERED_WITHIN);
         String key = UUID.randomUUID().toString();
         // The producer knows no partitions of a topic it was not set up with, and does not wait for them.
@@ -283,7 +284,7 @@ class DirectPublisherTest {
 
     @Test
     void what_the_broker_has_not_acknowledged_at_close_goes_to_the_outbox() throws Exception {
-        start(kafka.bootstrapServers());
+        start(kafka.administration());
         awaitDirect(ANSWERED_WITHIN);
         kafka.stopBroker();
         try {
@@ -303,7 +304,7 @@ class DirectPublisherTest {
     void the_caller_is_told_when_the_outbox_does_not_commit_in_time() throws Exception {
         outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10); // never started: nothing commits
         publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
-                "127.0.0.1:" + FreePorts.next(), List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
+                nowhere(), List.of(new NewTopic(TOPIC, 1, (short) 1)), Duration.ofMillis(1),
                 Duration.ofMillis(1_500), Duration.ofMillis(300)));
         publisher.start();
 
@@ -316,7 +317,7 @@ class DirectPublisherTest {
 
     @Test
     void the_caller_is_told_when_neither_the_broker_nor_the_outbox_takes_the_events() throws Exception {
-        start("127.0.0.1:" + FreePorts.next());
+        start(nowhere());
         outbox.close();
 
         assertThat(publisher.publish(List.of(event("a", "nowhere"))).toCompletableFuture())
@@ -325,25 +326,25 @@ class DirectPublisherTest {
                 .withCauseInstanceOf(PersistenceException.class);
     }
 
-    private void start(String bootstrapServers) {
-        start(bootstrapServers, KafkaProducer::new);
+    private void start(KafkaConnection connection) {
+        start(connection, KafkaProducer::new);
     }
 
-    private void start(String bootstrapServers, Function<Properties, Producer<String, String>> producers) {
-        start(bootstrapServers, Duration.ofMillis(1_500), producers);
+    private void start(KafkaConnection connection, Function<Properties, Producer<String, String>> producers) {
+        start(connection, Duration.ofMillis(1_500), producers);
     }
 
-    private void start(String bootstrapServers, Duration acknowledgedWithin,
+    private void start(KafkaConnection connection, Duration acknowledgedWithin,
             Function<Properties, Producer<String, String>> producers) {
-        start(bootstrapServers, new NewTopic(TOPIC, 1, (short) 1), acknowledgedWithin, producers);
+        start(connection, new NewTopic(TOPIC, 1, (short) 1), acknowledgedWithin, producers);
     }
 
-    private void start(String bootstrapServers, NewTopic topic, Duration acknowledgedWithin,
+    private void start(KafkaConnection connection, NewTopic topic, Duration acknowledgedWithin,
             Function<Properties, Producer<String, String>> producers) {
         outbox = new BatchedOutbox("direct-test", jdbc, writer(), 100, 10);
         outbox.start();
         publisher = new DirectPublisher(writer(), outbox, new DirectPublisher.Settings("test-service",
-                bootstrapServers, List.of(topic), Duration.ofMillis(1), acknowledgedWithin, Duration.ofSeconds(5)),
+                connection, List.of(topic), Duration.ofMillis(1), acknowledgedWithin, Duration.ofSeconds(5)),
                 producers);
         publisher.start();
     }
@@ -387,6 +388,11 @@ class DirectPublisherTest {
         }
     }
 
+    /** A connection to a port where no broker listens. */
+    private static KafkaConnection nowhere() {
+        return new KafkaConnection(java.util.Map.of("bootstrap.servers", "127.0.0.1:" + FreePorts.next()));
+    }
+
     private static OutboxWriter writer() {
         return new OutboxWriter(new ObjectMapper(), new OutboxSignal());
     }
@@ -396,10 +402,11 @@ class DirectPublisherTest {
     }
 
     private static List<ConsumerRecord<String, String>> recordsFor(String key, int count) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
-                "direct-test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        Properties properties = kafka.adminProperties("direct-test");
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "direct-test-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
             long deadline = System.nanoTime() + ANSWERED_WITHIN.toNanos();

@@ -2,7 +2,7 @@ package io.simanchor.support.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +29,7 @@ import io.simanchor.api.events.DeviceStateChangedV1;
 import io.simanchor.api.events.EcPublicJwkV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.messaging.KafkaConnection;
 
 /**
  * Publishes the events other services' device views read, as identity-service and attestation-service
@@ -42,9 +43,16 @@ public final class DeviceEvents implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
 
-    public DeviceEvents(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    /** A publisher connected as {@code kafka} describes (the broker's administration in most tests). */
+    public DeviceEvents(KafkaConnection kafka) {
+        Properties properties = kafka.properties("test-device-events");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+    }
+
+    /** A publisher connected as the shared test broker's administration ({@link KafkaTestResource}). */
+    public DeviceEvents() {
+        this(KafkaTestResource.broker().administration());
     }
 
     /** A snapshot of an enrolled device of model {@code hwModel} with this key and state, at revision 1. */

@@ -9,7 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,15 +44,16 @@ class EmbeddedInfrastructureTest {
     void kafka_keeps_records_across_a_broker_restart_on_the_same_port() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             String bootstrap = kafka.bootstrapServers();
-            send(bootstrap, "before");
+            send(kafka, "before");
             kafka.stopBroker();
             kafka.restartBroker();
             assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
-            send(bootstrap, "after");
+            send(kafka, "after");
 
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "infra-test",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+            Properties properties = kafka.adminProperties("infra-test");
+            properties.put(ConsumerConfig.GROUP_ID_CONFIG, "infra-test");
+            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
                     new StringDeserializer())) {
                 consumer.subscribe(List.of("infra"));
                 List<String> seen = new ArrayList<>();
@@ -67,12 +68,12 @@ class EmbeddedInfrastructureTest {
         }
     }
 
-    private static void send(String bootstrap, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
-                new StringSerializer(), new StringSerializer())) {
+    private static void send(EmbeddedKafkaBroker kafka, String value) throws Exception {
+        Properties properties = kafka.adminProperties("infra-test");
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>("infra", "k", value)).get(30, TimeUnit.SECONDS);
         }
     }

@@ -1,10 +1,20 @@
 package io.simanchor.support.testing;
 
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
+
+import io.simanchor.support.messaging.KafkaAccessPolicy;
+import io.simanchor.support.messaging.KafkaConnection;
+import io.simanchor.support.tls.ServiceCa;
 
 import kafka.server.BrokerServer;
 
@@ -13,6 +23,13 @@ import kafka.server.BrokerServer;
  * broker can be stopped and restarted while the controller keeps the metadata), built with Kafka's own
  * {@code kafka-test-common-runtime}. A restarted broker listens on the same port with the same log
  * directories, as a broker restarted by an operator would.
+ *
+ * <p>
+ * It is secured like {@code ./platform}'s broker (issue 28, point 2): mutual TLS on every listener with
+ * certificates of the test JVM's service CA ({@link TestServiceCa}), principals from their CN, KRaft's
+ * {@code StandardAuthorizer} with only the broker and {@code simanchor-admin} as super users, and the ACLs
+ * of {@code k8s/base/kafka/access-control.tsv}. A service's tests therefore connect as that service's
+ * principal ({@link #connection}) and fail if the file forgot a permission it needs.
  *
  * <p>
  * The log directories are created here rather than by the test kit: left to itself it registers a shutdown
@@ -54,7 +71,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setNumControllerNodes(1)
                     .setNumBrokerNodes(1)
                     .build();
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+            var builder = new KafkaClusterTestKit.Builder(nodes);
+            securitySettings().forEach(builder::setConfigProp);
+            KafkaClusterTestKit cluster = builder
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
@@ -63,13 +82,83 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafkaBroker(cluster);
+            var broker = new EmbeddedKafkaBroker(cluster);
+            broker.applyAccessPolicy();
+            return broker;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka cluster", e);
         }
+    }
+
+    /** The broker's TLS, authentication and authorization settings: those of ./platform's server.properties. */
+    private static Map<String, String> securitySettings() {
+        ServiceCa.ComponentKeys keys = TestServiceCa.keysOf(KafkaAccessPolicy.BROKER,
+                ServiceCa.Usage.SERVER_AND_CLIENT);
+        Map<String, String> settings = new HashMap<>(clientSettings(keys));
+        settings.remove("security.protocol");
+        settings.put("ssl.client.auth", "required");
+        settings.put("ssl.principal.mapping.rules", ServiceCa.KAFKA_PRINCIPAL_MAPPING_RULE);
+        settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        settings.put("super.users", "User:" + KafkaAccessPolicy.BROKER + ";User:" + KafkaAccessPolicy.ADMINISTRATION);
+        settings.put("allow.everyone.if.no.acl.found", "false");
+        // The test kit builds PLAINTEXT listeners only; this makes both of them TLS.
+        settings.put("listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:SSL");
+        return settings;
+    }
+
+    private static Map<String, String> clientSettings(ServiceCa.ComponentKeys keys) {
+        return Map.of("security.protocol", "SSL", "ssl.keystore.type", "PKCS12", "ssl.keystore.location",
+                keys.keystore().toString(), "ssl.keystore.password", keys.password(), "ssl.key.password",
+                keys.password(), "ssl.truststore.type", "PEM", "ssl.truststore.location",
+                TestServiceCa.certificateFile().toString());
+    }
+
+    private void applyAccessPolicy() throws Exception {
+        String text;
+        try (var in = EmbeddedKafkaBroker.class.getResourceAsStream("kafka/access-control.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("kafka/access-control.tsv is not on the test class path");
+            }
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        KafkaAccessPolicy policy = KafkaAccessPolicy.parse(text);
+        try (Admin admin = Admin.create(administration().properties("access-policy"))) {
+            policy.applyTo(admin);
+            // The controller has them once applyTo returns; the broker, which authorizes, a moment later.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get()).equals(policy.bindings())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not take the ACLs within 30 s");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * How {@code principal} connects: mutual TLS with its certificate from the test service CA (issued on
+     * first use; client-only for the administration and monitoring, as ./platform issues them), so the broker
+     * authorizes it as {@code User:<principal>}.
+     */
+    public KafkaConnection connection(String principal) {
+        boolean server = principal.equals(KafkaAccessPolicy.BROKER) || principal.endsWith("-service");
+        Map<String, String> settings = new HashMap<>(clientSettings(TestServiceCa.keysOf(principal,
+                server ? ServiceCa.Usage.SERVER_AND_CLIENT : ServiceCa.Usage.CLIENT)));
+        settings.put("bootstrap.servers", bootstrapServers);
+        return new KafkaConnection(settings);
+    }
+
+    /** The connection of the super user {@code simanchor-admin}: past every ACL, as an operator's tools. */
+    public KafkaConnection administration() {
+        return connection(KafkaAccessPolicy.ADMINISTRATION);
+    }
+
+    /** New client properties of {@code simanchor-admin} with {@code client.id}, for test producers and consumers. */
+    public Properties adminProperties(String clientId) {
+        return administration().properties(clientId);
     }
 
     /** {@code host:port} of the broker; stays the same across {@link #restartBroker()}. */

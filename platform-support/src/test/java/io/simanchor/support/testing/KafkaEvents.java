@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Reads what the service published, from the beginning of the topics, as a dashboard would. */
 public final class KafkaEvents implements AutoCloseable {
@@ -27,9 +26,8 @@ public final class KafkaEvents implements AutoCloseable {
     private final List<Event> seen = new ArrayList<>();
 
     private KafkaEvents(List<String> topics) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        // As the operators' administration: a reader of every topic, past the ACLs.
+        Properties properties = KafkaTestResource.broker().adminProperties("test-events");
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -61,13 +61,15 @@ public final class PackagedService implements AutoCloseable {
 
     /**
      * The environment every packaged SIM Anchor service needs to run against test infrastructure: the
-     * database (as the roles of the service whose schema is {@code schema}), the broker, and operator tokens
-     * verified with {@link TestOidcResource}'s key.
+     * database (as the roles of the service whose schema is {@code schema}), the broker (as the principal
+     * {@code <schema>-service}), and operator tokens verified with {@link TestOidcResource}'s key.
      */
     public static Map<String, String> environment(EmbeddedPostgresServer postgres, String schema,
             EmbeddedKafkaBroker kafka) {
         Map<String, String> env = new HashMap<>(postgres.environment(schema));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        kafka.connection(schema + "-service")
+                .settings()
+                .forEach((key, value) -> env.put(environmentName("kafka." + key), value));
         env.put(environmentName(TestRecordKeys.PROPERTY), TestRecordKeys.jwks());
         env.put(environmentName(TestVerifierKeys.PROPERTY), TestVerifierKeys.jwks());
         new TestOidcResource().start().forEach((key, value) -> env.put(environmentName(key), value));

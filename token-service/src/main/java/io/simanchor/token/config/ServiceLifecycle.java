@@ -11,12 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.support.crypto.PublishedKeys;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.outbox.BatchedOutbox;
 import io.simanchor.support.outbox.DirectPublisher;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
@@ -67,7 +67,7 @@ public class ServiceLifecycle {
             DirectPublisher issuedEvents, KafkaDeviceViews devices, PublishedKeys verifierKeys, RateLimiter rateLimiter,
             DataSource dataSource,
             OutboxSignal signal, Jdbc jdbc, TokenConfig config, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         this.keys = keys;
         this.ledger = ledger;
         this.refusals = refusals;
@@ -81,7 +81,7 @@ public class ServiceLifecycle {
         this.clock = clock;
         OutboxRelayConfig events = config.events();
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("token-service", RELAY_LOCK,
-                bootstrapServers, ServiceWiring.eventTopics(config), config.housekeeping().outboxRetention()));
+                kafka, ServiceWiring.eventTopics(config), config.housekeeping().outboxRetention()));
     }
 
     void start(@Observes StartupEvent event) {

@@ -16,13 +16,13 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.PublishedKeys;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.outbox.BatchedOutbox;
 import io.simanchor.support.outbox.DirectPublisher;
@@ -82,12 +82,12 @@ public class ServiceWiring {
     @Singleton
     KafkaDeviceViews deviceViews(ObjectMapper json, TokenConfig config, SignedRecordsConfig records,
             PublishedKeys verifierKeys, @Named(REFUSALS) BatchedOutbox refusals, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         // Only records identity-service signed, and verdicts from EARs the verifier signed, change the view
         // (docs/security.md); every refused record is a security event.
         Consumer<SecurityEventV1> securityEvents = event -> refusals.offer(List.of(SecurityEventOutbox.entry(event)));
         return new KafkaDeviceViews(records.lifecycleReader(SERVICE, json, securityEvents, clock),
-                records.attestationReader(verifierKeys, SERVICE, json, securityEvents, clock), bootstrapServers,
+                records.attestationReader(verifierKeys, SERVICE, json, securityEvents, clock), kafka,
                 config.ear().maxAge(), clock);
     }
 
@@ -124,10 +124,10 @@ public class ServiceWiring {
     @Produces
     @Singleton
     DirectPublisher issuedEventPublisher(OutboxWriter outbox, @Named(ISSUED) BatchedOutbox issuedOutbox,
-            TokenConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            TokenConfig config, KafkaConnection kafka) {
         TokenConfig.IssuedEvents issued = config.issuedEvents();
         return new DirectPublisher(outbox, issuedOutbox, new DirectPublisher.Settings("token-service",
-                bootstrapServers, eventTopics(config), issued.linger(), issued.acknowledgedWithin(),
+                kafka, eventTopics(config), issued.linger(), issued.acknowledgedWithin(),
                 issued.storedWithin()));
     }
 

@@ -33,7 +33,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +78,7 @@ class TokenApiTest {
 
     @BeforeAll
     static void publisher() {
-        events = new DeviceEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        events = new DeviceEvents();
     }
 
     @AfterAll

@@ -96,7 +96,7 @@ class JtiReplayAcrossInstancesIT {
     /** Publishes the device's enrollment and waits until both instances issue it tokens. */
     private static TestDevice enrolledEverywhere() {
         TestDevice device = TestDevice.create();
-        try (DeviceEvents events = new DeviceEvents(kafka.bootstrapServers())) {
+        try (DeviceEvents events = new DeviceEvents(kafka.administration())) {
             events.enrolled(device.snapshot(DeviceState.ACTIVE));
         }
         for (PackagedService instance : List.of(first, second)) {

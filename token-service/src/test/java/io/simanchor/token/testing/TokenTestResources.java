@@ -8,7 +8,7 @@ import io.simanchor.support.testing.TestOidcResource;
 
 /** The real infrastructure every token-service @QuarkusTest runs against (annotations apply globally). */
 @QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = PostgresTestResource.SCHEMA, value = "token"))
-@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = KafkaTestResource.PRINCIPAL, value = "token-service"))
 @QuarkusTestResource(TestOidcResource.class)
 @QuarkusTestResource(VerifierKeyResource.class)
 public final class TokenTestResources {

@@ -7,12 +7,11 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.api.events.Topics;
 import io.simanchor.attestation.config.AttestationConfig;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
 import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
@@ -27,11 +26,11 @@ public class EventRelay {
     private final KafkaOutboxRelay relay;
 
     EventRelay(DataSource dataSource, OutboxSignal signal, AttestationConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         OutboxRelayConfig events = config.events();
         // Results are compacted: the latest appraisal per device is what relying parties need (docs/events.md).
         this.relay = new KafkaOutboxRelay(dataSource, signal, events.relaySettings("attestation-service", RELAY_LOCK,
-                bootstrapServers, List.of(events.compactedTopic(Topics.ATTESTATION_RESULTS),
+                kafka, List.of(events.compactedTopic(Topics.ATTESTATION_RESULTS),
                         events.topic(Topics.SECURITY_EVENTS)),
                 config.housekeeping().outboxRetention()));
     }

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -22,6 +21,7 @@ import io.simanchor.attestation.domain.DeviceViews;
 import io.simanchor.attestation.domain.SecurityEvents;
 import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.SignedRecordsConfig;
 import io.simanchor.support.messaging.TopicView;
 
@@ -39,11 +39,11 @@ public class KafkaDeviceViews implements DeviceViews {
     private final DeviceSnapshots snapshots;
     private final TopicView view;
 
-    KafkaDeviceViews(ObjectMapper json, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    KafkaDeviceViews(ObjectMapper json, KafkaConnection kafka,
             SignedRecordsConfig records, SecurityEvents securityEvents, Clock clock) {
         // Only records identity-service signed change the view (docs/security.md).
         this.snapshots = records.lifecycleReader("attestation-service", json, securityEvents::raise, clock);
-        this.view = new TopicView("attestation-service-device-view", bootstrapServers,
+        this.view = new TopicView("attestation-service-device-view", kafka,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE)),
                 TopicView.RecordHandler.of(snapshots::prepare, snapshots::check, this::apply), clock);
     }

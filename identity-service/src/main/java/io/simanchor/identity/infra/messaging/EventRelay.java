@@ -8,12 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.simanchor.api.events.Topics;
 import io.simanchor.identity.config.IdentityConfig;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.outbox.KafkaOutboxRelay;
 import io.simanchor.support.outbox.OutboxRelayConfig;
 import io.simanchor.support.outbox.OutboxSignal;
@@ -28,13 +28,13 @@ public class EventRelay {
     private final KafkaOutboxRelay relay;
 
     EventRelay(DataSource dataSource, OutboxSignal signal, IdentityConfig config, LifecycleRecordKey recordKey,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         OutboxRelayConfig events = config.events();
         // The lifecycle topic is compacted: the latest event per device is its whole state (docs/events.md).
         List<NewTopic> topics = List.of(events.compactedTopic(Topics.DEVICE_LIFECYCLE),
                 events.topic(Topics.SECURITY_EVENTS));
         this.relay = new KafkaOutboxRelay(dataSource, signal,
-                events.relaySettings("identity-service", RELAY_LOCK, bootstrapServers, topics,
+                events.relaySettings("identity-service", RELAY_LOCK, kafka, topics,
                         config.housekeeping().outboxRetention()),
                 recordKey.signer());
     }

@@ -11,6 +11,7 @@ import io.simanchor.mud.domain.PolicyManager;
 import io.simanchor.support.messaging.AttestationResults;
 import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.TopicView;
 
 /**
@@ -30,11 +31,11 @@ public final class KafkaDeviceFacts implements AutoCloseable {
      * @param results the reader of attestation results, which takes each verdict from its verified EAR
      */
     public KafkaDeviceFacts(PolicyManager manager, DeviceSnapshots snapshots, AttestationResults results,
-            String bootstrapServers, Clock clock) {
+            KafkaConnection kafka, Clock clock) {
         this.manager = manager;
         this.snapshots = snapshots;
         this.results = results;
-        this.view = new TopicView("mud-service-device-facts", bootstrapServers,
+        this.view = new TopicView("mud-service-device-facts", kafka,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.fromBeginning(Topics.ATTESTATION_RESULTS)),
                 TopicView.RecordHandler.of(() -> {

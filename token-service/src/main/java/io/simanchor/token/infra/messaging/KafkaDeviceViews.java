@@ -15,6 +15,7 @@ import io.simanchor.support.crypto.EcPublicKey;
 import io.simanchor.support.messaging.AttestationResults;
 import io.simanchor.support.messaging.Checked;
 import io.simanchor.support.messaging.DeviceSnapshots;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.messaging.TopicView;
 import io.simanchor.token.domain.DeviceView;
 import io.simanchor.token.domain.DeviceViews;
@@ -40,11 +41,11 @@ public final class KafkaDeviceViews implements DeviceViews, AutoCloseable {
      * @param snapshots the reader of lifecycle records, which refuses those identity-service did not sign
      * @param results the reader of attestation results, which takes each verdict from its verified EAR
      */
-    public KafkaDeviceViews(DeviceSnapshots snapshots, AttestationResults results, String bootstrapServers,
+    public KafkaDeviceViews(DeviceSnapshots snapshots, AttestationResults results, KafkaConnection kafka,
             Duration maxEarAge, Clock clock) {
         this.snapshots = snapshots;
         this.results = results;
-        this.view = new TopicView("token-service-device-view", bootstrapServers,
+        this.view = new TopicView("token-service-device-view", kafka,
                 List.of(TopicView.Subscription.fromBeginning(Topics.DEVICE_LIFECYCLE),
                         TopicView.Subscription.lastWindow(Topics.ATTESTATION_RESULTS, maxEarAge)),
                 TopicView.RecordHandler.of(() -> {

@@ -30,6 +30,7 @@ import io.simanchor.api.events.DeviceStateChangedV1;
 import io.simanchor.api.events.SecurityEventV1;
 import io.simanchor.api.events.Topics;
 import io.simanchor.support.crypto.EcPublicKey;
+import io.simanchor.support.messaging.KafkaConnection;
 import io.simanchor.support.testing.DeviceEvents;
 import io.simanchor.support.testing.TestRecordKeys;
 import io.simanchor.support.testing.TestRecordReaders;
@@ -48,7 +49,8 @@ class KafkaDeviceViewsTest {
     private final List<SecurityEventV1> securityEvents = new ArrayList<>();
     private final KafkaDeviceViews views = new KafkaDeviceViews(
             TestRecordReaders.lifecycle("token-service", securityEvents::add),
-            TestRecordReaders.attestationResults("token-service", securityEvents::add), "127.0.0.1:9",
+            TestRecordReaders.attestationResults("token-service", securityEvents::add),
+            new KafkaConnection(Map.of("bootstrap.servers", "127.0.0.1:9")),
             Duration.ofHours(1), Clock.systemUTC());
     private final DeviceSnapshotV1 active = DeviceEvents.snapshot(DEVICE, "tracker-x1",
             EcPublicKey.of(TestJws.p256().getPublic()), DeviceState.ACTIVE);
