@@ -54,8 +54,14 @@ public final class PackagedService implements AutoCloseable {
                 .toString(), "-jar", absolute.toString()), env, absolute.getParent(),
                 Path.of("target", name + "-it.log"));
         PackagedService service = new PackagedService(process, port);
-        ReadinessProbe.awaitOk(URI.create(service.baseUrl() + "/q/health/ready"), Duration.ofSeconds(120),
-                process::isAlive, process::logTail);
+        try {
+            ReadinessProbe.awaitOk(URI.create(service.baseUrl() + "/q/health/ready"), Duration.ofSeconds(120),
+                    process::isAlive, process::logTail);
+        } catch (RuntimeException | Error e) {
+            // Nobody else holds it yet: a service that never became ready would outlive the test run.
+            service.close();
+            throw e;
+        }
         return service;
     }
 
