@@ -48,9 +48,8 @@ class KeycloakAdminAccessIT {
         kafka = EmbeddedKafkaBroker.start();
         keycloak = KeycloakServer.start(Path.of("target"));
         Map<String, String> environment = new HashMap<>(postgres.environment("identity"));
-        kafka.connection("identity-service")
-                .settings()
-                .forEach((key, value) -> environment.put(PackagedService.environmentName("kafka." + key), value));
+        kafka.serviceConfig("identity-service")
+                .forEach((key, value) -> environment.put(PackagedService.environmentName(key), value));
         environment.putAll(Map.of(
                 "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl(),
                 "SIMANCHOR_IDENTITY_CHALLENGE_MAC_KEY", "aXQtb25seS1jaGFsbGVuZ2UtbWFjLWtleS1mb3Ita2V5Y2xvYWs",

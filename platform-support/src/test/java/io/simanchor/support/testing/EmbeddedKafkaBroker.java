@@ -151,6 +151,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new KafkaConnection(settings);
     }
 
+    /**
+     * {@code principal}'s connection as a service's settings, {@code kafka.bootstrap.servers},
+     * {@code kafka.ssl.keystore.location}, ...: a test resource's configuration, or with
+     * {@link PackagedService#environmentName} a packaged service's environment.
+     */
+    public Map<String, String> serviceConfig(String principal) {
+        Map<String, String> config = new HashMap<>();
+        connection(principal).settings().forEach((key, value) -> config.put("kafka." + key, value));
+        return config;
+    }
+
     /** The connection of the super user {@code simanchor-admin}: past every ACL, as an operator's tools. */
     public KafkaConnection administration() {
         return connection(KafkaAccessPolicy.ADMINISTRATION);

@@ -40,8 +40,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>();
-        broker().connection(principal).settings().forEach((key, value) -> config.put("kafka." + key, value));
+        Map<String, String> config = new HashMap<>(broker().serviceConfig(principal));
         // The lifecycle records tests publish are signed by the stand-in for identity-service's key, the
         // EARs of attestation results by the stand-in for attestation-service's.
         config.put(TestRecordKeys.PROPERTY, TestRecordKeys.jwks());

@@ -73,9 +73,7 @@ public final class PackagedService implements AutoCloseable {
     public static Map<String, String> environment(EmbeddedPostgresServer postgres, String schema,
             EmbeddedKafkaBroker kafka) {
         Map<String, String> env = new HashMap<>(postgres.environment(schema));
-        kafka.connection(schema + "-service")
-                .settings()
-                .forEach((key, value) -> env.put(environmentName("kafka." + key), value));
+        kafka.serviceConfig(schema + "-service").forEach((key, value) -> env.put(environmentName(key), value));
         env.put(environmentName(TestRecordKeys.PROPERTY), TestRecordKeys.jwks());
         env.put(environmentName(TestVerifierKeys.PROPERTY), TestVerifierKeys.jwks());
         new TestOidcResource().start().forEach((key, value) -> env.put(environmentName(key), value));
